@@ -1,0 +1,110 @@
+"""``defence-dashboard``: one command group; each command calls the package and nothing more."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dashboard.errors import DashboardError
+
+DEBUG_HINT = "run with --debug for the traceback"
+
+
+class Group(click.Group):
+    """A group that turns any failure into one line on stderr (traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # the one place errors meet the user
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"error: {_one_line(exc)}", err=True)
+            if not isinstance(exc, (DashboardError, OSError)):
+                click.echo(f"({type(exc).__name__}; {DEBUG_HINT})", err=True)
+            ctx.exit(1)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())[:500]
+
+
+@click.group(cls=Group)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="defence-dashboard")
+def main(debug: bool) -> None:
+    """Defence spending, pledges and money gaps from published figures."""
+
+
+@main.command()
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of raw files (default: the raw cache filled by 'refresh').")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder to write (default: data/snapshot).")
+@click.option("--only", multiple=True, help="Build from these sources only (repeatable).")
+def build(sources_dir: Path | None, out: Path | None, only: tuple[str, ...]) -> None:
+    """Turn raw files into the snapshot (all or nothing; the old one is kept on failure)."""
+    from dashboard import rawcache
+    from dashboard.snapshot import DEFAULT_DIR
+    from dashboard.snapshot.build import build as run_build
+
+    report = run_build(sources_dir or rawcache.default_root(), out or DEFAULT_DIR, only)
+    for raw in report.files:
+        click.echo(f"  read {raw.source:<9} {raw.path.name}")
+    for note in report.notes:
+        click.echo(f"  check: {note}")
+    click.echo(f"wrote {report.rows:,} rows to {report.out} in {report.seconds:.2f} s")
+
+
+@main.command()
+@click.argument("source_names", nargs=-1)
+@click.option("--cache", type=click.Path(path_type=Path), default=None,
+              help="Raw cache folder (default: $DEFENCE_DASHBOARD_CACHE or the user cache dir).")
+def refresh(source_names: tuple[str, ...], cache: Path | None) -> None:
+    """Download the current editions into the raw cache (never overwrites earlier files)."""
+    from dashboard.refresh import refresh as run_refresh
+
+    result = run_refresh(source_names, cache)
+    for name, paths in result.stored.items():
+        for path in paths:
+            click.echo(f"  {name:<9} {path}")
+    if result.failed:
+        click.echo("failed:", err=True)
+        for name, reason in result.failed.items():
+            click.echo(f"  {name}: {reason}", err=True)
+        sys.exit(1)
+    click.echo(f"raw cache: {result.root}")
+
+
+@main.command("sources")
+@click.option("--snapshot", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder (default: the embedded data/snapshot).")
+def sources_cmd(snapshot: Path | None) -> None:
+    """List what the snapshot holds: source, edition, rows, years, licence."""
+    from dashboard.snapshot.summary import summary_lines
+
+    for line in summary_lines(snapshot):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--snapshot", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder (default: the embedded data/snapshot).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=int)
+def serve(snapshot: Path | None, host: str, port: int) -> None:
+    """Serve the dashboard (until the web app lands: print the snapshot summary)."""
+    from dashboard.snapshot.summary import summary_lines
+
+    click.echo("The web dashboard is not built yet (issue 4); the snapshot it will serve:")
+    for line in summary_lines(snapshot):
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,51 @@
+"""ISO 4217 currency codes for a country on a date (units such as ``GBP million``).
+
+Publishers name currencies loosely ("Pounds", "Dollars", "Kunas" for figures SIPRI has
+already converted to euro) or not at all. The currency a country used on a date comes
+from CLDR (via babel), which knows changeovers such as Croatia's to the euro in 2023;
+historical states, which CLDR no longer lists, use the table below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import pycountry
+from babel.numbers import get_territory_currencies
+
+# States that no longer exist: the currency they last used.
+HISTORICAL_CURRENCIES: dict[str, str] = {
+    "SUN": "SUR",    # Soviet rouble
+    "YUG": "YUD",    # Yugoslav dinar
+    "CSK": "CSK",    # Czechoslovak koruna
+    "DDR": "DDM",    # East German mark
+    "YEM_N": "YER",  # North Yemeni rial, continued by the Yemeni rial
+    "YMD": "YDD",    # South Yemeni dinar
+    "XKX": "EUR",    # Kosovo (no ISO country code; uses the euro)
+}
+
+# Where CLDR lists several tender currencies, the publisher's label picks one.
+LABEL_HINTS: dict[str, str] = {
+    "us dollars": "USD",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+}
+
+
+@lru_cache(maxsize=2048)
+def currency_code(iso3: str, on: dt.date, label: str = "") -> str | None:
+    """ISO 4217 code of the currency ``iso3`` used on ``on``, or None if unknown."""
+    if iso3 in HISTORICAL_CURRENCIES:
+        return HISTORICAL_CURRENCIES[iso3]
+    hinted = LABEL_HINTS.get(" ".join(label.lower().split()))
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:  # an aggregate such as the EU: only the label can tell
+        return hinted
+    candidates = get_territory_currencies(country.alpha_2, on, tender=True)
+    if not candidates:
+        return None
+    if len(candidates) > 1 and hinted in candidates:
+        return hinted
+    return candidates[0]

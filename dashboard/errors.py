@@ -1,0 +1,32 @@
+"""Errors a user may see: each renders as one line saying what went wrong and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DashboardError(Exception):
+    """Base class for errors reported to the user as one line (no traceback)."""
+
+
+class SourceError(DashboardError):
+    """A raw file or API answer could not be read.
+
+    ``str()`` gives one line: ``<source>: <file>[, <where>]: <problem>``.
+    """
+
+    def __init__(self, source: str, file: str | Path, problem: str, where: str = "") -> None:
+        self.source = source
+        self.file = str(file)
+        self.where = where
+        self.problem = problem
+        location = f"{self.file}, {where}" if where else self.file
+        super().__init__(f"{source}: {location}: {problem}")
+
+
+class ValidationError(DashboardError):
+    """The assembled table breaks an invariant (bad share, duplicate key, unit clash...)."""
+
+
+class UnmappedCountryError(DashboardError):
+    """A publisher's country name has no ISO3 code and no override."""

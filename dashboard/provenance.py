@@ -1,0 +1,89 @@
+"""Raw files and where they came from: source descriptions, sidecars, discovery.
+
+A raw file is immutable once stored. Beside it sits ``<name>.meta.json`` (the sidecar)
+with the URL, retrieval time, sha256, size, licence and citation. Files without a
+sidecar (e.g. a folder of files downloaded by hand) are looked up by sha256 in
+``data/raw_files.json``, the project's record of the published files its embedded
+snapshot was built from; failing that their modification date stands in for the
+retrieval date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SIDECAR_SUFFIX = ".meta.json"
+KNOWN_RAW_FILES = Path(__file__).resolve().parent.parent / "data" / "raw_files.json"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What a user needs to cite a source."""
+
+    name: str
+    publisher: str
+    title: str
+    url: str
+    licence: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One raw file of one source, with its provenance."""
+
+    source: str
+    path: Path
+    retrieved: str  # ISO date
+    sha256: str
+    url: str = ""
+    meta: dict = field(default_factory=dict, compare=False)
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the sidecar of ``path`` lives."""
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def read_raw(source: str, path: Path) -> RawFile:
+    """Describe ``path`` with its sidecar, the known-files record, or its mtime."""
+    digest = sha256_of(path)
+    side = sidecar_path(path)
+    if side.is_file():
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        retrieved = str(meta.get("retrieved_at", ""))[:10]
+        return RawFile(source, path, retrieved, digest, str(meta.get("url", "")), meta)
+    known = _known_files().get(digest)
+    if known:
+        return RawFile(source, path, known["retrieved"], digest, known.get("url", ""), known)
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
+    return RawFile(source, path, mtime.date().isoformat(), digest)
+
+
+def write_sidecar(path: Path, meta: dict) -> None:
+    """Write the sidecar for ``path`` atomically."""
+    side = sidecar_path(path)
+    tmp = side.with_name(side.name + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(side)
+
+
+def _known_files() -> dict[str, dict]:
+    """sha256 → record of the published files the embedded snapshot was built from."""
+    if not KNOWN_RAW_FILES.is_file():
+        return {}
+    records = json.loads(KNOWN_RAW_FILES.read_text(encoding="utf-8"))
+    return {r["sha256"]: r for r in records}

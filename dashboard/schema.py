@@ -1,0 +1,130 @@
+"""The tidy observation table: the one contract between loaders and everything else.
+
+Every loader returns a frame with exactly ``COLUMNS`` (use :func:`tidy`), one row per
+``KEY``. Indicators come from the closed vocabulary ``INDICATORS``; a loader that
+emits anything else fails validation, so a new indicator is added here first, with
+its unit and meaning, and documented once for every consumer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+COLUMNS: tuple[str, ...] = (
+    "source",      # sipri, nato, worldbank, imf, eurostat
+    "edition",     # publisher's release: "2025-04", "2024-06", World Bank "2026-02-24"
+    "iso3",        # ISO 3166-1 alpha-3, or a documented code from dashboard.countries
+    "country",     # the name as the publisher printed it (footnote marks removed)
+    "year",        # int; for fiscal-year series the year the financial year starts
+    "indicator",   # one of INDICATORS
+    "value",       # float, in `unit`
+    "unit",        # e.g. "percent of GDP", "GBP million", "US$ million"
+    "price_base",  # "current" or "constant YYYY"
+    "estimate",    # bool: the publisher marks the figure as an estimate
+    "flags",       # footnote symbols / status codes as published, "" if none
+    "retrieved",   # ISO date the raw file was obtained
+)
+
+KEY: tuple[str, ...] = ("source", "edition", "iso3", "year", "indicator", "price_base")
+
+SOURCE_NAMES: tuple[str, ...] = ("sipri", "nato", "worldbank", "imf", "eurostat")
+
+# Indicators that are percentages and so must lie in [0, 100] (validation).
+SHARE_INDICATORS: frozenset[str] = frozenset(
+    {
+        "milex_share_gdp",
+        "milex_share_govt",
+        "equipment_share",
+        "personnel_share",
+        "infrastructure_share",
+        "other_share",
+        "defence_investment_share_gdp",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One entry of the closed indicator vocabulary."""
+
+    name: str
+    unit: str  # the unit every source uses; "<CUR> million" means the ISO 4217 code
+    description: str
+
+
+_INDICATOR_LIST: tuple[Indicator, ...] = (
+    Indicator("milex_share_gdp", "percent of GDP", "Military/defence expenditure as a share of GDP"),
+    Indicator("milex_share_govt", "percent of government expenditure",
+              "Military expenditure as a share of general government expenditure"),
+    Indicator("milex_lcu", "<CUR> million", "Military expenditure in national currency, millions"),
+    Indicator("milex_lcu_fy", "<CUR> million",
+              "Military expenditure in national currency for the financial year starting in `year`"),
+    Indicator("milex_usd", "US$ million", "Military expenditure in US dollars, millions (current or constant)"),
+    Indicator("milex_eur", "EUR million", "Defence expenditure in euro, millions"),
+    Indicator("milex_per_capita_usd", "US$", "Military expenditure per head of population"),
+    Indicator("milex_real_change", "percent", "Annual real change in military expenditure"),
+    Indicator("gdp_lcu", "<CUR> million", "Gross domestic product in national currency, millions"),
+    Indicator("gdp_usd", "US$ million", "Gross domestic product in US dollars, millions"),
+    Indicator("gdp_per_capita_usd", "US$ thousand", "GDP per head of population, thousands of US$"),
+    Indicator("gdp_real_change", "percent", "Annual real GDP growth"),
+    Indicator("gdp_deflator", "index", "GDP deflator index (publisher's base year)"),
+    Indicator("population", "million", "Population, millions"),
+    Indicator("equipment_share", "percent of defence expenditure",
+              "Major equipment including related R&D (NATO)"),
+    Indicator("personnel_share", "percent of defence expenditure",
+              "Military and civilian personnel including pensions (NATO)"),
+    Indicator("infrastructure_share", "percent of defence expenditure",
+              "NATO common infrastructure and national military construction (NATO)"),
+    Indicator("other_share", "percent of defence expenditure",
+              "Operations, maintenance, other R&D and unallocated (NATO)"),
+    Indicator("military_personnel", "thousand", "Military personnel, thousands"),
+    Indicator("defence_investment_share_gdp", "percent of GDP",
+              "Government gross fixed capital formation on defence (COFOG 02), share of GDP"),
+    Indicator("defence_investment_eur", "EUR million",
+              "Government gross fixed capital formation on defence (COFOG 02), euro millions"),
+    Indicator("defence_investment_lcu", "<CUR> million",
+              "Government gross fixed capital formation on defence (COFOG 02), national currency millions"),
+)
+
+INDICATORS: Mapping[str, Indicator] = {i.name: i for i in _INDICATOR_LIST}
+
+# Indicators whose unit names a currency ("GBP million"): one unit per (indicator, iso3).
+CURRENCY_INDICATORS: frozenset[str] = frozenset(
+    i.name for i in _INDICATOR_LIST if i.unit.startswith("<CUR>")
+)
+
+_DTYPES: dict[str, str] = {
+    "source": "str",
+    "edition": "str",
+    "iso3": "str",
+    "country": "str",
+    "year": "int64",
+    "indicator": "str",
+    "value": "float64",
+    "unit": "str",
+    "price_base": "str",
+    "estimate": "bool",
+    "flags": "str",
+    "retrieved": "str",
+}
+
+
+def tidy(rows: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
+    """Return ``rows`` as a tidy frame: exactly ``COLUMNS``, canonical dtypes."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(list(rows))
+    if frame.empty:
+        return empty()
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"tidy rows lack columns {missing}")
+    frame = frame.loc[:, list(COLUMNS)]
+    frame["flags"] = frame["flags"].fillna("")
+    return frame.astype(_DTYPES)
+
+
+def empty() -> pd.DataFrame:
+    """An empty tidy frame with the canonical columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()})
