@@ -42,6 +42,9 @@ NAME_OVERRIDES: dict[str, str] = {
     "German DR": "DDR",
     "Yemen, North": "YEM_N",   # Yemen Arab Republic, to 1990 (ISO 3166-3 YE: YEM kept)
     "Yemen, South": "YMD",     # ISO 3166-3: People's Democratic Republic of Yemen
+    # SIPRI's "European Union" row is the EU institutions' own military spending (the
+    # European Defence Fund, footnote 103), not the sum of the member states.
+    "European Union": "EU_INST",
     "North Macedonia": "MKD",
     "Macedonia, FYR": "MKD",
 }
@@ -52,7 +55,6 @@ AGGREGATES: dict[str, str] = {
     "World": "WLD",
     "NATO Total": "NATO",
     "NATO Europe and Canada": "NATO_EUR_CAN",
-    "European Union": "EU27",
     "European Union - 27 countries (from 2020)": "EU27",
     # SIPRI regions and sub-regions (Regional totals sheet and heading rows)
     "Africa": "SIPRI_AFRICA",

@@ -25,6 +25,11 @@ HISTORICAL_CURRENCIES: dict[str, str] = {
     "XKX": "EUR",    # Kosovo (no ISO country code; uses the euro)
 }
 
+# Euro changeovers newer than the CLDR data babel ships (babel 2.18 still gives BGN for
+# Bulgaria in 2026). Publishers restate a new member's whole series in euro once it
+# joins (Eurostat, the WEO), so the currency "on" a date after this is EUR.
+EURO_CHANGEOVERS: dict[str, dt.date] = {"BGR": dt.date(2026, 1, 1)}
+
 # Where CLDR lists several tender currencies, the publisher's label picks one.
 LABEL_HINTS: dict[str, str] = {
     "us dollars": "USD",
@@ -39,10 +44,12 @@ def currency_code(iso3: str, on: dt.date, label: str = "") -> str | None:
     """ISO 4217 code of the currency ``iso3`` used on ``on``, or None if unknown."""
     if iso3 in HISTORICAL_CURRENCIES:
         return HISTORICAL_CURRENCIES[iso3]
+    if iso3 in EURO_CHANGEOVERS and on >= EURO_CHANGEOVERS[iso3]:
+        return "EUR"
     hinted = LABEL_HINTS.get(" ".join(label.lower().split()))
     country = pycountry.countries.get(alpha_3=iso3)
     if country is None:  # an aggregate such as the EU: only the label can tell
-        return hinted
+        return "EUR" if iso3 == "EU27" else hinted
     candidates = get_territory_currencies(country.alpha_2, on, tender=True)
     if not candidates:
         return None

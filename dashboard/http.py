@@ -15,7 +15,8 @@ TIMEOUT_S = (10, 60)  # connect, read: publishers' bulk files take a while to st
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 4
 BACKOFF_S = 1.0
-MAX_RETRY_AFTER_S = 120  # a server asking for longer than this is treated as a failure
+MAX_RETRY_AFTER_S = 120
+BODY_EXCERPT_CHARS = 160  # a server asking for longer than this is treated as a failure
 
 
 class HttpError(DashboardError):
@@ -53,6 +54,7 @@ def get(
                 return resp
             last = f"HTTP {resp.status_code}"
             if resp.status_code not in RETRY_STATUSES:
+                last += _body_excerpt(resp)
                 break
             wait = _retry_after(resp) or BACKOFF_S * 2 ** (attempt - 1)
             if wait > MAX_RETRY_AFTER_S:
@@ -61,6 +63,15 @@ def get(
         if attempt < MAX_ATTEMPTS:
             sleep(wait)
     raise HttpError(f"{url}: {last} after {attempt} attempt(s)")
+
+
+def _body_excerpt(resp: requests.Response) -> str:
+    """A short, one-line excerpt of an error body (publishers explain 4xx there)."""
+    kind = resp.headers.get("Content-Type", "")
+    if not any(t in kind for t in ("json", "text/plain", "xml")):
+        return ""  # HTML error pages are noise in a one-line message
+    text = " ".join(resp.text.split())[:BODY_EXCERPT_CHARS]
+    return f" ({text})" if text else ""
 
 
 def _retry_after(resp: requests.Response) -> float | None:

@@ -15,6 +15,8 @@ SHARE_OUTLIERS: dict[tuple[str, str, int, str], str] = {
     ("sipri", "KWT", 1991, "milex_share_gdp"):
         "Gulf War: Kuwait paid coalition costs while its GDP collapsed (SIPRI prints 117 %; "
         "owid/etl keeps the same exception)",
+    ("worldbank", "KWT", 1991, "milex_share_gdp"):
+        "WDI republishes SIPRI's Kuwait 1991 figure (see the SIPRI entry)",
 }
 
 # Real change and similar indicators can be negative; only these must be ≥ 0.

@@ -1,0 +1,473 @@
+"""NATO loader: the published 2024 workbook (skipped without ../shared) and small
+workbooks built here in the published layouts (always run)."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from dashboard import schema
+from dashboard.errors import SourceError
+from dashboard.provenance import RawFile
+from dashboard.rawcache import RawCache
+from dashboard.sources import nato
+from tests.conftest import raw, shared_file
+
+REAL_FILE = "nato/240617-def-exp-2024-TABLES-en.xlsx"
+TOL = 0.005  # the publisher prints two decimals
+
+ALL_INDICATORS = {
+    "milex_lcu", "milex_usd", "milex_share_gdp", "milex_real_change", "gdp_usd",
+    "gdp_per_capita_usd", "milex_per_capita_usd", "military_personnel",
+    "equipment_share", "personnel_share", "infrastructure_share", "other_share",
+}
+
+
+def pick(df, iso3: str, indicator: str, year: int, price_base: str | None = None):
+    """The single row for a key (price base optional when only one exists)."""
+    sel = df[(df.iso3 == iso3) & (df.indicator == indicator) & (df.year == year)]
+    if price_base is not None:
+        sel = sel[sel.price_base == price_base]
+    assert len(sel) == 1, sel
+    return sel.iloc[0]
+
+
+# --- the published file -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real():
+    path = shared_file(REAL_FILE)
+    return nato.parse(raw("nato", path))
+
+
+def test_real_uk_share_of_gdp(real):
+    # Table 3, "Based on 2015 prices", block "Share of real GDP (%)", United Kingdom row
+    for year, expected, estimate in ((2022, 2.2853, False), (2023, 2.3027, True), (2024, 2.3323, True)):
+        row = pick(real, "GBR", "milex_share_gdp", year)
+        assert row.value == pytest.approx(expected, abs=TOL)
+        assert bool(row.estimate) is estimate
+        assert row.price_base == "constant 2015"
+        assert row.unit == "percent of GDP"
+
+
+def test_real_uk_money(real):
+    lcu = pick(real, "GBR", "milex_lcu", 2024, "current")  # Table 1, "(Pounds)"
+    assert lcu.value == pytest.approx(64_583.84, abs=TOL)
+    assert lcu.unit == "GBP million"
+    assert lcu.country == "United Kingdom"
+    usd = pick(real, "GBR", "milex_usd", 2024, "current")  # Table 2
+    assert usd.value == pytest.approx(82_107.13, abs=TOL)
+    assert usd.unit == "US$ million"
+    gdp = pick(real, "GBR", "gdp_usd", 2024, "current")  # Table 5
+    assert gdp.value == pytest.approx(3_520_496.15, abs=TOL)
+    assert bool(gdp.estimate)
+
+
+def test_real_uk_other_tables(real):
+    # Values as printed in Tables 2 (constant), 3, 6, 7, 8a, 8b for the United Kingdom, 2024e
+    assert pick(real, "GBR", "milex_usd", 2024, "constant 2015").value == pytest.approx(75_276.91, abs=TOL)
+    assert pick(real, "GBR", "milex_real_change", 2024).value == pytest.approx(1.73, abs=TOL)
+    assert pick(real, "GBR", "gdp_per_capita_usd", 2024).value == pytest.approx(47.04, abs=TOL)
+    per_head = pick(real, "GBR", "milex_per_capita_usd", 2024)
+    assert per_head.value == pytest.approx(1_097.07, abs=TOL)
+    assert per_head.price_base == "constant 2015"
+    troops = pick(real, "GBR", "military_personnel", 2024)  # Table 7 (shifted a column)
+    assert troops.value == pytest.approx(138.10, abs=TOL)
+    assert troops.unit == "thousand"
+    equip = pick(real, "GBR", "equipment_share", 2024)
+    assert equip.value == pytest.approx(36.09, abs=TOL)
+    assert equip.price_base == "current"
+    assert pick(real, "GBR", "infrastructure_share", 2024).value == pytest.approx(3.94, abs=TOL)
+
+
+def test_real_footnotes_aggregates_currencies(real):
+    poland = real[real.iso3 == "POL"]
+    assert poland.country.unique().tolist() == ["Poland"]
+    assert "*" in set(poland["flags"])
+    assert set(real[real.indicator == "milex_usd"].iso3) >= {"NATO", "NATO_EUR_CAN"}
+    nato_total = pick(real, "NATO", "milex_usd", 2024, "current")
+    assert nato_total.value == pytest.approx(1_474_399.48, abs=TOL)
+    units = real[real.indicator == "milex_lcu"].groupby("iso3")["unit"].unique()
+    assert units["DNK"].tolist() == ["DKK million"]
+    assert units["NOR"].tolist() == ["NOK million"]
+    assert units["HRV"].tolist() == ["EUR million"]  # labelled "Euros" for the whole row
+    assert units["USA"].tolist() == ["USD million"]
+
+
+def test_real_complete_and_keyed(real):
+    assert set(real.indicator) == ALL_INDICATORS
+    assert list(real.columns) == list(schema.COLUMNS)
+    assert not real.duplicated(list(schema.KEY)).any()
+    assert set(real.edition) == {"2024-06"}
+    assert set(real.source) == {"nato"}
+    assert set(real.year) == set(range(2014, 2025))
+    assert set(real[real.estimate].year) == {2023, 2024}
+    assert {"milex_lcu", "milex_share_gdp"}.isdisjoint(set(real[real.iso3 == "ISL"].indicator))
+
+
+def test_real_parse_is_fast():
+    path = shared_file(REAL_FILE)
+    started = time.perf_counter()
+    nato.parse(raw("nato", path))
+    assert time.perf_counter() - started < 1.0
+
+
+# --- small workbooks in the published layouts ---------------------------------------------
+
+YEARS = ["2019", 2020, 2021, 2022, "2023e"]  # "2019" is text in the 2024 edition
+
+
+def put_table(ws, title: str, unit: str, blocks: list[tuple[str | None, list[tuple]]],
+              *, top: int = 4, left: int = 2, years: list | None = None) -> None:
+    """Write one table like NATO's: title at (top, left), unit 2 rows below, years 4 rows
+    below; a block heading per block; aggregates in column ``left``, Allies one column
+    right, values from two columns right. Rows are (label, kind, values) with kind
+    "ally", "agg" or "none" (no label)."""
+    ws.cell(top, left, title)
+    ws.cell(top + 2, left, unit)
+    for j, year in enumerate(years or YEARS):
+        ws.cell(top + 4, left + 2 + j, year)
+    r = top + 6
+    for heading, rows in blocks:
+        if heading is not None:
+            ws.cell(r, left, heading)
+            r += 1
+        for label, kind, values in rows:
+            if kind != "none":
+                ws.cell(r, left if kind == "agg" else left + 1, label)
+            for j, v in enumerate(values):
+                if v is not None:
+                    ws.cell(r, left + 2 + j, v)
+            r += 1
+    ws.cell(r + 2, left + 1, "Notes: Figures for 2023 are estimates.")
+    ws.cell(r + 3, left + 1, "*  These Allies have national laws which call for 2% of GDP.")
+    ws.cell(r + 5, left, "-7-")
+
+
+REF_ROW = (None, "none", ["#REF!"] * 5)
+AGGS = [("NATO Europe and Canada", "agg", [300, 320, 350, 360, 400]),
+        ("NATO Total", "agg", [1000, 1090, 1180, 1190, 1290])]
+
+
+def build_2024(path: Path, *, table1: list | None = None, table3_unit: str = "Based on 2015 prices",
+               with_years: bool = True) -> Path:
+    """A small workbook in the 2024 layout: sheets TABLE1…TABLE8b, titles in B4."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    t1 = table1 or [
+        ("Current prices", [
+            ("United Kingdom   (Pounds)", "ally", [46508.94, 49494.58, 52283.0, 57268.88, 61877.39]),
+            ("Poland*   (Zlotys)", "ally", [50000, 52000, 57000, 60000, 99000]),
+            ("Croatia   (Euros)", "ally", [900, 1000, 1100, 1200, 1300]),
+            ("Denmark   (Kroner)", "ally", [30000, 31000, 32000, 33000, 34000]),
+            ("Norway   (Kroner)", "ally", [60000, 61000, 62000, 63000, 64000]),
+            REF_ROW,
+        ]),
+        ("Constant 2015 prices ", [
+            ("United Kingdom   (Pounds)", "ally", [43026.54, None, 46083.85, 48007.92, 48423.67]),
+            REF_ROW,
+        ]),
+    ]
+    ws = wb.create_sheet("TABLE1")
+    put_table(ws, "Table 1 : Defence expenditure", "Million national currency units", t1,
+              years=YEARS if with_years else ["", "", "", "", ""])
+    put_table(wb.create_sheet("TABLE2"), "Table 2 : Defence expenditure", "Million US dollars", [
+        ("Current prices and exchange rates", [
+            ("United Kingdom", "ally", [59399.30, 63499.96, 71926.97, 70846.41, 76939.04]),
+            ("Poland*", "ally", [12000, 13000, 15000, 16000, 27000]), *AGGS]),
+        ("Constant 2015 prices and exchange rates", [
+            ("United Kingdom", "ally", [65749.49, 66585.33, 70421.41, 73361.60, 73996.93]), *AGGS]),
+    ])
+    put_table(wb.create_sheet("TABLE3"), "Table 3 : Defence expenditure as a share of GDP and annual real change",
+              table3_unit, [
+                  ("Share of real GDP (%)", [("United Kingdom", "ally", [2.08, 2.35, 2.29, 2.29, 2.30]), *AGGS]),
+                  ("Annual real change (%)", [("United Kingdom", "ally", [0.76, 1.27, 5.76, 4.18, 0.87])]),
+              ])
+    ws4 = wb.create_sheet("TABLE4")  # summary table: two year cells only, skipped
+    ws4.cell(16, 2, "Table 4 : Defence expenditure real change 2014-2023e")
+    ws4.cell(20, 4, 2014)
+    ws4.cell(20, 5, "2023e")
+    ws4.cell(20, 6, "Real change 2014-2023e (%)")
+    ws4.cell(23, 3, "United Kingdom")
+    ws4.cell(23, 4, 61377.94)
+    put_table(wb.create_sheet("TABLE5"), "Table 5 : GDP", "Million US dollars", [
+        ("Current prices and exchange rates", [("United Kingdom", "ally", [2853071.69, 2699734, 3142262, 3100109, 3341277.37])]),
+        ("Constant 2015 prices and exchange rates", [("United Kingdom", "ally", [3158084.47, 2830910.05, 3076488.79, 3210169.26, 3213508.41])]),
+    ])
+    put_table(wb.create_sheet("TABLE6"), "Table 6 : GDP per capita and defence expenditure per capita",
+              "2015 prices and exchange rates", [
+                  ("GDP per capita (thousand US dollars)", [("United Kingdom", "ally", [47.28, 42.20, 45.90, 47.35, 47.08])]),
+                  ("Defence expenditure per capita (US dollars)", [("United Kingdom", "ally", [984.32, 992.61, 1050.66, 1082.17, 1084.13])]),
+              ])
+    # Table 7: one column to the right, title lower down, single block without heading
+    put_table(wb.create_sheet("TABLE7"), "Table 7 : Military personnel", "Thousands",
+              [(None, [("United Kingdom", "ally", [144.03, 147.26, 148.216, 143.558, 138.097]),
+                       ("NATO Total", "agg", [3212.9, 3243.4, 3317.3, 3285.2, 3319.9])])],
+              top=16, left=3)
+    put_table(wb.create_sheet("TABLE8a"), "Table 8a : Distribution of defence expenditure by main category",
+              "Percentage of total defence expenditure", [
+                  ("Equipment (a)", [("United Kingdom", "ally", [22.85, 23.83, 29.50, 31.42, 32.80]), REF_ROW]),
+                  ("Personnel (b)", [("United Kingdom", "ally", [34.07, 33.80, 31.49, 29.74, 29.98]), REF_ROW]),
+              ])
+    ws8a = wb["TABLE8a"]
+    ws8a.cell(40, 3, "(a) Equipment expenditure includes major equipment expenditure and R&D.")
+    put_table(wb.create_sheet("TABLE8b"), "Table 8b : Distribution of defence expenditure by main category",
+              "Percentage of total defence expenditure", [
+                  ("Infrastructure (c)", [("United Kingdom", "ally", [2.11, 1.72, 1.72, 2.88, 2.94]),
+                                         (None, "none", [0, 0, 0, 0, 0])]),
+                  ("Other (d)", [("United Kingdom", "ally", [40.97, 40.65, 37.29, 35.96, 34.28])]),
+              ])
+    wb.save(path)
+    return path
+
+
+def build_later(path: Path) -> Path:
+    """A small workbook in the later layout: sheets "Table 1"…, titles in A1, 2021 prices."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    years = [2021, 2022, 2023, "2024e", "2025e"]
+    put_table(wb.create_sheet("Table 1"), "Table 1: Core defence expenditure", "Million national currency units", [
+        ("Current prices", [("United Kingdom (Pounds)", "ally", [52283.0, 57268.88, 61877.39, 64583.84, 70000.0]),
+                            ("Türkiye (Liras)", "ally", [75000, 100000, 200000, 600000, 900000])]),
+        ("Constant 2021 prices", [("United Kingdom (Pounds)", "ally", [52283.0, 53000, 54000, 55000, 56000])]),
+    ], top=1, left=1, years=years)
+    put_table(wb.create_sheet("Table 2"), "Table 2: Defence expenditure", "Million US dollars", [
+        ("Current prices and exchange rates", [("United Kingdom", "ally", [71926.97, 70846.41, 76939.04, 82107.13, 90000.0]), *AGGS]),
+        ("Constant 2021 prices and exchange rates", [("United Kingdom", "ally", [71926.97, 72000, 73000, 74000, 75000])]),
+    ], top=1, left=1, years=years)
+    put_table(wb.create_sheet("Table 3"), "Table 3: Defence expenditure as a share of GDP and annual real change",
+              "Based on 2021 prices", [
+                  ("Share of real GDP (%)", [("United Kingdom", "ally", [2.29, 2.29, 2.30, 2.33, 2.40])]),
+                  ("Annual real change (%)", [("United Kingdom", "ally", [5.76, 4.18, 0.87, 1.73, 3.0])]),
+              ], top=1, left=1, years=years)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def mini(tmp_path):
+    path = build_2024(tmp_path / "240617-def-exp-2024-TABLES-en.xlsx")
+    return nato.parse(raw("nato", path, retrieved="2024-06-20"))
+
+
+def test_mini_values_units_price_bases(mini):
+    row = pick(mini, "GBR", "milex_lcu", 2022, "current")
+    assert row.value == pytest.approx(57268.88, abs=TOL)
+    assert row.unit == "GBP million"
+    assert pick(mini, "GBR", "milex_lcu", 2022, "constant 2015").value == pytest.approx(48007.92, abs=TOL)
+    assert pick(mini, "DNK", "milex_lcu", 2020, "current").unit == "DKK million"
+    assert pick(mini, "NOR", "milex_lcu", 2020, "current").unit == "NOK million"
+    assert pick(mini, "HRV", "milex_lcu", 2020, "current").unit == "EUR million"
+    share = pick(mini, "GBR", "milex_share_gdp", 2021)
+    assert share.value == pytest.approx(2.29, abs=TOL)
+    assert share.price_base == "constant 2015"  # from the unit line "Based on 2015 prices"
+    assert pick(mini, "GBR", "gdp_per_capita_usd", 2022).price_base == "constant 2015"
+    assert pick(mini, "GBR", "milex_per_capita_usd", 2022).unit == "US$"
+    assert pick(mini, "GBR", "other_share", 2022).price_base == "current"
+    troops = pick(mini, "GBR", "military_personnel", 2023)
+    assert troops.value == pytest.approx(138.097, abs=TOL)
+    assert pick(mini, "NATO", "military_personnel", 2023).value == pytest.approx(3319.9, abs=TOL)
+    assert set(mini.indicator) == ALL_INDICATORS
+
+
+def test_mini_years_estimates_and_gaps(mini):
+    assert set(mini.year) == {2019, 2020, 2021, 2022, 2023}  # "2019" was text
+    uk = mini[(mini.iso3 == "GBR") & (mini.indicator == "milex_usd") & (mini.price_base == "current")]
+    assert dict(zip(uk.year, uk.estimate)) == {2019: False, 2020: False, 2021: False, 2022: False, 2023: True}
+    # empty cell: no row
+    const = mini[(mini.iso3 == "GBR") & (mini.indicator == "milex_lcu") & (mini.price_base == "constant 2015")]
+    assert 2020 not in set(const.year)
+    # "#REF!" rows and the unlabelled row of zeros give nothing; Table 4 is skipped
+    assert len(mini[(mini.iso3 == "GBR") & (mini.indicator == "infrastructure_share")]) == 5
+    assert not mini.country.isin(["", "#REF!"]).any()
+    assert not mini.duplicated(list(schema.KEY)).any()
+
+
+def test_mini_footnotes_aggregates_provenance(mini):
+    poland = mini[mini.iso3 == "POL"]
+    assert set(poland.country) == {"Poland"}
+    assert set(poland["flags"]) == {"*"}
+    assert set(mini[mini.iso3 == "GBR"]["flags"]) == {""}
+    aggs = mini[mini.indicator == "milex_usd"]
+    assert {"NATO", "NATO_EUR_CAN"} <= set(aggs.iso3)
+    assert set(mini[mini.iso3 == "NATO_EUR_CAN"].country) == {"NATO Europe and Canada"}
+    assert set(mini.edition) == {"2024-06"}
+    assert set(mini.retrieved) == {"2024-06-20"}
+    assert list(mini.columns) == list(schema.COLUMNS)
+
+
+def test_price_base_year_is_read_not_assumed(tmp_path):
+    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table3_unit="Based on 2021 prices")
+    df = nato.parse(raw("nato", path))
+    assert set(df[df.indicator == "milex_share_gdp"].price_base) == {"constant 2021"}
+
+
+def test_later_layout(tmp_path):
+    df = nato.parse(raw("nato", build_later(tmp_path / "def-exp-2025-en.xlsx")))
+    assert pick(df, "GBR", "milex_lcu", 2024, "current").value == pytest.approx(64583.84, abs=TOL)
+    assert pick(df, "TUR", "milex_lcu", 2024, "current").unit == "TRY million"
+    assert pick(df, "GBR", "milex_usd", 2023, "constant 2021").value == pytest.approx(73000, abs=TOL)
+    share = pick(df, "GBR", "milex_share_gdp", 2025)
+    assert share.price_base == "constant 2021"
+    assert bool(share.estimate)
+    assert set(df.edition) == {"2025-06"}  # no dated name, no sidecar: last year + June
+    assert {"NATO", "NATO_EUR_CAN"} <= set(df.iso3)
+
+
+def test_edition_from_sidecar(tmp_path):
+    path = build_later(tmp_path / "def-exp-2025-en.xlsx")
+    base = raw("nato", path)
+    with_meta = RawFile(base.source, base.path, base.retrieved, base.sha256, meta={"edition": "2025-06-05"})
+    assert set(nato.parse(with_meta).edition) == {"2025-06-05"}
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+def assert_one_line_naming(exc: pytest.ExceptionInfo, path: Path) -> str:
+    message = str(exc.value)
+    assert "\n" not in message
+    assert path.name in message
+    assert message.startswith("nato: ")
+    return message
+
+
+@pytest.mark.parametrize("content", [
+    b"<!DOCTYPE html><html><body>Page not found</body></html>",
+    b"",
+], ids=["html", "empty"])
+def test_not_a_workbook(tmp_path, content):
+    path = tmp_path / "def-exp-2025-en.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    assert "not a readable xlsx" in assert_one_line_naming(exc, path)
+
+
+def test_truncated_workbook(tmp_path):
+    good = build_2024(tmp_path / "good.xlsx").read_bytes()
+    path = tmp_path / "def-exp-2025-en.xlsx"
+    path.write_bytes(good[: len(good) // 2])
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    assert_one_line_naming(exc, path)
+
+
+def test_no_year_header(tmp_path):
+    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", with_years=False)
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    message = assert_one_line_naming(exc, path)
+    assert "no year header" in message and "TABLE1" in message
+
+
+def test_no_table_1(tmp_path):
+    path = tmp_path / "def-exp-2025-en.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Defence expenditure of NATO countries"
+    wb.save(path)
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    assert "Table 1" in assert_one_line_naming(exc, path)
+
+
+def test_text_in_value_cell(tmp_path):
+    table1 = [("Current prices", [("United Kingdom   (Pounds)", "ally", [1.0, "n/q", 3.0, 4.0, 5.0])]),
+              ("Constant 2015 prices", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
+    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    message = assert_one_line_naming(exc, path)
+    assert "'n/q'" in message and "row 11" in message
+
+
+def test_junk_markers_give_no_row(tmp_path):
+    table1 = [("Current prices", [("United Kingdom   (Pounds)", "ally", [1.0, "..", "-", "#REF!", 5.0])]),
+              ("Constant 2015 prices", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
+    df = nato.parse(raw("nato", build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)))
+    lcu = df[(df.indicator == "milex_lcu") & (df.price_base == "current")]
+    assert sorted(lcu.year) == [2019, 2023]
+
+
+def test_unknown_currency(tmp_path):
+    table1 = [("Current prices", [("United Kingdom   (Guineas)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])]),
+              ("Constant 2015 prices", [("United Kingdom   (Guineas)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
+    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    assert "'Guineas'" in assert_one_line_naming(exc, path)
+
+
+def test_unrecognised_block_heading(tmp_path):
+    table1 = [("Current prices", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])]),
+              ("Something new", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
+    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    assert "'Something new'" in assert_one_line_naming(exc, path)
+
+
+# --- discover and fetch -------------------------------------------------------------------
+
+
+def test_discover(tmp_path):
+    wanted = [tmp_path / "a" / "240617-def-exp-2024-TABLES-en.xlsx", tmp_path / "b" / "def-exp-2025-en.xlsx"]
+    others = [tmp_path / "b" / "def-exp-2025-en.xlsx.meta.json", tmp_path / "b" / "~$def-exp-2025-en.xlsx",
+              tmp_path / "c" / "SIPRI-Milex-data.xlsx"]
+    for path in wanted + others:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    assert nato.discover(tmp_path) == sorted(wanted)
+
+
+class FakeResponse:
+    def __init__(self, status: int, content: bytes, content_type: str) -> None:
+        self.status_code = status
+        self.content = content
+        self.headers = {"Content-Type": content_type}
+
+
+class FakeSession:
+    """Answers by URL; records what was asked."""
+
+    def __init__(self, answers: dict[str, FakeResponse]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def get(self, url, params=None, timeout=None, stream=False):
+        self.asked.append(url)
+        return self.answers.get(url, FakeResponse(404, b"not found", "text/html"))
+
+
+def xlsx_bytes() -> bytes:
+    buf = io.BytesIO()
+    openpyxl.Workbook().save(buf)
+    return buf.getvalue()
+
+
+def test_fetch_stores_the_xlsx_it_gets(tmp_path):
+    import datetime as dt
+
+    url_2025 = nato.URL_PATTERN.format(year=2025)
+    sess = FakeSession({url_2025: FakeResponse(200, xlsx_bytes(), "application/vnd.openxmlformats")})
+    stored = nato.fetch(sess, RawCache(tmp_path), today=dt.date(2026, 3, 1))
+    assert sess.asked == [nato.URL_PATTERN.format(year=2026), url_2025]
+    assert len(stored) == 1 and stored[0].name == "def-exp-2025-en.xlsx"
+    assert stored[0].read_bytes().startswith(b"PK\x03\x04")
+    assert (stored[0].parent / "def-exp-2025-en.xlsx.meta.json").is_file()
+
+
+def test_fetch_refuses_html_and_raises(tmp_path):
+    import datetime as dt
+
+    html = FakeResponse(200, b"<html>Sorry</html>", "text/html")
+    sess = FakeSession({nato.URL_PATTERN.format(year=y): html for y in (2025, 2026)})
+    with pytest.raises(SourceError) as exc:
+        nato.fetch(sess, RawCache(tmp_path), today=dt.date(2026, 3, 1))
+    assert "\n" not in str(exc.value) and "not an xlsx" in str(exc.value)
+    assert not any(p.suffix == ".xlsx" for p in tmp_path.rglob("*"))
