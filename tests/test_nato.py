@@ -337,16 +337,17 @@ def assert_one_line_naming(exc: pytest.ExceptionInfo, path: Path) -> str:
     return message
 
 
-@pytest.mark.parametrize("content", [
-    b"<!DOCTYPE html><html><body>Page not found</body></html>",
-    b"",
-], ids=["html", "empty"])
-def test_not_a_workbook(tmp_path, content):
+@pytest.mark.parametrize("content,problem", [
+    (b"<!DOCTYPE html><html><body>Page not found</body></html>", "an HTML page"),
+    (b"", "file is empty"),
+    (b"Year,Value\n2024,1\n", "not an xlsx file"),
+], ids=["html", "empty", "csv"])
+def test_not_a_workbook(tmp_path, content, problem):
     path = tmp_path / "def-exp-2025-en.xlsx"
     path.write_bytes(content)
     with pytest.raises(SourceError) as exc:
         nato.parse(raw("nato", path))
-    assert "not a readable xlsx" in assert_one_line_naming(exc, path)
+    assert problem in assert_one_line_naming(exc, path)
 
 
 def test_truncated_workbook(tmp_path):

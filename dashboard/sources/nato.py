@@ -33,20 +33,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import requests
-from openpyxl.utils.exceptions import InvalidFileException
 
 from dashboard import http, schema
 from dashboard.countries import map_names
 from dashboard.errors import SourceError
+from dashboard.sources._excel import READ_ERRORS, XLSX_MAGIC, describe, open_workbook
 from dashboard.provenance import RawFile, SourceInfo
 from dashboard.rawcache import RawCache
 
@@ -74,9 +71,8 @@ LOCK_FILE_PREFIX = "~$"
 URL_PATTERN = "https://www.nato.int/content/dam/nato/webready/documents/finance/def-exp-{year}-en.xlsx"
 # The edition for year Y appears in June of Y; before then only Y-1 exists, so try both.
 FETCH_YEARS_BACK = 1
-# An xlsx is a zip archive. NATO's site answers a missing file with an HTML page (status
-# 200 behind some proxies), which must never be stored under an .xlsx name.
-XLSX_MAGIC = b"PK\x03\x04"
+# NATO's site answers a missing file with an HTML page (status 200 behind some proxies),
+# which must never be stored under an .xlsx name: fetch checks for XLSX_MAGIC.
 
 # --- edition ------------------------------------------------------------------------------
 
@@ -233,10 +229,6 @@ CURRENCY_BY_COUNTRY: dict[tuple[str, str], str] = {
     ("SVK", "Koruny"): "SKK",  # Slovakia before the euro (2009)
 }
 
-# Errors a damaged or non-xlsx file raises inside openpyxl (zip, XML or missing parts).
-_READ_ERRORS = (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, OSError,
-                ValueError, zlib.error, SyntaxError)
-
 Cell = object
 Row = tuple[Cell, ...]
 
@@ -353,16 +345,13 @@ class _Table:
 
 def _read_sheets(path: Path) -> dict[str, list[Row]]:
     """Every sheet's cell values, row by row; unreadable files raise SourceError."""
+    wb = open_workbook(INFO.name, path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
-        finally:
-            wb.close()
-    except _READ_ERRORS as exc:
-        detail = (str(exc).splitlines() or [""])[0][:120]
-        raise SourceError(INFO.name, path,
-                          f"not a readable xlsx workbook ({type(exc).__name__}: {detail})") from None
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    except READ_ERRORS as exc:
+        raise SourceError(INFO.name, path, f"not a readable xlsx workbook ({describe(exc)})") from None
+    finally:
+        wb.close()
 
 
 def _find_tables(path: Path, sheets: dict[str, list[Row]]) -> dict[str, _Segment]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from dashboard.currencies import currency_code
 from dashboard.errors import SourceError
 from dashboard.http import get
 from dashboard.provenance import RawFile, SourceInfo
+from dashboard.sources._excel import READ_ERRORS, XLSX_MAGIC, describe, open_workbook
 
 INFO = SourceInfo(
     name="sipri",
@@ -107,14 +106,14 @@ def fetch(sess, cache) -> list[Path]:
         raise SourceError("sipri", DOWNLOAD_PAGE, "no SIPRI-Milex-data-*.xlsx link on the page")
     url = requests_join(DOWNLOAD_PAGE, match.group(1))
     resp = get(sess, url)
-    if not resp.content.startswith(b"PK\x03\x04"):
+    if not resp.content.startswith(XLSX_MAGIC):
         raise SourceError("sipri", url, "download is not an xlsx file (an error page?)")
     return [cache.store(INFO, url.rsplit("/", 1)[-1], resp.content, url)]
 
 
 def parse(raw: RawFile) -> pd.DataFrame:
     """All data sheets of one SIPRI workbook as tidy rows."""
-    wb = _open(raw.path)
+    wb = open_workbook("sipri", raw.path)
     try:
         names = {ws.title: ws for ws in wb.worksheets}
         share = _find_sheet(names, REQUIRED_SHEET)
@@ -134,27 +133,11 @@ def parse(raw: RawFile) -> pd.DataFrame:
         regional = _find_sheet(names, REGIONAL_SHEET)
         if regional is not None:
             frames.append(_parse_regional(regional, raw, edition, colours))
+    except READ_ERRORS as exc:
+        raise SourceError("sipri", raw.path, f"unreadable workbook ({describe(exc)})") from None
     finally:
         wb.close()
     return schema.tidy(pd.concat(frames, ignore_index=True))
-
-
-def _open(path: Path) -> openpyxl.Workbook:
-    """Open read-only, turning every way a file can be broken into one SourceError."""
-    if not path.is_file():
-        raise SourceError("sipri", path, "file not found")
-    if path.stat().st_size == 0:
-        raise SourceError("sipri", path, "file is empty")
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    if head != b"PK\x03\x04":
-        kind = "an HTML page" if head.lstrip().startswith(b"<") else "not an xlsx file"
-        raise SourceError("sipri", path, f"{kind} (expected an Excel workbook)")
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SourceError("sipri", path, f"unreadable workbook ({type(exc).__name__}: "
-                          f"{str(exc).splitlines()[0][:120]}); truncated download?") from None
 
 
 def _find_sheet(sheets: dict, prefix: str):
