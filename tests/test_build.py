@@ -145,6 +145,23 @@ def test_missing_sources_folder(tmp_path):
     assert "does not exist" in result.stderr and not (tmp_path / "out").exists()
 
 
+def test_a_source_asked_for_by_name_must_have_files(good):
+    sources, out = good
+    before = _digest(out)
+    result = CliRunner().invoke(main, ["build", "--sources", str(sources), "--out", str(out),
+                                       "--only", "sipri", "--only", "nato"])
+    assert result.exit_code == 1 and "nato: no raw files under" in result.stderr
+    assert _digest(out) == before
+
+
+def test_unknown_source_name_is_one_line(good):
+    sources, out = good
+    result = CliRunner().invoke(main, ["build", "--sources", str(sources), "--out", str(out), "--only", "cia"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: unknown source 'cia'; known: sipri, nato, worldbank, imf, eurostat"]
+
+
 def test_debug_shows_the_traceback(good):
     sources, out = good
     _zero_bytes(sources)

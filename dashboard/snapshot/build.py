@@ -43,7 +43,10 @@ def build(sources_dir: Path, out: Path = io.DEFAULT_DIR,
     frames: list[pd.DataFrame] = []
     for name in only or sources.SOURCE_MODULES:
         module = sources.load(name)
-        for path in module.discover(sources_dir):
+        paths = module.discover(sources_dir)
+        if only and not paths:  # asked for by name: absence is an error, not a skip
+            raise DashboardError(f"{name}: no raw files under {sources_dir}")
+        for path in paths:
             raw = read_raw(name, path)
             frames.append(module.parse(raw))
             report.files.append(raw)

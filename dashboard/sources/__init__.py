@@ -16,11 +16,13 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from dashboard.errors import DashboardError
+
 SOURCE_MODULES: tuple[str, ...] = ("sipri", "nato", "worldbank", "imf", "eurostat")
 
 
 def load(name: str) -> ModuleType:
     """The source module called ``name`` (imported on first use)."""
     if name not in SOURCE_MODULES:
-        raise KeyError(f"unknown source {name!r}; known: {', '.join(SOURCE_MODULES)}")
+        raise DashboardError(f"unknown source {name!r}; known: {', '.join(SOURCE_MODULES)}")
     return importlib.import_module(f"dashboard.sources.{name}")
