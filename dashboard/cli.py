@@ -93,6 +93,23 @@ def sources_cmd(snapshot: Path | None) -> None:
 
 
 @main.command()
+@click.option("--country", default=None, metavar="ISO3", help="Only this country (e.g. GBR).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per pledge and country.")
+@click.option("--gdp-growth", type=float, default=None, metavar="PCT",
+              help="Scenario: nominal GDP growth, % a year (default: IMF or trailing growth).")
+@click.option("--inflation", type=float, default=None, metavar="PCT",
+              help="Scenario: inflation, % a year (default: trailing deflator change).")
+@click.option("--snapshot", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder (default: the embedded data/snapshot).")
+def pledges(country: str | None, as_json: bool, gdp_growth: float | None,
+            inflation: float | None, snapshot: Path | None) -> None:
+    """Every pledge's progress for every country it binds (group pledges per member)."""
+    from dashboard.report import pledge_report
+
+    click.echo(pledge_report(country, as_json, gdp_growth, inflation, snapshot))
+
+
+@main.command()
 @click.option("--snapshot", type=click.Path(path_type=Path), default=None,
               help="Snapshot folder (default: the embedded data/snapshot).")
 @click.option("--host", default="127.0.0.1", show_default=True)

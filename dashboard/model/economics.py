@@ -1,0 +1,152 @@
+"""GDP projections, deflators and exchange rates behind money gaps — with their assumptions.
+
+Every projection says how it was made ("GDP grows 4.1 % a year: trailing 5-year nominal
+growth of GDP implied by NATO 2024-06"), and every parameter can be overridden for a
+scenario (:class:`Assumptions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboard.model.panel import Panel, Series
+
+# Trailing window for growth and inflation when no IMF projection is in the snapshot:
+# long enough to smooth one odd year, short enough to reflect the current economy.
+TRAILING_YEARS = 5
+# Euro amounts are converted through US$ with the euro-per-dollar rate implied by a
+# euro-area country's figures in the same source and year (spending in EUR / in US$).
+EURO_REFERENCE = "DEU"
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Scenario parameters; None means "derive from the data" (and say how)."""
+
+    gdp_growth: float | None = None    # nominal GDP growth per year, fraction (0.04 = 4 %)
+    inflation: float | None = None     # GDP-deflator inflation per year, fraction
+    lcu_per_usd: float | None = None   # national currency units per US$
+    eur_per_usd: float | None = None   # euro per US$
+
+
+@dataclass
+class Economy:
+    """A country's GDP path and conversion rates, with the text that explains them."""
+
+    iso3: str
+    currency: str            # ISO 4217 of the national-currency figures
+    base_year: int
+    base_gdp_lcu: float      # million national currency
+    growth: float            # nominal, per year
+    inflation: float | None
+    lcu_per_usd: float | None
+    eur_per_usd: float | None
+    imf: Series | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def gdp_lcu(self, year: int) -> float:
+        """Projected (or, at the base year, published) GDP in million national currency."""
+        if self.imf is not None:
+            base, target = self.imf.at(self.base_year), self.imf.at(year)
+            if base and target:
+                return self.base_gdp_lcu * target / base
+        return self.base_gdp_lcu * (1 + self.growth) ** (year - self.base_year)
+
+    def to_usd(self, lcu: float) -> float | None:
+        """Million national currency → million US$ at the assumed rate."""
+        return lcu / self.lcu_per_usd if self.lcu_per_usd else None
+
+    def to_eur(self, lcu: float) -> float | None:
+        """Million national currency → million EUR at the assumed rates."""
+        if self.currency == "EUR":
+            return lcu
+        usd = self.to_usd(lcu)
+        return usd * self.eur_per_usd if usd is not None and self.eur_per_usd else None
+
+
+def implied_gdp_lcu(spending_lcu: Series, share: Series) -> dict[int, float]:
+    """GDP (million national currency) = spending / share, year by year.
+
+    Uses the publisher's own GDP vintage: NATO's share of real GDP equals the nominal
+    ratio (NATO deflates both with the GDP deflator), so spending / share is the GDP
+    NATO divided by.
+    """
+    out: dict[int, float] = {}
+    for year, value in zip(spending_lcu.years, spending_lcu.values):
+        pct = share.at(int(year))
+        if pct:
+            out[int(year)] = float(value) / (pct / 100.0)
+    return out
+
+
+def economy(panel: Panel, share: Series, assumptions: Assumptions = Assumptions()) -> Economy | None:
+    """The GDP path of ``share``'s country, from the same source and edition where possible."""
+    src, iso3, ed = share.source, share.iso3, share.edition
+    spending = panel.series(src, iso3, "milex_lcu", "current", edition=ed)
+    if spending is None:
+        return None
+    gdp = implied_gdp_lcu(spending, share)
+    if not gdp:
+        return None
+    base_year = max(gdp)
+    currency = spending.unit.split()[0]
+    notes = [f"GDP in {base_year}: {gdp[base_year]:,.0f} {currency} million, implied by "
+             f"{share.label} spending and share of GDP"]
+    imf = panel.series("imf", iso3, "gdp_lcu")
+    growth = _trailing_growth(gdp, base_year)
+    if assumptions.gdp_growth is not None:
+        growth, imf = assumptions.gdp_growth, None
+        notes.append(f"nominal GDP growth {growth:.1%} a year (scenario setting)")
+    elif imf is not None and len(imf):
+        notes.append(f"nominal GDP growth from IMF WEO {imf.edition} projections")
+    elif growth is not None:
+        notes.append(f"nominal GDP growth {growth:.1%} a year: trailing {TRAILING_YEARS}-year "
+                     f"growth of that GDP (no IMF projection in the snapshot)")
+    else:
+        growth = 0.0
+        notes.append("GDP held at its latest level (too short a history for a trend)")
+    inflation = assumptions.inflation
+    if inflation is None:
+        constant = _constant_lcu(panel, spending)
+        deflator = ({int(y): float(v) / c for y, v in zip(spending.years, spending.values)
+                     if (c := constant.at(int(y)))} if constant is not None else {})
+        inflation = _trailing_growth(deflator, base_year) if deflator else None
+        if inflation is not None:
+            notes.append(f"inflation {inflation:.1%} a year: trailing {TRAILING_YEARS}-year change "
+                         f"of {share.label}'s deflator (current / {constant.price_base} prices)")
+    else:
+        notes.append(f"inflation {inflation:.1%} a year (scenario setting)")
+    lcu_per_usd = assumptions.lcu_per_usd or _rate(panel, src, ed, iso3, base_year)
+    eur_per_usd = assumptions.eur_per_usd or _rate(panel, src, ed, EURO_REFERENCE, base_year)
+    if lcu_per_usd:
+        notes.append(f"exchange rates of {base_year} held: {lcu_per_usd:,.4g} {currency} per US$"
+                     + (f", {eur_per_usd:.4g} EUR per US$" if eur_per_usd and currency != "EUR" else ""))
+    return Economy(iso3, currency, base_year, gdp[base_year], growth, inflation,
+                   lcu_per_usd, eur_per_usd, imf if assumptions.gdp_growth is None else None, notes)
+
+
+def _trailing_growth(levels: dict[int, float], last: int) -> float | None:
+    """Compound annual growth over the TRAILING_YEARS ending at ``last`` (or fewer)."""
+    earlier = [y for y in levels if last - TRAILING_YEARS <= y < last]
+    if not earlier or levels.get(last, 0) <= 0 or levels[min(earlier)] <= 0:
+        return None
+    first = min(earlier)
+    return (levels[last] / levels[first]) ** (1 / (last - first)) - 1
+
+
+def _constant_lcu(panel: Panel, spending: Series) -> Series | None:
+    """The same spending at constant prices (same source and edition), if published."""
+    for base in panel.price_bases(spending.source, spending.edition, spending.iso3, "milex_lcu"):
+        if base.startswith("constant"):
+            return panel.series(spending.source, spending.iso3, "milex_lcu", base, spending.edition)
+    return None
+
+
+def _rate(panel: Panel, source: str, edition: str, iso3: str, year: int) -> float | None:
+    """National currency per US$ implied by spending in both (same source, edition, year)."""
+    lcu = panel.series(source, iso3, "milex_lcu", "current", edition=edition)
+    usd = panel.series(source, iso3, "milex_usd", "current", edition=edition)
+    if lcu is None or usd is None:
+        return None
+    a, b = lcu.at(year), usd.at(year)
+    return a / b if a and b else None

@@ -1,0 +1,285 @@
+"""Progress of every pledge for every country it binds: baseline, gap, path, money, status.
+
+Definitions (also in docs/model.md):
+
+- **baseline**: the latest figure of the preferred source for the pledge's basis
+  (NATO's definition → NATO, then SIPRI, then World Bank), latest edition; the latest
+  *actual* (not estimated) figure is reported beside it.
+- **gap** (percentage points) = target − latest share. Negative: above target.
+- **required path**: linear in share from the latest year to the target year.
+- **money gap** in the target year = (target − latest share) × projected GDP, i.e.
+  required spending minus current spending, both at projected GDP.
+- **status**: ``met`` when the latest share is at or above the target; ``on_track``
+  when the latest annual rise in share (same source and edition) is at least the
+  required annual rise and the deadline has not passed; ``off_track`` otherwise;
+  ``no_data`` when no source has a share for the country.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+from dashboard.model.economics import Assumptions, Economy, economy
+from dashboard.model.panel import Panel, Series
+from dashboard.model.registry import Group, Pledge
+
+# Which source measures a pledge, by its basis. No national-definition series is in the
+# snapshot, so national pledges are measured on NATO's definition and say so.
+SOURCE_PREFERENCE: dict[str, tuple[str, ...]] = {
+    "nato": ("nato", "sipri", "worldbank"),
+    "national": ("nato", "sipri", "worldbank"),
+    "national_incl_intelligence": ("nato", "sipri", "worldbank"),
+}
+
+# Financial years: NATO reports each ally's spending for its financial year (payments
+# "during the course of the fiscal year"); for these allies that is not the calendar year.
+NATO_FISCAL_YEARS: dict[str, str] = {
+    "GBR": "April–March (NATO 2024 = FY 2024/25)",
+    "CAN": "April–March (NATO 2024 = FY 2024/25)",
+    "USA": "October–September (NATO 2024 = FY 2024, Oct 2023–Sep 2024)",
+}
+
+STATUSES = ("met", "on_track", "off_track", "no_data")
+
+
+@dataclass
+class Progress:
+    """One pledge for one country (JSON-ready with :meth:`as_dict`)."""
+
+    id: str
+    actor: str
+    country: str
+    title: str
+    kind: str
+    target: float
+    target_share_pct: float | None
+    target_year: int
+    by: str
+    basis: str
+    scope: str
+    commitment: str
+    status: str
+    status_reason: str
+    unit: str = "percent of GDP"  # of target, latest share, gap and path
+    latest_year: int | None = None
+    latest_share_pct: float | None = None
+    latest_is_estimate: bool | None = None
+    latest_source: str | None = None
+    latest_edition: str | None = None
+    latest_actual_year: int | None = None
+    latest_actual_share_pct: float | None = None
+    gap_pp: float | None = None
+    required_annual_increase_pp: float | None = None
+    latest_annual_increase_pp: float | None = None
+    required_path: list[tuple[int, float]] = field(default_factory=list)
+    required_growth_nominal_pct: float | None = None
+    required_growth_real_pct: float | None = None
+    money_gap: dict | None = None
+    year_reached: int | None = None
+    year_convention: str = "calendar year"
+    assumptions: list[str] = field(default_factory=list)
+    source_url: str = ""
+
+    def as_dict(self) -> dict:
+        """Plain types only (for JSON)."""
+        out = asdict(self)
+        out["required_path"] = [[y, round(v, 4)] for y, v in self.required_path]
+        return out
+
+
+def members_bound(pledge: Pledge, groups: dict[str, Group], panel: Panel) -> list[str]:
+    """Countries a pledge binds: the actor, or the group's members when it was made.
+
+    ``applies_to: below_target`` (Wales 2014) keeps members whose share in the
+    announcement year was below the target.
+    """
+    if pledge.actor not in groups:
+        return [pledge.actor]
+    year = pledge.announced.year
+    members = groups[pledge.actor].members_in(year)
+    if pledge.applies_to != "below_target":
+        return members
+    bound = []
+    for iso3 in members:
+        share = panel.first(SOURCE_PREFERENCE[pledge.basis], iso3, _indicator(pledge))
+        value = share.at(year) if share is not None else None
+        if value is None or value < pledge.target:
+            bound.append(iso3)
+    return bound
+
+
+def all_progress(panel: Panel, pledges: list[Pledge], groups: dict[str, Group],
+                 assumptions: Assumptions = Assumptions(), country: str | None = None) -> list[Progress]:
+    """Progress of every pledge for every bound country (optionally one country)."""
+    rows = []
+    economies: dict[tuple[str, str], Economy | None] = {}  # one GDP path per country and basis
+    for pledge in pledges:
+        for iso3 in members_bound(pledge, groups, panel):
+            if country is None or iso3 == country:
+                rows.append(progress(panel, pledge, iso3, assumptions, economies))
+    return rows
+
+
+def _indicator(pledge: Pledge) -> str:
+    """The measured series: equipment share for the equipment guideline, else share of GDP."""
+    return "equipment_share" if pledge.kind == "equipment_share" else "milex_share_gdp"
+
+
+def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions = Assumptions(),
+             economies: dict[tuple[str, str], Economy | None] | None = None) -> Progress:
+    """Where ``iso3`` stands against ``pledge`` (``economies``: a cache shared across calls)."""
+    base = Progress(
+        id=pledge.id, actor=pledge.actor, country=iso3, title=pledge.title, kind=pledge.kind,
+        target=pledge.target, target_share_pct=pledge.target if pledge.kind == "share_gdp" else None,
+        target_year=pledge.target_year, by=pledge.by, basis=pledge.basis, scope=pledge.scope,
+        commitment=pledge.commitment, status="no_data", status_reason="", source_url=pledge.source.url,
+        unit="percent of defence expenditure" if pledge.kind == "equipment_share" else "percent of GDP",
+    )
+    indicator = _indicator(pledge)
+    share = panel.first(SOURCE_PREFERENCE[pledge.basis], iso3, indicator)
+    if pledge.scope == "related":
+        base.status_reason = ("no published series measures defence- and security-related "
+                              "spending yet (NATO will report it from 2026)")
+        return base
+    if share is None or not len(share):
+        base.status_reason = f"no {indicator} for {iso3} in any of {', '.join(SOURCE_PREFERENCE[pledge.basis])}"
+        return base
+    _baseline(base, share, pledge)
+    econ = _economy(panel, pledge.basis, iso3, assumptions, economies)
+    if econ is not None:
+        base.assumptions.extend(econ.notes)
+    target = _target_share(pledge, econ)
+    if target is None:
+        base.status = "no_data"
+        base.status_reason = "a money target needs GDP and spending in national currency"
+        return base
+    base.target_share_pct = target if pledge.kind != "equipment_share" else None
+    latest = base.latest_share_pct
+    years_left = pledge.target_year - base.latest_year
+    base.gap_pp = target - latest
+    base.required_annual_increase_pp = base.gap_pp / years_left if years_left > 0 else base.gap_pp
+    base.required_path = linear_path(base.latest_year, latest, pledge.target_year, target)
+    if econ is not None and pledge.kind != "equipment_share":
+        _money(base, econ, pledge, target)
+    _status(base, share, pledge, target)
+    if pledge.scope == "total":
+        base.assumptions.append("measured with core defence spending only: defence- and "
+                                "security-related spending is not yet published")
+    if pledge.basis != "nato" and base.latest_source == "nato":
+        base.assumptions.append(f"measured on NATO's definition: the pledge's own basis "
+                                f"({pledge.basis}) has no published series")
+    return base
+
+
+def _economy(panel: Panel, basis: str, iso3: str, assumptions: Assumptions,
+             cache: dict[tuple[str, str], Economy | None] | None) -> Economy | None:
+    """The GDP path for ``iso3`` measured on ``basis`` (memoised in ``cache``)."""
+    key = (iso3, basis)
+    if cache is not None and key in cache:
+        return cache[key]
+    share = panel.first(SOURCE_PREFERENCE[basis], iso3, "milex_share_gdp")
+    econ = economy(panel, share, assumptions) if share is not None else None
+    if cache is not None:
+        cache[key] = econ
+    return econ
+
+
+def _baseline(row: Progress, share: Series, pledge: Pledge) -> None:
+    """Latest figure (estimate or not) and latest actual, with provenance."""
+    row.latest_year = int(share.years[-1])
+    row.latest_share_pct = float(share.values[-1])
+    row.latest_is_estimate = bool(share.estimate[-1])
+    row.latest_source, row.latest_edition = share.source, share.edition
+    actual = [i for i, e in enumerate(share.estimate) if not e]
+    if actual:
+        row.latest_actual_year = int(share.years[actual[-1]])
+        row.latest_actual_share_pct = float(share.values[actual[-1]])
+    if len(share) >= 2 and share.years[-2] == share.years[-1] - 1:
+        row.latest_annual_increase_pp = float(share.values[-1] - share.values[-2])
+    if share.source == "nato" and share.iso3 in NATO_FISCAL_YEARS:
+        row.year_convention = f"financial year {NATO_FISCAL_YEARS[share.iso3]}"
+    elif share.source == "sipri":
+        row.year_convention = "calendar year (SIPRI)"
+    if pledge.by == "fiscal_year":
+        row.assumptions.append(f"target applies to the financial year starting in {pledge.target_year}; "
+                               f"figures are {row.year_convention}")
+
+
+def _target_share(pledge: Pledge, econ: Economy | None) -> float | None:
+    """The target as a share: money targets divided by projected GDP in the target year."""
+    if pledge.kind != "money":
+        return pledge.target
+    if econ is None or pledge.currency != econ.currency:
+        return None
+    return pledge.target_money_million / econ.gdp_lcu(pledge.target_year) * 100.0
+
+
+def linear_path(year0: int, share0: float, year1: int, target: float) -> list[tuple[int, float]]:
+    """Linear in share from (year0, share0) to exactly (year1, target)."""
+    if year1 <= year0:
+        return [(year0, share0)]
+    steps = year1 - year0
+    path = [(year0 + k, share0 + (target - share0) * k / steps) for k in range(steps)]
+    return path + [(year1, target)]
+
+
+def _money(row: Progress, econ: Economy, pledge: Pledge, target: float) -> None:
+    """Money gap in the target year, and the spending growth the target requires."""
+    year = max(pledge.target_year, econ.base_year)
+    gdp = econ.gdp_lcu(year)
+    gap_lcu = row.gap_pp / 100.0 * gdp
+    row.money_gap = {
+        "year": year,
+        "currency": econ.currency,
+        "lcu_million": round(gap_lcu, 1),
+        "usd_million": _round(econ.to_usd(gap_lcu)),
+        "eur_million": _round(econ.to_eur(gap_lcu)),
+        "required_spending_lcu_million": round(target / 100.0 * gdp, 1),
+        "current_share_spending_lcu_million": round(row.latest_share_pct / 100.0 * gdp, 1),
+        "gdp_lcu_million": round(gdp, 1),
+    }
+    n = pledge.target_year - row.latest_year
+    if n > 0 and row.latest_share_pct > 0:
+        nominal = ((target / row.latest_share_pct) * gdp / econ.gdp_lcu(row.latest_year)) ** (1 / n) - 1
+        row.required_growth_nominal_pct = nominal * 100
+        if econ.inflation is not None:
+            row.required_growth_real_pct = ((1 + nominal) / (1 + econ.inflation) - 1) * 100
+
+
+def _status(row: Progress, share: Series, pledge: Pledge, target: float) -> None:
+    """met / on_track / off_track, the reason, and the year the target is reached."""
+    latest, rise = row.latest_share_pct, row.latest_annual_increase_pp
+    if latest >= target:
+        row.status = "met"
+        row.year_reached = _first_year_of_run_at_or_above(share, target)
+        row.status_reason = f"{latest:.2f} ≥ {target:.2f} in {row.latest_year}"
+        return
+    if rise is not None and rise > 0:
+        row.year_reached = row.latest_year + math.ceil(row.gap_pp / rise)
+    deadline_passed = pledge.by == "every_year" or row.latest_year >= pledge.target_year
+    if deadline_passed:
+        row.status = "off_track"
+        row.status_reason = f"{latest:.2f} < {target:.2f} in {row.latest_year}" + (
+            " (a floor for every year)" if pledge.by == "every_year" else " (deadline reached)")
+    elif rise is not None and rise >= row.required_annual_increase_pp:
+        row.status = "on_track"
+        row.status_reason = (f"latest rise {rise:+.2f} pp ≥ required {row.required_annual_increase_pp:.2f} pp a year")
+    else:
+        row.status = "off_track"
+        rise_text = f"{rise:+.2f} pp" if rise is not None else "unknown"
+        row.status_reason = f"latest rise {rise_text} < required {row.required_annual_increase_pp:.2f} pp a year"
+
+
+def _first_year_of_run_at_or_above(share: Series, target: float) -> int:
+    """The first year of the latest unbroken run of years at or above ``target``."""
+    year = int(share.years[-1])
+    for y, v in zip(reversed(share.years), reversed(share.values)):
+        if v < target:
+            break
+        year = int(y)
+    return year
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
