@@ -7,7 +7,9 @@ Reports medians (and min/max) of:
   (a fresh process, imports included) — budget 5 s;
 - ``build_s``: the build function alone, in a warm process;
 - ``load_s``: reading the snapshot (``dashboard.snapshot.load``) in a fresh process,
-  imports excluded — budget 0.3 s.
+  imports excluded — budget 0.3 s;
+- ``pledges_s``: the progress of every pledge for every country it binds, after load:
+  indexing the table (``Panel``) plus ``all_progress`` — budget 0.1 s.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = ROOT.parent / "shared" / "data" / "sources"
-BUDGETS = {"build_cli_s": 5.0, "load_s": 0.3}
+BUDGETS = {"build_cli_s": 5.0, "load_s": 0.3, "pledges_s": 0.1}
 
 LOAD_SNIPPET = """
 import time, sys
@@ -33,6 +35,23 @@ from dashboard.snapshot import load
 t = time.perf_counter(); table = load(sys.argv[1] if len(sys.argv) > 1 else None)
 print(time.perf_counter() - t, len(table))
 """
+
+
+def _pledges(runs: int) -> list[float]:
+    """Seconds for Panel(table) + all_progress over the embedded snapshot, per run."""
+    from dashboard import model
+    from dashboard.snapshot import load
+
+    table = load()
+    groups = model.load_groups()
+    pledges = model.load_pledges(groups=groups)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        rows = model.all_progress(model.Panel(table), pledges, groups)
+        times.append(time.perf_counter() - start)
+    assert rows
+    return times
 
 
 def main() -> int:
@@ -45,7 +64,7 @@ def main() -> int:
         print(f"sources folder {args.sources} not found", file=sys.stderr)
         return 2
     exe = Path(sys.executable).with_name("defence-dashboard")
-    results: dict[str, list[float]] = {"build_cli_s": [], "build_s": [], "load_s": []}
+    results: dict[str, list[float]] = {"build_cli_s": [], "build_s": [], "load_s": [], "pledges_s": []}
     rows = 0
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "snapshot"
@@ -64,6 +83,7 @@ def main() -> int:
             proc = subprocess.run([sys.executable, "-c", LOAD_SNIPPET, str(out)], check=True,
                                   capture_output=True, text=True)
             results["load_s"].append(float(proc.stdout.split()[0]))
+    results["pledges_s"] = _pledges(max(args.runs, 10))
     summary = {
         name: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": len(v)}
         for name, v in results.items()
