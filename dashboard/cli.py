@@ -16,6 +16,7 @@ class Group(click.Group):
     """A group that turns any failure into one line on stderr (traceback only with --debug)."""
 
     def invoke(self, ctx: click.Context):
+        """Run the command; print one line (exit 1) for any error unless --debug."""
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):

@@ -30,10 +30,11 @@ HISTORICAL_CURRENCIES: dict[str, str] = {
 # joins (Eurostat, the WEO), so the currency "on" a date after this is EUR.
 EURO_CHANGEOVERS: dict[str, dt.date] = {"BGR": dt.date(2026, 1, 1)}
 
-# Where CLDR lists several tender currencies, the publisher's label picks one.
-LABEL_HINTS: dict[str, str] = {
+# Labels that name a currency outright, whatever the country (SIPRI gives Somalia's and
+# Zimbabwe's figures in "US dollars"; the EU institutions' in "Euro").
+LABEL_CODES: dict[str, str] = {
     "us dollars": "USD",
-    "dollars": "USD",
+    "us dollar": "USD",
     "euro": "EUR",
     "euros": "EUR",
 }
@@ -46,13 +47,16 @@ def currency_code(iso3: str, on: dt.date, label: str = "") -> str | None:
         return HISTORICAL_CURRENCIES[iso3]
     if iso3 in EURO_CHANGEOVERS and on >= EURO_CHANGEOVERS[iso3]:
         return "EUR"
-    hinted = LABEL_HINTS.get(" ".join(label.lower().split()))
+    named = LABEL_CODES.get(" ".join(label.lower().split()))
+    if named:
+        return named
     country = pycountry.countries.get(alpha_3=iso3)
-    if country is None:  # an aggregate such as the EU: only the label can tell
-        return "EUR" if iso3 == "EU27" else hinted
+    if country is None:  # an aggregate such as the EU
+        return "EUR" if iso3 == "EU27" else None
     candidates = get_territory_currencies(country.alpha_2, on, tender=True)
-    if not candidates:
-        return None
-    if len(candidates) > 1 and hinted in candidates:
-        return hinted
-    return candidates[0]
+    if len(candidates) > 1:
+        # Several legal tenders (Lesotho: ZAR and LSL; Namibia: ZAR and NAD): a country's
+        # own currency's ISO 4217 code starts with its ISO 3166 alpha-2 code.
+        own = [c for c in candidates if c.startswith(country.alpha_2)]
+        return own[0] if own else candidates[0]
+    return candidates[0] if candidates else None

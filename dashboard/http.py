@@ -47,7 +47,9 @@ def get(
         try:
             resp = sess.get(url, params=params, timeout=TIMEOUT_S, stream=stream)
         except (requests.ConnectionError, requests.Timeout) as exc:
-            last = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            last = _connection_problem(exc)
+            if last.startswith(NO_RETRY_PREFIX):
+                break  # a host that does not resolve will not resolve in a second either
             wait = BACKOFF_S * 2 ** (attempt - 1)
         else:
             if resp.status_code < 400:
@@ -63,6 +65,24 @@ def get(
         if attempt < MAX_ATTEMPTS:
             sleep(wait)
     raise HttpError(f"{url}: {last} after {attempt} attempt(s)")
+
+
+NO_RETRY_PREFIX = "cannot resolve host"
+
+
+def _connection_problem(exc: Exception) -> str:
+    """A short reason for a connection failure (requests nests urllib3's long repr)."""
+    text = str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text \
+            or "Temporary failure in name resolution" in text or "nodename nor servname" in text:
+        host = getattr(getattr(exc, "request", None), "url", "") or ""
+        host = host.split("/")[2] if host.count("/") >= 2 else "the host"
+        return f"{NO_RETRY_PREFIX} {host} (offline?)"
+    if "Connection refused" in text:
+        return "connection refused"
+    if isinstance(exc, requests.Timeout):
+        return f"{type(exc).__name__} (no answer within {TIMEOUT_S[1]} s)"
+    return f"{type(exc).__name__}: {' '.join(text.split())[:120]}"
 
 
 def _body_excerpt(resp: requests.Response) -> str:

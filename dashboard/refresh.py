@@ -15,6 +15,9 @@ from dashboard import http, rawcache, sources
 from dashboard.errors import DashboardError
 
 
+MAX_REASON = 300  # one readable line per failed source
+
+
 @dataclass
 class RefreshResult:
     """Files stored per source, and the reason each failed source failed."""
@@ -41,5 +44,7 @@ def refresh(names: tuple[str, ...] = (), root: Path | None = None,
         try:
             result.stored[name] = sources.load(name).fetch(sess, cache)
         except (DashboardError, OSError) as exc:
-            result.failed[name] = " ".join(str(exc).split())
+            reason = " ".join(str(exc).split())
+            reason = reason.removeprefix(f"{name}: ")  # SourceError already names the source
+            result.failed[name] = reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
     return result

@@ -162,6 +162,16 @@ def test_unknown_source_name_is_one_line(good):
         "error: unknown source 'cia'; known: sipri, nato, worldbank, imf, eurostat"]
 
 
+def test_out_pointing_at_a_file_is_refused(good, tmp_path):
+    sources, _ = good
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes")
+    result = CliRunner().invoke(main, ["build", "--sources", str(sources), "--out", str(target)])
+    assert result.exit_code == 1 and "is a file, not a snapshot folder" in result.stderr
+    assert target.read_text() == "my notes"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".notes")]
+
+
 def test_debug_shows_the_traceback(good):
     sources, out = good
     _zero_bytes(sources)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -44,13 +43,6 @@ def test_real_file_codes_and_currencies():
     assert set(frame.price_base) == {"current"}
 
 
-def test_real_file_parses_fast():
-    path = shared_file("eurostat/gov_ev-defence.json")
-    start = time.perf_counter()
-    es.parse(raw("eurostat", path))
-    assert time.perf_counter() - start < 0.5
-
-
 def test_discover(shared_sources: Path):
     assert [p.name for p in es.discover(shared_sources / "eurostat")] == ["gov_ev-defence.json"]
 
@@ -61,11 +53,12 @@ def test_discover(shared_sources: Path):
 # unit MIO_NAC=0, PC_GDP=1; geo PL=0, EL=1; time 2023=0, 2024=1, 2025=2.
 #   0 = MIO_NAC PL 2023    2 = MIO_NAC PL 2025 (p)    4 = MIO_NAC EL 2024
 #   7 = PC_GDP  PL 2024 (e)  9 = PC_GDP EL 2023      11 = PC_GDP EL 2025 (e)
-VALUES = {"0": 74608.0, "2": 134135.0, "4": 6000.0, "7": 4.1, "9": 2.9, "11": 3.0}
+# Values are invented (round numbers), not the published figures.
+VALUES = {"0": 70000.0, "2": 130000.0, "4": 6000.0, "7": 4.1, "9": 2.9, "11": 3.0}
 STATUS = {"2": "p", "7": "e", "11": "e"}
 EXPECTED = {
-    ("POL", 2023, "milex_lcu"): (74608.0, "PLN million", "", False),
-    ("POL", 2025, "milex_lcu"): (134135.0, "PLN million", "p", False),
+    ("POL", 2023, "milex_lcu"): (70000.0, "PLN million", "", False),
+    ("POL", 2025, "milex_lcu"): (130000.0, "PLN million", "p", False),
     ("GRC", 2024, "milex_lcu"): (6000.0, "EUR million", "", False),
     ("POL", 2024, "milex_share_gdp"): (4.1, "percent of GDP", "e", True),
     ("GRC", 2023, "milex_share_gdp"): (2.9, "percent of GDP", "", False),

@@ -114,6 +114,7 @@ def test_refresh_continues_past_a_failing_source(tmp_path, monkeypatch):
     result = refresh_mod.refresh(("sipri", "nato"), tmp_path, progress=False)
     assert calls == ["bad", "good"]
     assert list(result.failed) == ["sipri"] and "HTTP 500" in result.failed["sipri"]
+    assert not result.failed["sipri"].startswith("sipri:")
     assert result.stored["nato"][0].read_bytes() == b"data"
 
 
@@ -151,3 +152,14 @@ def test_known_published_files_get_their_recorded_retrieval(tmp_path):
     unknown = tmp_path / "x.bin"
     unknown.write_bytes(b"not published anywhere")
     assert read_raw("sipri", unknown).url == ""
+
+
+@responses.activate
+def test_unresolvable_host_fails_at_once_with_a_short_line():
+    responses.get(URL, body=requests.ConnectionError(
+        "HTTPSConnectionPool(host='data.example.org', port=443): Max retries exceeded with url: /file.xlsx "
+        "(Caused by NameResolutionError(\"<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to "
+        "resolve 'data.example.org' ([Errno -3] Temporary failure in name resolution)\"))"))
+    with pytest.raises(http.HttpError) as info:
+        http.get(http.session(), URL, sleep=lambda s: pytest.fail("no retry for DNS failures"))
+    assert str(info.value) == f"{URL}: cannot resolve host data.example.org (offline?) after 1 attempt(s)"

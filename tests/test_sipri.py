@@ -185,3 +185,16 @@ def test_unknown_country_fails_naming_it(tmp_path):
     rows = {"Freedonia": ("Pounds", "", {2022: 0.02, 2023: 0.02, 2024: 0.02})}
     with pytest.raises(UnmappedCountryError, match="Freedonia"):
         sipri.parse(raw("sipri", write_sipri_workbook(tmp_path / "SIPRI-Milex-data-x.xlsx", rows=rows)))
+
+
+def test_currency_units_follow_the_label_and_own_currency(tmp_path):
+    """Somalia's figures are in US dollars (SIPRI's label); Lesotho and Namibia use their own
+    currencies (LSL, NAD), not the South African rand that is also legal tender there."""
+    rows = {"Somalia": ("US dollars", "", {2022: 0.01, 2023: 0.01, 2024: 0.01}),
+            "Lesotho": ("Maloti", "", {2022: 0.01, 2023: 0.01, 2024: 0.01}),
+            "Namibia": ("Dollars", "", {2022: 0.01, 2023: 0.01, 2024: 0.01}),
+            "Croatia": ("Kunas     ", "", {2022: 0.01, 2023: 0.01, 2024: 0.01})}
+    df = sipri.parse(raw("sipri", write_sipri_workbook(tmp_path / "SIPRI-Milex-data-x.xlsx", rows=rows)))
+    lcu = df[df["indicator"] == "milex_lcu"].groupby("iso3")["unit"].first().to_dict()
+    # Croatia: SIPRI restates in euro ("current currency" in the April 2025 release) despite the label
+    assert lcu == {"SOM": "USD million", "LSO": "LSL million", "NAM": "NAD million", "HRV": "EUR million"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -72,21 +71,15 @@ def test_discover_finds_the_published_files(shared_sources: Path):
     ]
 
 
-def test_real_files_parse_fast():
-    path = shared_file("worldbank/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_26.csv")
-    start = time.perf_counter()
-    wb.parse(raw("worldbank", path))
-    assert time.perf_counter() - start < 0.5
-
-
 # --- built files in the published layout --------------------------------------------------
+# Every value below is invented (round numbers); only the layout is the World Bank's.
 
 PREAMBLE = ['"Data Source","World Development Indicators",', "",
             '"Last Updated Date","2025-07-01",', ""]
 HEADER = '"Country Name","Country Code","Indicator Name","Indicator Code","2020","2021","2022",'
 NAME = '"Military expenditure (current USD)","MS.MIL.XPND.CD"'
 BODY = [
-    f'"United Kingdom","GBR",{NAME},"59000000000","","68462578612.5",',
+    f'"United Kingdom","GBR",{NAME},"59000000000","","68000000000",',
     f'"Kosovo","XKX",{NAME},"","100000000","",',
     f'"World","WLD",{NAME},"2000000000000","","",',
     f'"European Union","EUU",{NAME},"","250000000000","",',
@@ -127,7 +120,7 @@ def test_built_csv_with_metadata(tmp_path: Path):
     frame = wb.parse(raw("worldbank", _write_csv(tmp_path, _bulk_csv()), retrieved="2025-07-02"))
     assert _by_code(frame) == pytest.approx({
         ("GBR", 2020): 59_000.0,            # 59,000,000,000 US$
-        ("GBR", 2022): 68_462.5786125,      # empty 2021 cell → no row
+        ("GBR", 2022): 68_000.0,            # empty 2021 cell → no row
         ("XKX", 2021): 100.0,
         ("WLD", 2020): 2_000_000.0,
         ("EU27", 2021): 250_000.0,          # EUU → EU27
@@ -209,6 +202,31 @@ def test_csv_with_header_moved_too_far(tmp_path: Path):
     _assert_one_line_naming(exc, path)
 
 
+def test_text_in_a_number_cell_names_line_country_and_year(tmp_path: Path):
+    # BODY[1] is Kosovo: its 2021 cell "100000000" becomes text; BODY[3] (EUU) also gets
+    # text, later in the file, so the message must name the first: Kosovo's line.
+    body = list(BODY)
+    body[1] = body[1].replace('"100000000"', '"n/a (see note)"')
+    body[3] = body[3].replace('"250000000000"', '"x"')
+    path = _write_csv(tmp_path, _bulk_csv(PREAMBLE + [HEADER] + body))
+    with pytest.raises(SourceError) as exc:
+        wb.parse(raw("worldbank", path))
+    _assert_one_line_naming(exc, path)
+    # lines 1-4 preamble, 5 header, 6 United Kingdom, 7 Kosovo
+    assert str(exc.value).endswith(", line 7 (XKX, 2021): text 'n/a (see note)' where a number belongs")
+
+
+def test_text_in_a_number_cell_inside_a_zip_names_the_member(tmp_path: Path):
+    body = [BODY[0].replace('"59000000000"', '"n/a"')]  # United Kingdom, 2020
+    path = tmp_path / "API_MS.MIL.XPND.CD_DS2_en_csv_v2_99.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(CSV_NAME, _bulk_csv(PREAMBLE + [HEADER] + body))
+    with pytest.raises(SourceError) as exc:
+        wb.parse(raw("worldbank", path))
+    _assert_one_line_naming(exc, path)
+    assert f"{CSV_NAME}, line 6 (GBR, 2020): text 'n/a'" in str(exc.value)
+
+
 def test_csv_of_an_unloaded_indicator(tmp_path: Path):
     body = [line.replace("MS.MIL.XPND.CD", "NY.GDP.MKTP.CN") for line in BODY]
     path = tmp_path / "API_NY.GDP.MKTP.CN_DS2_en_csv_v2_1.csv"
@@ -234,7 +252,7 @@ def _record(iso3: str, country_id: str, name: str, year: int, value: float | Non
             "date": str(year), "value": value, "unit": "", "obs_status": "", "decimal": 1}
 
 
-PAGE1 = [_record("GBR", "GB", "United Kingdom", 2024, 2.2786177901127),
+PAGE1 = [_record("GBR", "GB", "United Kingdom", 2024, 2.5),  # invented values
          _record("EUU", "EU", "European Union", 2024, 1.6)]
 PAGE2 = [_record("XKX", "XK", "Kosovo", 2024, None)]
 
@@ -303,13 +321,22 @@ def test_saved_api_answer_parses(tmp_path: Path):
     assert wb.discover(tmp_path) == [path]
     frame = wb.parse(raw("worldbank", path))
     assert _by_code(frame) == pytest.approx({
-        ("GBR", 2024): 2.2786177901127,
+        ("GBR", 2024): 2.5,
         ("EU27", 2024): 1.6,
         ("WLD", 2023): 2.3,
         ("WB_ARB", 2023): 5.0,
-        ("WB_XY", 2023): 1.0,  # empty countryiso3code → aggregate under its country.id
+        ("WB_XY", 2023): 1.0,  # empty countryiso3code → aggregate under its 2-character country.id
     })  # Kosovo's null value → no row
     assert set(frame.edition) == {"2026-02-24"} and set(frame.unit) == {"percent of GDP"}
+
+
+def test_saved_api_answer_record_without_any_code(tmp_path: Path):
+    answer = wb.ApiAnswer("2026-02-24", PAGE1 + [_record("", "", "Nowhere", 2023, 1.0)])
+    path = tmp_path / "API_MS.MIL.XPND.GD.ZS_2026-03-01.json"
+    path.write_bytes(wb.api_answer_bytes("MS.MIL.XPND.GD.ZS", answer))
+    with pytest.raises(SourceError, match="record 2: record has neither countryiso3code nor country.id") as exc:
+        wb.parse(raw("worldbank", path))
+    _assert_one_line_naming(exc, path)
 
 
 def test_saved_api_answer_malformed(tmp_path: Path):

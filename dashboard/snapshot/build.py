@@ -36,10 +36,12 @@ def build(sources_dir: Path, out: Path = io.DEFAULT_DIR,
           only: tuple[str, ...] = ()) -> BuildReport:
     """Parse every raw file under ``sources_dir`` into a validated snapshot at ``out``."""
     start = time.perf_counter()
-    sources_dir = Path(sources_dir)
+    sources_dir, out = Path(sources_dir), Path(out)
     if not sources_dir.is_dir():
-        raise DashboardError(f"sources folder {sources_dir} does not exist")
-    report = BuildReport(out=Path(out))
+        raise DashboardError(f"sources folder {sources_dir} does not exist "
+                             "(run 'defence-dashboard refresh' to fill the raw cache, or pass --sources)")
+    io.check_writable(out)  # before seconds of parsing, not after
+    report = BuildReport(out=out)
     frames: list[pd.DataFrame] = []
     for name in only or sources.SOURCE_MODULES:
         module = sources.load(name)

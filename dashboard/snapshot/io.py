@@ -38,11 +38,25 @@ def load_package(folder: Path | None = None) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def check_writable(folder: Path) -> None:
+    """Raise a one-line error unless ``folder`` can be (re)placed by a snapshot."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DashboardError(f"--out {folder} is a file, not a snapshot folder")
+    parent = folder.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise DashboardError(f"cannot write a snapshot in {parent} (permission denied)")
+
+
 def write(folder: Path, table: pd.DataFrame, package: dict) -> None:
     """Write the snapshot beside ``folder`` and swap it in by renames.
 
-    The old snapshot stays untouched until the new one is complete on disk; a crash
-    mid-write leaves at worst a stray ``.<name>.new`` folder, never a half snapshot.
+    The old snapshot stays untouched until the new one is complete on disk. The swap is
+    two renames (old → ``.<name>.old-PID``, new → ``<name>``); a crash between them
+    leaves both complete copies under those names and none at ``<name>``, never a half
+    snapshot — POSIX cannot atomically exchange two non-empty folders.
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)

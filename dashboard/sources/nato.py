@@ -43,9 +43,9 @@ import requests
 from dashboard import http, schema
 from dashboard.countries import map_names
 from dashboard.errors import SourceError
-from dashboard.sources._excel import READ_ERRORS, XLSX_MAGIC, describe, open_workbook
 from dashboard.provenance import RawFile, SourceInfo
 from dashboard.rawcache import RawCache
+from dashboard.sources._excel import READ_ERRORS, XLSX_MAGIC, describe, open_workbook
 
 INFO = SourceInfo(
     name="nato",
@@ -189,8 +189,11 @@ TABLES: dict[str, TableSpec] = {
 # decade, which has no indicator (the vocabulary's milex_real_change is the annual
 # change, which Table 3 gives). A table added in a later edition is likewise ignored
 # until it is described here, rather than breaking the load.
-# The headline tables: a workbook without them is not the NATO workbook we know.
-REQUIRED_TABLES: tuple[str, ...] = ("1", "2", "3")
+# Every table described in TABLES must be present: the workbook is published as Tables
+# 1–8b, so one that lost a table (a sheet deleted, a title retyped) is damaged, and
+# loading the rest would silently drop that table's indicators from the snapshot.
+# Table 4 is not required because it is not read (see above).
+REQUIRED_TABLES: tuple[str, ...] = tuple(TABLES)
 
 # NATO's currency words (Table 1 labels) → ISO 4217. A label covers its whole row:
 # NATO restates an Ally's history in its current currency (Croatia is "Euros" for
@@ -273,7 +276,8 @@ def parse(raw: RawFile) -> pd.DataFrame:
     tables = _find_tables(raw.path, sheets)
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
-        raise SourceError(INFO.name, raw.path, f"no 'Table {missing[0]}' title found in any sheet")
+        names = ", ".join(f"Table {t}" for t in missing)
+        raise SourceError(INFO.name, raw.path, f"missing {names} (no such title in any sheet)")
     parsed = {tid: _parse_table(raw.path, tid, seg) for tid, seg in tables.items()
               if tid in TABLES}
     edition = _edition(raw, parsed["1"].years)

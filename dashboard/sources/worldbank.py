@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 import pandas as pd
 import pycountry
@@ -127,8 +127,8 @@ def parse(raw: RawFile) -> pd.DataFrame:
     path = raw.path
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        text, metadata = _read_zip(path)
-        return _parse_bulk(text, metadata, raw)
+        member, text, metadata = _read_zip(path)
+        return _parse_bulk(text, metadata, raw, member)
     if suffix == ".csv":
         text = _read_text(path)
         return _parse_bulk(text, _sibling_metadata(path), raw)
@@ -211,8 +211,8 @@ def _read_text(path: Path) -> str:
         raise SourceError(SOURCE, path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-def _read_zip(path: Path) -> tuple[str, dict[str, bool] | None]:
-    """The data CSV text of a bulk zip and its country metadata (code → is aggregate)."""
+def _read_zip(path: Path) -> tuple[str, str, dict[str, bool] | None]:
+    """The data CSV's name and text in a bulk zip, and its country metadata (code → is aggregate)."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -226,7 +226,7 @@ def _read_zip(path: Path) -> tuple[str, dict[str, bool] | None]:
         raise SourceError(SOURCE, path, f"not a readable zip ({exc})") from None
     except UnicodeDecodeError as exc:
         raise SourceError(SOURCE, path, f"zip member is not UTF-8 text ({exc.reason})") from None
-    return text, metadata
+    return data[0], text, metadata
 
 
 def _sibling_metadata(path: Path) -> dict[str, bool] | None:
@@ -250,8 +250,8 @@ def _metadata(text: str, where: str) -> dict[str, bool]:
     return {row[METADATA_CODE]: not (row[METADATA_REGION] or "").strip() for row in reader}
 
 
-def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile) -> pd.DataFrame:
-    """Tidy rows of a bulk data CSV's text."""
+def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile, member: str = "") -> pd.DataFrame:
+    """Tidy rows of a bulk data CSV's text (``member``: its name inside a zip, if any)."""
     path = raw.path
     lines = text.splitlines()
     header_at = _header_line(lines, path)
@@ -260,8 +260,10 @@ def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile) -> pd
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", edition):
         raise SourceError(SOURCE, path, f"no {EDITION_LABEL!r} date in the preamble")
     try:
+        # Blank lines are kept (as empty rows, which give no values) so that data row k
+        # is line header_at + 2 + k of the file, for error messages.
         wide = pd.read_csv(io.StringIO("\n".join(lines[header_at:])), dtype={c: "str" for c in ID_COLUMNS},
-                           keep_default_na=False, na_values=[""])
+                           keep_default_na=False, na_values=[""], skip_blank_lines=False)
     except (pd.errors.ParserError, ValueError) as exc:
         raise SourceError(SOURCE, path, f"unreadable CSV body ({str(exc).splitlines()[0]})") from None
     missing = [c for c in ID_COLUMNS if c not in wide.columns]
@@ -272,15 +274,26 @@ def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile) -> pd
         raise SourceError(SOURCE, path, f"expected one indicator code, found {list(codes)[:5]}")
     series = _series(str(codes[0]), path)
     years = [c for c in wide.columns if re.fullmatch(r"\d{4}", str(c))]  # drops the trailing empty column
+    # ignore_index=False keeps each value's row number in ``wide``, to name its line.
     long = wide.melt(id_vars=["Country Name", "Country Code"], value_vars=years,
-                     var_name="year", value_name="value").dropna(subset=["value"])
-    try:
-        values = pd.to_numeric(long["value"]) / series.divisor
-    except (ValueError, TypeError) as exc:
-        raise SourceError(SOURCE, path, f"non-numeric value ({exc})") from None
+                     var_name="year", value_name="value", ignore_index=False).dropna(subset=["value"])
+    numbers = pd.to_numeric(long["value"], errors="coerce")
+    if numbers.isna().any():
+        _raise_text_value(long[numbers.isna()], header_at, path, member)
+    values = numbers / series.divisor
     iso3 = [_code(c, metadata.get(c) if metadata else None) for c in long["Country Code"]]
     return _tidy_frame(long["Country Name"], iso3, long["year"].astype(int), values, series,
                        edition, [""] * len(long), raw)
+
+
+def _raise_text_value(bad: pd.DataFrame, header_at: int, path: Path, member: str) -> NoReturn:
+    """Raise SourceError for the first (by line, then year) of the melted cells that are text."""
+    first = bad.assign(_row=bad.index, _year=bad["year"].astype(int)).sort_values(["_row", "_year"]).iloc[0]
+    # Line numbers are 1-based: the header is line header_at + 1, data row 0 the next one.
+    line = header_at + 2 + int(first["_row"])
+    where = f"line {line} ({first['Country Code']}, {first['year']})"
+    raise SourceError(SOURCE, path, f"text {str(first['value'])!r} where a number belongs",
+                      f"{member}, {where}" if member else where)
 
 
 def _header_line(lines: list[str], path: Path) -> int:
@@ -344,7 +357,14 @@ def _parse_api_answer(raw: RawFile) -> pd.DataFrame:
         try:
             country = rec.get("country") or {}
             iso = (rec.get("countryiso3code") or "").strip()
-            codes.append(_code(iso or str(country.get("id", "")), None if iso else True))
+            # The API leaves countryiso3code empty for some aggregates and names them only
+            # by country.id, the World Bank's 2-character code ("1A", "XY"). No country
+            # lacks a 3-letter code, so such a record is an aggregate: WB_<id>.
+            wb_id = str(country.get("id") or "").strip()
+            if not iso and not wb_id:
+                raise SourceError(SOURCE, path, "record has neither countryiso3code nor country.id",
+                                  where=f"record {i}")
+            codes.append(_code(iso or wb_id, None if iso else True))
             names.append(str(country.get("value", "")))
             years.append(int(rec["date"]))
             values.append(float(rec["value"]) / series.divisor)
