@@ -113,15 +113,16 @@ def pledges(country: str | None, as_json: bool, gdp_growth: float | None,
 @main.command()
 @click.option("--snapshot", type=click.Path(path_type=Path), default=None,
               help="Snapshot folder (default: the embedded data/snapshot).")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8050, show_default=True, type=int)
-def serve(snapshot: Path | None, host: str, port: int) -> None:
-    """Serve the dashboard (until the web app lands: print the snapshot summary)."""
-    from dashboard.snapshot.summary import summary_lines
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--debug", "dev", is_flag=True, help="Dash development server with debug tools and reload.")
+def serve(snapshot: Path | None, host: str, port: int, dev: bool) -> None:
+    """Serve the dashboard on the snapshot (default: the embedded one)."""
+    from dashboard.app import create_app
 
-    click.echo("The web dashboard is not built yet (issue 4); the snapshot it will serve:")
-    for line in summary_lines(snapshot):
-        click.echo(line)
+    app = create_app(snapshot)
+    click.echo(f"Serving the dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=dev)
 
 
 if __name__ == "__main__":  # pragma: no cover

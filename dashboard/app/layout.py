@@ -1,0 +1,49 @@
+"""The page shell: header with navigation, main landmark, footer with sources and licences."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard.app.data import AppData
+
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Overview"),
+    ("/country/GBR", "Countries"),
+    ("/pledges", "Pledges"),
+    ("/compare", "Compare"),
+    ("/scenarios", "Scenarios"),
+    ("/sources", "Sources"),
+)
+
+
+def shell(data: AppData) -> html.Div:
+    """Header, the current page, footer."""
+    return html.Div([
+        html.Header([
+            html.Div([
+                dcc.Link("Defence spending & pledges", href="/", className="brand"),
+                html.Nav([dcc.Link(label, href=href, className="nav-link") for href, label in NAV],
+                         **{"aria-label": "Main"}),
+            ], className="bar"),
+        ], className="site-header"),
+        html.Main(dash.page_container, id="main", tabIndex="-1"),
+        html.Div(footer(data), className="site-footer", role="contentinfo"),
+    ])
+
+
+def footer(data: AppData) -> list:
+    """Every source and edition in the snapshot, with licence and citation."""
+    items = []
+    for src in data.package.get("sources", []):
+        editions = sorted({e["edition"] for e in src.get("editions", [])})
+        licence = "; ".join(lic["title"] for lic in src.get("licenses", []))
+        items.append(html.Li([
+            html.A(src["title"], href=src["path"]), f" ({src['publisher']}), editions {', '.join(editions)}. ",
+            f"Licence: {licence}.",
+        ]))
+    return [
+        html.P("Every figure shows its source and edition; estimates are dotted. "
+               "Pledges and groups are human-reviewed data with their own sources."),
+        html.Ul(items, className="sources-list"),
+    ]

@@ -1,0 +1,248 @@
+"""Country page (/country/<ISO3>): share of GDP by source with pledges, spending, money gaps."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.app import data
+from dashboard.app.components import chart_card, csv_download, param_choice, param_iso3, param_year, query
+from dashboard.figures import country as fig
+from dashboard.figures.common import STATUS_LABELS, source_line
+
+dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
+                   title=lambda iso3=None, **_: f"{(iso3 or '').upper()[:3]} — defence spending")
+
+MEASURES: dict[str, tuple[str, str]] = {
+    "lcu": ("National currency (current prices)", "milex_lcu"),
+    "usd": ("US$ (current prices)", "milex_usd"),
+    "usd_constant": ("US$ (constant prices)", "milex_usd"),
+}
+DEFAULT_FROM = 1990
+
+
+def layout(iso3: str | None = None, **params: object) -> html.Div:
+    """The page for ``iso3``; an unknown code gets a friendly message, not an error."""
+    app = data.get()
+    code = param_iso3(iso3, app.country_codes)
+    if code is None:
+        return not_found(iso3)
+    start = param_year(params.get("from"), DEFAULT_FROM, 1949, 2024)
+    measure = param_choice(params.get("measure"), tuple(MEASURES), "lcu")
+    return html.Div([
+        dcc.Location(id="country-url", refresh="callback-nav"),
+        dcc.Store(id="country-code", data=code),
+        html.H1(app.name(code)),
+        html.Div([
+            html.Label("Country", htmlFor="country-select"),
+            dcc.Dropdown(id="country-select", value=code, clearable=False, searchable=True,
+                         options=[{"label": app.name(c), "value": c} for c in app.country_codes]),
+            html.Label("From year", htmlFor="country-from"),
+            dcc.Input(id="country-from", type="number", min=1949, max=2024, step=1, value=start,
+                      debounce=True, style={"width": "7em"}),
+        ], className="controls"),
+        html.Div(id="country-headline", className="headline"),
+        chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp"),
+        html.Aside(id="country-notes", className="notes", **{"aria-label": "Footnotes"}),
+        chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=320),
+        html.Div([
+            html.Label("Spending measure", htmlFor="country-measure"),
+            dcc.RadioItems(id="country-measure", value=measure, inline=True,
+                           options=[{"label": label, "value": key} for key, (label, _) in MEASURES.items()]),
+        ], className="controls"),
+        chart_card("country-spend", "Defence spending", f"{code}-spending", height=380),
+    ])
+
+
+def not_found(raw: object) -> html.Div:
+    """Friendly page for an unknown or malformed country code."""
+    shown = str(raw)[:12] if raw else ""
+    return html.Div([
+        html.H1("Country not found"),
+        html.P(f"There is no country with the code “{shown}” in the data."
+               if shown else "No country given."),
+        html.P(["Codes are ISO 3166 alpha-3, e.g. ", dcc.Link("GBR", href="/country/GBR"), ", ",
+                dcc.Link("DEU", href="/country/DEU"), ", ", dcc.Link("POL", href="/country/POL"), "."]),
+    ])
+
+
+def country_frames(code: str, start: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(latest-edition shares from `start`, progress rows) for one country."""
+    app = data.get()
+    shares = app.latest_shares
+    shares = shares[(shares["iso3"] == code) & (shares["year"] >= start)]
+    progress = app.progress[app.progress["country"] == code]
+    return shares, progress
+
+
+@callback(
+    Output("country-share-graph", "figure"),
+    Output("country-share-summary", "children"),
+    Output("country-share-source", "children"),
+    Output("country-gap-graph", "figure"),
+    Output("country-gap-summary", "children"),
+    Output("country-gap-source", "children"),
+    Output("country-headline", "children"),
+    Output("country-notes", "children"),
+    Input("country-code", "data"),
+    Input("country-from", "value"),
+)
+def update_country(code: str, start: object):
+    """Share chart, money gaps, headline and footnotes for the country."""
+    app = data.get()
+    code = param_iso3(code, app.country_codes, "GBR")
+    start = param_year(start, DEFAULT_FROM, 1949, 2024)
+    name = app.name(code)
+    shares, progress = country_frames(code, start)
+    gap_pairs = [(r.latest_source, r.latest_edition) for r in progress.itertuples()
+                 if isinstance(r.latest_source, str)]
+    return (
+        fig.share_figure(shares, progress, name),
+        fig.share_summary(shares, progress, name),
+        fig.share_source(shares),
+        fig.money_gap_figure(progress, name),
+        _gap_summary(progress, name),
+        source_line(gap_pairs, "Money gap: (target − latest share) × projected GDP in the target year; "
+                               "assumptions in the CSV and on the Pledges page."),
+        _headline(progress, name),
+        _notes(shares),
+    )
+
+
+@callback(
+    Output("country-spend-graph", "figure"),
+    Output("country-spend-summary", "children"),
+    Output("country-spend-source", "children"),
+    Input("country-code", "data"),
+    Input("country-measure", "value"),
+    Input("country-from", "value"),
+)
+def update_spending(code: str, measure: str, start: object):
+    """Spending in the chosen measure, every source's latest edition."""
+    app = data.get()
+    code = param_iso3(code, app.country_codes, "GBR")
+    measure = param_choice(measure, tuple(MEASURES), "lcu")
+    start = param_year(start, DEFAULT_FROM, 1949, 2024)
+    frame = spending_frame(code, measure, start)
+    name = app.name(code)
+    label = MEASURES[measure][0]
+    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
+    summary = (f"{name}: defence spending in {label.lower()}, " +
+               "; ".join(f"{s} {e}" for s, e in pairs) + "." if pairs else f"No figures for {name}.")
+    return fig.spending_figure(frame, name, measure), summary, source_line(pairs)
+
+
+def spending_frame(code: str, measure: str, start: int) -> pd.DataFrame:
+    """Rows of the chosen spending measure (latest edition per source) from ``start``."""
+    app = data.get()
+    indicator = MEASURES[measure][1]
+    rows = []
+    for source in ("nato", "sipri"):
+        bases = [b for b in app.panel.price_bases(source, app.panel.editions.get(source, [""])[-1], code, indicator)
+                 if (b == "current") == (measure != "usd_constant")]
+        series = app.panel.series(source, code, indicator, bases[0]) if bases else None
+        if series is None:
+            continue
+        for y, v, e in zip(series.years, series.values, series.estimate):
+            if y >= start:
+                rows.append({"source": source, "edition": series.edition, "unit": series.unit,
+                             "price_base": series.price_base, "year": int(y), "value": float(v), "estimate": bool(e)})
+    return pd.DataFrame(rows, columns=["source", "edition", "unit", "price_base", "year", "value", "estimate"])
+
+
+@callback(
+    Output("country-url", "href"),
+    Input("country-select", "value"),
+    Input("country-from", "value"),
+    Input("country-measure", "value"),
+    State("country-code", "data"),
+    prevent_initial_call=True,
+)
+def sync_url(selected: str, start: object, measure: str, current: str) -> str:
+    """Keep the view in the URL (shareable, back button); a new country navigates."""
+    app = data.get()
+    code = param_iso3(selected, app.country_codes, current)
+    return f"/country/{code}" + query(**{"from": param_year(start, DEFAULT_FROM, 1949, 2024),
+                                         "measure": param_choice(measure, tuple(MEASURES), "lcu")})
+
+
+@callback(
+    Output("country-share-csv", "data"),
+    Input("country-share-csv-button", "n_clicks"),
+    State("country-code", "data"),
+    State("country-from", "value"),
+    prevent_initial_call=True,
+)
+def download_shares(_: int, code: str, start: object) -> dict:
+    """CSV of the share chart's data."""
+    code = param_iso3(code, data.get().country_codes, "GBR")
+    shares, _progress = country_frames(code, param_year(start, DEFAULT_FROM, 1949, 2024))
+    return csv_download(shares, f"{code}-share-of-gdp", fig.share_source(shares))
+
+
+@callback(
+    Output("country-gap-csv", "data"),
+    Input("country-gap-csv-button", "n_clicks"),
+    State("country-code", "data"),
+    prevent_initial_call=True,
+)
+def download_gaps(_: int, code: str) -> dict:
+    """CSV of the money-gap chart's data, with assumptions."""
+    code = param_iso3(code, data.get().country_codes, "GBR")
+    _shares, progress = country_frames(code, 0)
+    return csv_download(fig.money_gap_frame(progress), f"{code}-money-gap", "Model: dashboard.model; sources per row")
+
+
+@callback(
+    Output("country-spend-csv", "data"),
+    Input("country-spend-csv-button", "n_clicks"),
+    State("country-code", "data"),
+    State("country-measure", "value"),
+    State("country-from", "value"),
+    prevent_initial_call=True,
+)
+def download_spending(_: int, code: str, measure: str, start: object) -> dict:
+    """CSV of the spending chart's data."""
+    code = param_iso3(code, data.get().country_codes, "GBR")
+    measure = param_choice(measure, tuple(MEASURES), "lcu")
+    frame = spending_frame(code, measure, param_year(start, DEFAULT_FROM, 1949, 2024))
+    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
+    return csv_download(frame, f"{code}-spending-{measure}", source_line(pairs))
+
+
+def _headline(progress: pd.DataFrame, name: str) -> list:
+    """One sentence per national pledge: target, latest, status."""
+    own = progress[(progress["actor"] == progress["country"]) & progress["latest_share_pct"].notna()]
+    if own.empty:
+        own = progress[progress["latest_share_pct"].notna()].head(1)
+    items = []
+    for r in own.itertuples(index=False):
+        target = f"{r.target:g}% of GDP" if r.kind == "share_gdp" else (
+            f"{r.target:g}% of spending on equipment" if r.kind == "equipment_share" else f"{r.target:g}bn")
+        items.append(html.Li([
+            html.Strong(r.title), f": latest {r.latest_share_pct:.2f}% ({r.latest_source.upper()} {r.latest_edition}, "
+            f"{int(r.latest_year)}{' estimate' if r.latest_is_estimate else ''}); target {target} by {r.target_year}; ",
+            html.Span(STATUS_LABELS.get(r.status, r.status), className=f"status status-{r.status}"),
+        ]))
+    return [html.Ul(items)] if items else [html.P(f"No pledge with data binds {name}.")]
+
+
+def _gap_summary(progress: pd.DataFrame, name: str) -> str:
+    gaps = [(r.title, r.money_gap) for r in progress.itertuples(index=False)
+            if isinstance(r.money_gap, dict) and r.money_gap.get("lcu_million", 0) > 0]
+    if not gaps:
+        return f"{name} has no open money gap on the pledges that can be measured."
+    return "Money gaps: " + "; ".join(
+        f"{t}: {m['lcu_million'] / 1000:,.1f}bn {m['currency']} a year in {m['year']}" for t, m in gaps) + "."
+
+
+def _notes(shares: pd.DataFrame) -> list:
+    """SIPRI footnote symbols used for this country, spelled out."""
+    from dashboard.model.reconcile import FLAG_REASONS
+
+    symbols = sorted({ch for flags in shares["flags"] for ch in flags.split() for ch in (
+        [ch] if ch in FLAG_REASONS else list(ch)) if ch in FLAG_REASONS})
+    if not symbols:
+        return []
+    return [html.H2("Footnotes", className="small"), html.Ul([html.Li(f"{s} {FLAG_REASONS[s]}") for s in symbols])]

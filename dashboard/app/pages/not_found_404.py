@@ -1,0 +1,18 @@
+"""Friendly page for unknown paths (Dash pages serves it for any unmatched URL)."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+dash.register_page(__name__, path="/404", title="Page not found")
+
+
+def layout(**_: object) -> html.Div:
+    """No traceback, no echo of the requested path: just where to go."""
+    return html.Div([
+        html.H1("Page not found"),
+        html.P(["This page does not exist. Try the ", dcc.Link("overview", href="/"), ", the ",
+                dcc.Link("pledge tracker", href="/pledges"), " or a country such as ",
+                dcc.Link("the United Kingdom", href="/country/GBR"), "."]),
+    ])

@@ -1,0 +1,107 @@
+"""Shared look of every chart: palette, layout, source line, empty states.
+
+Figures are plain plotly figure dicts (``{"data": [...], "layout": {...}}``): cheap to
+build in a callback (no validation pass), and ``plotly.graph_objects.Figure(fig)`` turns
+one into a Figure for static export. No Dash imports here.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+
+# Okabe–Ito, the standard colour-blind-safe palette, plus Paul Tol's "muted" colours for
+# charts with more than eight countries. A country's colour is a pure function of its
+# code, so it is the same on every page and in every export.
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+)
+# Fixed colours for the publishers, so "NATO" looks the same everywhere.
+SOURCE_COLOURS: dict[str, str] = {
+    "nato": "#0072B2", "sipri": "#E69F00", "worldbank": "#009E73", "eurostat": "#CC79A7", "imf": "#56B4E9",
+}
+SOURCE_LABELS: dict[str, str] = {
+    "nato": "NATO", "sipri": "SIPRI", "worldbank": "World Bank", "eurostat": "Eurostat", "imf": "IMF",
+}
+STATUS_COLOURS: dict[str, str] = {
+    "met": "#009E73", "on_track": "#56B4E9", "off_track": "#D55E00", "no_data": "#999999",
+}
+STATUS_LABELS: dict[str, str] = {
+    "met": "Met", "on_track": "On track", "off_track": "Off track", "no_data": "No data",
+}
+FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+ESTIMATE_DASH = "dot"
+PATH_DASH = "dash"
+
+
+def country_colour(iso3: str) -> str:
+    """The country's colour: stable across pages, sessions and exports."""
+    return PALETTE[zlib.crc32(iso3.encode()) % len(PALETTE)]
+
+
+def source_label(source: str, edition: str | None = None) -> str:
+    """``NATO (2024-06 edition)`` or ``NATO``."""
+    name = SOURCE_LABELS.get(source, source)
+    return f"{name} ({edition} edition)" if edition else name
+
+
+def source_line(pairs: Iterable[tuple[str, str]], note: str = "") -> str:
+    """The line under every chart: "Source: NATO (2024-06 edition); SIPRI (2025-04 edition)."."""
+    seen = list(dict.fromkeys((s, e) for s, e in pairs))
+    text = "Source: " + "; ".join(source_label(s, e) for s, e in seen) if seen else "Source: —"
+    return f"{text}. {note}".strip() if note else text + "."
+
+
+def base_layout(title: str = "", yaxis_title: str = "", source: str = "", height: int = 420) -> dict:
+    """Layout shared by every chart: fonts, margins, legend, hover, the source line."""
+    layout = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "height": height,
+        "margin": {"l": 56, "r": 16, "t": 48 if title else 16, "b": 72},
+        "plot_bgcolor": "#fff",
+        "paper_bgcolor": "#fff",
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.18, "x": 0, "xanchor": "left"},
+        "xaxis": {"showgrid": False, "linecolor": "#999", "ticks": "outside"},
+        "yaxis": {"title": {"text": yaxis_title}, "gridcolor": "#e5e5e5", "zeroline": False},
+        "annotations": [],
+    }
+    if source:
+        layout["annotations"].append(source_annotation(source))
+    return {k: v for k, v in layout.items() if v is not None}
+
+
+def source_annotation(text: str) -> dict:
+    """The source line as an annotation below the plot (kept in PNG/SVG exports)."""
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": -0.3, "xanchor": "left",
+            "yanchor": "top", "showarrow": False, "font": {"size": 11, "color": "#555"}}
+
+
+def empty_figure(message: str, height: int = 320) -> dict:
+    """A figure that says why it is empty ("No NATO data for Austria: not a member")."""
+    layout = base_layout(height=height)
+    layout["xaxis"] = {"visible": False}
+    layout["yaxis"] = {"visible": False}
+    layout["annotations"] = [{"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                              "showarrow": False, "font": {"size": 15, "color": "#555"}}]
+    return {"data": [], "layout": layout}
+
+
+def reference_line(y: float, label: str, colour: str = "#666") -> tuple[dict, dict]:
+    """A horizontal target line (shape) and its label (annotation); values from the registry."""
+    shape = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y,
+             "line": {"color": colour, "width": 1, "dash": "dash"}}
+    note = {"text": label, "xref": "paper", "x": 1, "y": y, "xanchor": "right", "yanchor": "bottom",
+            "showarrow": False, "font": {"size": 11, "color": colour}}
+    return shape, note
+
+
+def split_estimates(years: list[int], values: list[float], estimate: list[bool]) -> tuple[dict, dict]:
+    """x/y for the actual part (solid) and the estimated tail (dotted), joined at the seam."""
+    first_est = next((i for i, e in enumerate(estimate) if e), len(years))
+    actual = {"x": list(years[:first_est]), "y": list(values[:first_est])}
+    start = max(first_est - 1, 0)
+    est = {"x": list(years[start:]), "y": list(values[start:])} if first_est < len(years) else {"x": [], "y": []}
+    return actual, est
