@@ -44,6 +44,29 @@ class AppData:
     def warm(self) -> None:
         """Compute the cached frames now, so no user request pays for them."""
         _ = self.progress, self.latest_shares, self.names, self.country_codes, self.share_years
+        _ = self.progress_by_country
+
+    @cached_property
+    def progress_by_country(self) -> dict[str, list[dict]]:
+        """iso3 → that country's progress rows as plain dicts (fast to iterate in callbacks)."""
+        out: dict[str, list[dict]] = {}
+        for row in self.progress.to_dict("records"):
+            out.setdefault(row["country"], []).append(row)
+        return out
+
+    def share_series(self, iso3: str) -> list[dict]:
+        """Share of GDP per source (latest edition) for one country, as plain lists; cached."""
+        cache = self.__dict__.setdefault("_share_series", {})
+        if iso3 not in cache:
+            found = []
+            for source in SHARE_SOURCES:
+                s = self.panel.series(source, iso3, "milex_share_gdp")
+                if s is not None and len(s):
+                    found.append({"source": source, "edition": s.edition, "years": s.years.tolist(),
+                                  "values": s.values.tolist(), "estimate": s.estimate.tolist(),
+                                  "flags": list(s.flags), "price_base": s.price_base})
+            cache[iso3] = found
+        return cache[iso3]
 
     @cached_property
     def progress(self) -> pd.DataFrame:

@@ -9,109 +9,108 @@ from dashboard.figures.common import (ESTIMATE_DASH, PATH_DASH, SOURCE_COLOURS, 
                                       source_line, split_estimates)
 
 
-def share_figure(shares: pd.DataFrame, pledges: pd.DataFrame, name: str) -> dict:
+def share_figure(series: list[dict], pledges: list[dict], name: str, start: int = 0) -> dict:
     """Share of GDP over time, one line per source (estimates dotted), pledge targets and paths.
 
-    ``shares``: source, edition, year, value, estimate (one country, latest editions).
-    ``pledges``: model progress rows for the country (target_share_pct, target_year,
-    required_path, status, title).
+    ``series``: per source {source, edition, years, values, estimate} (latest editions).
+    ``pledges``: model progress rows for the country (dicts).
     """
-    if shares.empty:
+    series = cut(series, start)
+    if not series:
         return empty_figure(f"No published share of GDP for {name}")
     traces: list[dict] = []
     # World Bank republishes SIPRI's shares: draw it first and thin, so SIPRI stays visible.
     order = {"worldbank": 0, "eurostat": 1, "sipri": 2, "nato": 3}
-    for source, rows in sorted(shares.groupby("source", sort=False), key=lambda g: order.get(g[0], 9)):
-        rows = rows.sort_values("year")
+    for s in sorted(series, key=lambda s: order.get(s["source"], 9)):
+        source, edition = s["source"], s["edition"]
         label = SOURCE_LABELS.get(source, source)
         colour = SOURCE_COLOURS.get(source, "#444")
-        edition = rows["edition"].iloc[0]
-        actual, est = split_estimates(rows["year"].tolist(), rows["value"].tolist(), rows["estimate"].tolist())
-        hover = f"{label} {edition}: %{{y:.2f}}%<extra></extra>"
+        actual, est = split_estimates(s["years"], s["values"], s["estimate"])
         width = 1 if source == "worldbank" else 2.5
         traces.append({"type": "scatter", "mode": "lines", "name": f"{label} ({edition})", "x": actual["x"],
                        "y": actual["y"], "line": {"color": colour, "width": width}, "legendgroup": source,
-                       "hovertemplate": hover})
+                       "hovertemplate": f"{label} {edition}: %{{y:.2f}}%<extra></extra>"})
         if est["x"]:
             traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{label} estimate",
                            "x": est["x"], "y": est["y"], "legendgroup": source, "showlegend": False,
                            "line": {"color": colour, "width": 2, "dash": ESTIMATE_DASH},
                            "marker": {"size": 5}, "hovertemplate": f"{label} {edition} (estimate): %{{y:.2f}}%<extra></extra>"})
-    for row in _distinct_targets(_share_pledges(pledges)).itertuples(index=False):
-        colour = STATUS_COLOURS.get(row.status, "#666")
-        status = STATUS_LABELS.get(row.status, row.status).lower()
-        label = f"{row.target_share_pct:g}% by {row.target_year} ({status})"
-        path = list(row.required_path or [])
-        traces.append({"type": "scatter", "mode": "lines+markers" if len(path) > 1 else "markers",
-                       "name": label, "legendgroup": label,
-                       "x": [p[0] for p in path][1:] or [row.target_year],
-                       "y": [p[1] for p in path][1:] or [row.target_share_pct],
+    for row in distinct_targets(share_pledges(pledges)):
+        colour = STATUS_COLOURS.get(row["status"], "#666")
+        status = STATUS_LABELS.get(row["status"], row["status"]).lower()
+        label = f"{row['target_share_pct']:g}% by {row['target_year']} ({status})"
+        path = list(row.get("required_path") or [])[1:] or [[row["target_year"], row["target_share_pct"]]]
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": label,
+                       "x": [p[0] for p in path], "y": [p[1] for p in path],
                        "line": {"color": colour, "width": 1.5, "dash": PATH_DASH},
-                       "marker": {"size": [0] * (max(len(path) - 2, 0)) + [14], "symbol": "star", "color": colour,
+                       "marker": {"size": [0] * (len(path) - 1) + [14], "symbol": "star", "color": colour,
                                   "line": {"color": "#222", "width": 1}},
-                       "hovertemplate": f"{row.title}: path %{{y:.2f}}% in %{{x}}<extra></extra>"})
+                       "hovertemplate": f"{row['title']}: path %{{y:.2f}}% in %{{x}}<extra></extra>"})
     layout = base_layout(yaxis_title="% of GDP", height=460)
     layout["yaxis"]["rangemode"] = "tozero"
     return {"data": traces, "layout": layout}
 
 
-def share_summary(shares: pd.DataFrame, pledges: pd.DataFrame, name: str) -> str:
+def share_summary(series: list[dict], pledges: list[dict], name: str) -> str:
     """A text version of the chart (alt text and screen readers)."""
-    if shares.empty:
+    if not series:
         return f"No source publishes {name}'s defence spending as a share of GDP."
-    parts = []
-    for source, rows in shares.groupby("source", sort=False):
-        last = rows.sort_values("year").iloc[-1]
-        est = " (estimate)" if last["estimate"] else ""
-        parts.append(f"{SOURCE_LABELS.get(source, source)}: {last['value']:.2f}% in {int(last['year'])}{est}")
+    parts = [f"{SOURCE_LABELS.get(s['source'], s['source'])}: {s['values'][-1]:.2f}% in {s['years'][-1]}"
+             + (" (estimate)" if s["estimate"][-1] else "") for s in series]
     text = f"{name}, defence spending as a share of GDP. Latest: " + "; ".join(parts) + "."
-    goals = _share_pledges(pledges)
-    if len(goals):
+    goals = distinct_targets(share_pledges(pledges))
+    if goals:
         text += " Pledges: " + "; ".join(
-            f"{r.target_share_pct:g}% by {r.target_year} ({STATUS_LABELS.get(r.status, r.status).lower()})"
-            for r in goals.itertuples(index=False)) + "."
+            f"{r['target_share_pct']:g}% by {r['target_year']} ({STATUS_LABELS.get(r['status'], r['status']).lower()})"
+            for r in goals) + "."
     return text
 
 
-def share_source(shares: pd.DataFrame) -> str:
+def share_source(series: list[dict]) -> str:
     """Source line for the share chart."""
-    pairs = list(shares[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
-    return source_line(pairs, "NATO: share of real GDP, NATO definition; SIPRI and World Bank: "
-                              "SIPRI definition; Eurostat: COFOG 02. Dotted: estimates.")
+    return source_line([(s["source"], s["edition"]) for s in series],
+                       "NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
+                       "Eurostat: COFOG 02. Dotted: estimates.")
 
 
-def money_gap_figure(pledges: pd.DataFrame, name: str) -> dict:
+def share_frame(series: list[dict], start: int = 0) -> pd.DataFrame:
+    """The data behind the share chart (for CSV download)."""
+    rows = [{"source": s["source"], "edition": s["edition"], "year": y, "share_of_gdp_pct": v,
+             "estimate": e, "flags": f, "price_base": s.get("price_base", "")}
+            for s in cut(series, start) for y, v, e, f in zip(s["years"], s["values"], s["estimate"], s["flags"])]
+    return pd.DataFrame(rows)
+
+
+def money_gap_figure(pledges: list[dict], name: str) -> dict:
     """Extra spending a year each share pledge needs in its target year (national currency)."""
-    rows = pledges[pledges["money_gap"].notna()] if "money_gap" in pledges else pledges.iloc[0:0]
-    rows = rows[[bool(m) and m.get("lcu_million", 0) > 0 for m in rows["money_gap"]]] if len(rows) else rows
-    if rows.empty:
+    rows = [r for r in pledges if isinstance(r.get("money_gap"), dict) and r["money_gap"].get("lcu_million", 0) > 0]
+    if not rows:
         return empty_figure(f"No open money gap for {name}: every measurable pledge is met")
-    currency = rows["money_gap"].iloc[0]["currency"]
-    labels = [f"{r.title} ({r.target_year})" for r in rows.itertuples(index=False)]
-    values = [m["lcu_million"] / 1000 for m in rows["money_gap"]]
-    colours = [STATUS_COLOURS.get(s, "#666") for s in rows["status"]]
+    currency = rows[0]["money_gap"]["currency"]
+    labels = [f"{r['title']} ({r['target_year']})" for r in rows]
+    values = [r["money_gap"]["lcu_million"] / 1000 for r in rows]
     layout = base_layout(yaxis_title="", height=max(240, 60 * len(rows) + 120))
     layout["xaxis"] = {"title": {"text": f"{currency} billion a year, in the target year"}, "gridcolor": "#e5e5e5"}
     layout["yaxis"] = {"automargin": True}
     layout["hovermode"] = "closest"
     return {"data": [{"type": "bar", "orientation": "h", "x": values, "y": labels,
-                      "marker": {"color": colours}, "text": [f"{v:,.1f}bn" for v in values],
-                      "textposition": "auto",
+                      "marker": {"color": [STATUS_COLOURS.get(r["status"], "#666") for r in rows]},
+                      "text": [f"{v:,.1f}bn" for v in values], "textposition": "auto",
                       "hovertemplate": f"%{{y}}: %{{x:,.1f}}bn {currency}<extra></extra>"}],
             "layout": layout}
 
 
-def money_gap_frame(pledges: pd.DataFrame) -> pd.DataFrame:
-    """The data behind the money-gap chart (for CSV download)."""
+def money_gap_frame(pledges: list[dict]) -> pd.DataFrame:
+    """The data behind the money-gap chart (for CSV download), with assumptions."""
     out = []
-    for r in pledges.itertuples(index=False):
-        m = r.money_gap if isinstance(r.money_gap, dict) else {}
-        out.append({"pledge": r.id, "title": r.title, "target_share_pct": r.target_share_pct,
-                    "target_year": r.target_year, "status": r.status, "latest_share_pct": r.latest_share_pct,
-                    "latest_source": r.latest_source, "latest_edition": r.latest_edition,
+    for r in pledges:
+        m = r.get("money_gap") if isinstance(r.get("money_gap"), dict) else {}
+        out.append({"pledge": r["id"], "title": r["title"], "target_share_pct": r["target_share_pct"],
+                    "target_year": r["target_year"], "status": r["status"], "latest_share_pct": r["latest_share_pct"],
+                    "latest_source": r["latest_source"], "latest_edition": r["latest_edition"],
                     "currency": m.get("currency"), "money_gap_lcu_million": m.get("lcu_million"),
                     "money_gap_usd_million": m.get("usd_million"), "money_gap_eur_million": m.get("eur_million"),
-                    "assumptions": " | ".join(r.assumptions or [])})
+                    "assumptions": " | ".join(r.get("assumptions") or [])})
     return pd.DataFrame(out)
 
 
@@ -138,17 +137,33 @@ def spending_figure(spending: pd.DataFrame, name: str, measure: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def _distinct_targets(pledges: pd.DataFrame) -> pd.DataFrame:
+def distinct_targets(pledges: list[dict]) -> list[dict]:
     """One row per (target, year): a national pledge hides the same alliance target."""
-    if pledges.empty:
-        return pledges
-    national_first = pledges.assign(_group=pledges["actor"] != pledges["country"]).sort_values("_group", kind="stable")
-    return national_first.drop_duplicates(["target_share_pct", "target_year"]).drop(columns="_group")
+    ordered = sorted(pledges, key=lambda r: r["actor"] != r["country"])
+    seen: set[tuple] = set()
+    out = []
+    for r in ordered:
+        key = (r["target_share_pct"], r["target_year"])
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
 
 
-def _share_pledges(pledges: pd.DataFrame) -> pd.DataFrame:
-    """Pledges with a share-of-GDP target that can be drawn (not related-spending, not equipment)."""
-    if pledges.empty:
-        return pledges
-    keep = pledges["target_share_pct"].notna() & (pledges["unit"] == "percent of GDP") & (pledges["scope"] != "related")
-    return pledges[keep]
+def share_pledges(pledges: list[dict]) -> list[dict]:
+    """Pledges with a share-of-GDP target that can be drawn (not related spending, not equipment)."""
+    return [r for r in pledges if r.get("target_share_pct") == r.get("target_share_pct")
+            and r.get("target_share_pct") is not None and r.get("unit") == "percent of GDP"
+            and r.get("scope") != "related"]
+
+
+def cut(series: list[dict], start: int) -> list[dict]:
+    """The series cut to years ≥ ``start``; sources left with no year dropped."""
+    out = []
+    for s in series:
+        keep = [i for i, y in enumerate(s["years"]) if y >= start]
+        if keep:
+            i = keep[0]
+            out.append({**s, "years": s["years"][i:], "values": s["values"][i:],
+                        "estimate": s["estimate"][i:], "flags": s["flags"][i:]})
+    return out

@@ -67,15 +67,6 @@ def not_found(raw: object) -> html.Div:
     ])
 
 
-def country_frames(code: str, start: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(latest-edition shares from `start`, progress rows) for one country."""
-    app = data.get()
-    shares = app.latest_shares
-    shares = shares[(shares["iso3"] == code) & (shares["year"] >= start)]
-    progress = app.progress[app.progress["country"] == code]
-    return shares, progress
-
-
 @callback(
     Output("country-share-graph", "figure"),
     Output("country-share-summary", "children"),
@@ -94,19 +85,20 @@ def update_country(code: str, start: object):
     code = param_iso3(code, app.country_codes, "GBR")
     start = param_year(start, DEFAULT_FROM, 1949, 2024)
     name = app.name(code)
-    shares, progress = country_frames(code, start)
-    gap_pairs = [(r.latest_source, r.latest_edition) for r in progress.itertuples()
-                 if isinstance(r.latest_source, str)]
+    series = app.share_series(code)
+    pledges = app.progress_by_country.get(code, [])
+    shown = fig.cut(series, start)
+    gap_pairs = [(r["latest_source"], r["latest_edition"]) for r in pledges if isinstance(r["latest_source"], str)]
     return (
-        fig.share_figure(shares, progress, name),
-        fig.share_summary(shares, progress, name),
-        fig.share_source(shares),
-        fig.money_gap_figure(progress, name),
-        _gap_summary(progress, name),
+        fig.share_figure(series, pledges, name, start),
+        fig.share_summary(shown, pledges, name),
+        fig.share_source(shown),
+        fig.money_gap_figure(pledges, name),
+        _gap_summary(pledges, name),
         source_line(gap_pairs, "Money gap: (target − latest share) × projected GDP in the target year; "
                                "assumptions in the CSV and on the Pledges page."),
-        _headline(progress, name),
-        _notes(shares),
+        _headline(pledges, name),
+        _notes(shown),
     )
 
 
@@ -176,9 +168,12 @@ def sync_url(selected: str, start: object, measure: str, current: str) -> str:
 )
 def download_shares(_: int, code: str, start: object) -> dict:
     """CSV of the share chart's data."""
-    code = param_iso3(code, data.get().country_codes, "GBR")
-    shares, _progress = country_frames(code, param_year(start, DEFAULT_FROM, 1949, 2024))
-    return csv_download(shares, f"{code}-share-of-gdp", fig.share_source(shares))
+    app = data.get()
+    code = param_iso3(code, app.country_codes, "GBR")
+    start = param_year(start, DEFAULT_FROM, 1949, 2024)
+    series = app.share_series(code)
+    return csv_download(fig.share_frame(series, start), f"{code}-share-of-gdp",
+                        fig.share_source(fig.cut(series, start)))
 
 
 @callback(
@@ -189,9 +184,10 @@ def download_shares(_: int, code: str, start: object) -> dict:
 )
 def download_gaps(_: int, code: str) -> dict:
     """CSV of the money-gap chart's data, with assumptions."""
-    code = param_iso3(code, data.get().country_codes, "GBR")
-    _shares, progress = country_frames(code, 0)
-    return csv_download(fig.money_gap_frame(progress), f"{code}-money-gap", "Model: dashboard.model; sources per row")
+    app = data.get()
+    code = param_iso3(code, app.country_codes, "GBR")
+    return csv_download(fig.money_gap_frame(app.progress_by_country.get(code, [])), f"{code}-money-gap",
+                        "Model: dashboard.model (docs/model.md); source and edition per row")
 
 
 @callback(
@@ -211,38 +207,39 @@ def download_spending(_: int, code: str, measure: str, start: object) -> dict:
     return csv_download(frame, f"{code}-spending-{measure}", source_line(pairs))
 
 
-def _headline(progress: pd.DataFrame, name: str) -> list:
+def _headline(pledges: list[dict], name: str) -> list:
     """One sentence per national pledge: target, latest, status."""
-    own = progress[(progress["actor"] == progress["country"]) & progress["latest_share_pct"].notna()]
-    if own.empty:
-        own = progress[progress["latest_share_pct"].notna()].head(1)
+    measured = [r for r in pledges if r["latest_share_pct"] == r["latest_share_pct"] and r["latest_share_pct"] is not None]
+    own = [r for r in measured if r["actor"] == r["country"]] or measured[:1]
     items = []
-    for r in own.itertuples(index=False):
-        target = f"{r.target:g}% of GDP" if r.kind == "share_gdp" else (
-            f"{r.target:g}% of spending on equipment" if r.kind == "equipment_share" else f"{r.target:g}bn")
+    for r in own:
+        target = f"{r['target']:g}% of GDP" if r["kind"] == "share_gdp" else (
+            f"{r['target']:g}% of spending on equipment" if r["kind"] == "equipment_share" else f"{r['target']:g}bn")
         items.append(html.Li([
-            html.Strong(r.title), f": latest {r.latest_share_pct:.2f}% ({r.latest_source.upper()} {r.latest_edition}, "
-            f"{int(r.latest_year)}{' estimate' if r.latest_is_estimate else ''}); target {target} by {r.target_year}; ",
-            html.Span(STATUS_LABELS.get(r.status, r.status), className=f"status status-{r.status}"),
+            html.Strong(r["title"]), f": latest {r['latest_share_pct']:.2f}% ({r['latest_source'].upper()} "
+            f"{r['latest_edition']}, {int(r['latest_year'])}{' estimate' if r['latest_is_estimate'] else ''}); "
+            f"target {target} by {r['target_year']}; ",
+            html.Span(STATUS_LABELS.get(r["status"], r["status"]), className=f"status status-{r['status']}"),
         ]))
     return [html.Ul(items)] if items else [html.P(f"No pledge with data binds {name}.")]
 
 
-def _gap_summary(progress: pd.DataFrame, name: str) -> str:
-    gaps = [(r.title, r.money_gap) for r in progress.itertuples(index=False)
-            if isinstance(r.money_gap, dict) and r.money_gap.get("lcu_million", 0) > 0]
+def _gap_summary(pledges: list[dict], name: str) -> str:
+    gaps = [(r["title"], r["money_gap"]) for r in pledges
+            if isinstance(r["money_gap"], dict) and r["money_gap"].get("lcu_million", 0) > 0]
     if not gaps:
         return f"{name} has no open money gap on the pledges that can be measured."
     return "Money gaps: " + "; ".join(
         f"{t}: {m['lcu_million'] / 1000:,.1f}bn {m['currency']} a year in {m['year']}" for t, m in gaps) + "."
 
 
-def _notes(shares: pd.DataFrame) -> list:
+def _notes(series: list[dict]) -> list:
     """SIPRI footnote symbols used for this country, spelled out."""
     from dashboard.model.reconcile import FLAG_REASONS
 
-    symbols = sorted({ch for flags in shares["flags"] for ch in flags.split() for ch in (
-        [ch] if ch in FLAG_REASONS else list(ch)) if ch in FLAG_REASONS})
+    tokens = {tok for s in series for flags in s["flags"] for tok in flags.split()}
+    symbols = sorted({ch for tok in tokens for ch in ([tok] if tok in FLAG_REASONS else list(tok))
+                      if ch in FLAG_REASONS})
     if not symbols:
         return []
     return [html.H2("Footnotes", className="small"), html.Ul([html.Li(f"{s} {FLAG_REASONS[s]}") for s in symbols])]

@@ -1,0 +1,55 @@
+"""Country page in a real browser: renders, interactions, URL round trip, no console errors."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import wait_for_charts
+
+
+def test_uk_page_shows_sources_pledge_path_and_status(page):
+    page.goto("/country/GBR")
+    wait_for_charts(page, 3)
+    assert page.locator("h1").inner_text() == "United Kingdom"
+    legend = page.locator("#country-share-graph .legend").text_content()
+    assert "NATO (2024-06)" in legend and "SIPRI (2025-04)" in legend
+    assert "2.5% by 2027" in legend  # the UK pledge's path and target marker
+    headline = page.locator("#country-headline").inner_text()
+    assert "UK: 2.5% of GDP on defence from April 2027" in headline
+    assert re.search(r"Off track|On track|Met", headline)
+    assert "NATO (2024-06 edition)" in page.locator("#country-share-source").inner_text()
+
+
+def test_changing_the_year_updates_url_and_back_button_restores(page):
+    page.goto("/country/GBR")
+    wait_for_charts(page, 3)
+    box = page.locator("#country-from")
+    box.fill("2010")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/country/GBR\?from=2010"))
+    wait_for_charts(page, 3)
+    page.locator("label", has_text="US$ (constant prices)").click()
+    page.wait_for_url(re.compile(r"measure=usd_constant"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/country/GBR\?from=2010&measure=lcu$"))
+
+
+def test_url_state_is_restored_on_load(page):
+    page.goto("/country/POL?from=2000&measure=usd")
+    wait_for_charts(page, 3)
+    assert page.locator("h1").inner_text() == "Poland"
+    assert page.locator("#country-from").input_value() == "2000"
+    assert page.locator("#country-measure input[value=usd]").is_checked()
+    first_x = page.evaluate("document.getElementById('country-spend-graph').querySelector('.js-plotly-plot').data[0].x[0]")
+    assert first_x >= 2000
+
+
+def test_unknown_country_and_path_are_friendly(page):
+    page.goto("/country/XYZ")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Country not found"
+    page.goto("/country/%3Cscript%3E")
+    assert page.locator("h1").inner_text() == "Country not found"
+    page.goto("/no/such/page")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Page not found"
