@@ -234,3 +234,16 @@ def test_membership_follows_accession_years(members, year):
 def test_frame_helpers_are_plain_pandas(panel):
     frame = pd.DataFrame([r.as_dict() for r in all_progress(panel, [pledge()], {})])
     assert frame.loc[0, "status"] == "on_track"
+
+
+def test_exchange_rate_moves_with_the_inflation_gap():
+    """US deflator 1.0 (2022) → 1.0404 (2024): 2 % a year; UK 4.8809 % (see uk_rows).
+    Drift = 1.048809 / 1.02 − 1 = 2.8244 % a year, so 2027's rate = 0.8 × 1.028244³ = 0.869703 £/$,
+    and the £7,614.35m gap is 7,614.35 / 0.869703 = $8,755.1m (not 7,614.35 / 0.8 = $9,517.9m)."""
+    rows = uk_rows() + [row("USA", 2022, "milex_lcu", 100, unit="USD million"),
+                        row("USA", 2024, "milex_lcu", 104.04, unit="USD million"),
+                        row("USA", 2022, "milex_lcu", 100, unit="USD million", price_base="constant 2015"),
+                        row("USA", 2024, "milex_lcu", 100, unit="USD million", price_base="constant 2015")]
+    r = progress(Panel(schema.tidy(rows)), pledge(), "GBR")
+    assert r.money_gap["usd_million"] == pytest.approx(8_755.1, abs=0.5)
+    assert any("inflation gap to the US (2.0%)" in a for a in r.assumptions)

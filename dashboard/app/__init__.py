@@ -51,4 +51,16 @@ def create_app(snapshot: Path | None = None):
     )
     app.index_string = INDEX_STRING
     app.layout = layout.shell(app_data)
+    warm_pages()
     return app
+
+
+def warm_pages() -> None:
+    """Let each page precompute its frames now, so no visitor pays for them."""
+    import dash
+
+    for page in dash.page_registry.values():
+        module = __import__(page["module"], fromlist=["warm"])
+        warm = getattr(module, "warm", None)
+        if callable(warm):
+            warm()

@@ -109,4 +109,4 @@ def query(**params: object) -> str:
     """``?a=1&b=x`` from the non-empty parameters (for shareable URLs)."""
     clean = {k: (",".join(v) if isinstance(v, (list, tuple)) else v) for k, v in params.items()
              if v not in (None, "", [], ())}
-    return "?" + urlencode(clean) if clean else ""
+    return "?" + urlencode(clean, safe=",") if clean else ""

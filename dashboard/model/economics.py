@@ -17,6 +17,8 @@ TRAILING_YEARS = 5
 # Euro amounts are converted through US$ with the euro-per-dollar rate implied by a
 # euro-area country's figures in the same source and year (spending in EUR / in US$).
 EURO_REFERENCE = "DEU"
+# Exchange rates drift with the inflation gap to the United States (relative PPP).
+US_REFERENCE = "USA"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Economy:
     eur_per_usd: float | None
     imf: Series | None = None
     notes: list[str] = field(default_factory=list)
+    fx_drift: float = 0.0    # yearly change of national currency per US$ (relative PPP)
 
     def gdp_lcu(self, year: int) -> float:
         """Projected (or, at the base year, published) GDP in million national currency."""
@@ -52,15 +55,22 @@ class Economy:
                 return self.base_gdp_lcu * target / base
         return self.base_gdp_lcu * (1 + self.growth) ** (year - self.base_year)
 
-    def to_usd(self, lcu: float) -> float | None:
-        """Million national currency → million US$ at the assumed rate."""
-        return lcu / self.lcu_per_usd if self.lcu_per_usd else None
+    def lcu_per_usd_in(self, year: int) -> float | None:
+        """The exchange rate in ``year``: the base year's, moved by the inflation gap."""
+        if not self.lcu_per_usd:
+            return None
+        return self.lcu_per_usd * (1 + self.fx_drift) ** (year - self.base_year)
 
-    def to_eur(self, lcu: float) -> float | None:
-        """Million national currency → million EUR at the assumed rates."""
+    def to_usd(self, lcu: float, year: int | None = None) -> float | None:
+        """Million national currency in ``year`` → million US$ at that year's assumed rate."""
+        rate = self.lcu_per_usd_in(year if year is not None else self.base_year)
+        return lcu / rate if rate else None
+
+    def to_eur(self, lcu: float, year: int | None = None) -> float | None:
+        """Million national currency in ``year`` → million EUR (euro per US$ held)."""
         if self.currency == "EUR":
             return lcu
-        usd = self.to_usd(lcu)
+        usd = self.to_usd(lcu, year)
         return usd * self.eur_per_usd if usd is not None and self.eur_per_usd else None
 
 
@@ -107,22 +117,30 @@ def economy(panel: Panel, share: Series, assumptions: Assumptions = Assumptions(
         notes.append("GDP held at its latest level (too short a history for a trend)")
     inflation = assumptions.inflation
     if inflation is None:
-        constant = _constant_lcu(panel, spending)
-        deflator = ({int(y): float(v) / c for y, v in zip(spending.years, spending.values)
-                     if (c := constant.at(int(y)))} if constant is not None else {})
-        inflation = _trailing_growth(deflator, base_year) if deflator else None
+        inflation = _inflation(panel, src, ed, iso3, base_year)
         if inflation is not None:
             notes.append(f"inflation {inflation:.1%} a year: trailing {TRAILING_YEARS}-year change "
-                         f"of {share.label}'s deflator (current / {constant.price_base} prices)")
+                         f"of {share.label}'s deflator (current / constant-price spending)")
     else:
         notes.append(f"inflation {inflation:.1%} a year (scenario setting)")
     lcu_per_usd = assumptions.lcu_per_usd or _rate(panel, src, ed, iso3, base_year)
     eur_per_usd = assumptions.eur_per_usd or _rate(panel, src, ed, EURO_REFERENCE, base_year)
+    drift = 0.0
     if lcu_per_usd:
-        notes.append(f"exchange rates of {base_year} held: {lcu_per_usd:,.4g} {currency} per US$"
-                     + (f", {eur_per_usd:.4g} EUR per US$" if eur_per_usd and currency != "EUR" else ""))
+        us_inflation = _inflation(panel, src, ed, US_REFERENCE, base_year)
+        if assumptions.lcu_per_usd is None and inflation is not None and us_inflation is not None \
+                and currency != "USD":
+            # relative purchasing-power parity: a currency with 50 % inflation does not keep
+            # its exchange rate for a decade; holding it would inflate every US$ figure
+            drift = (1 + inflation) / (1 + us_inflation) - 1
+            notes.append(f"exchange rate {lcu_per_usd:,.4g} {currency} per US$ in {base_year}, moving "
+                         f"{drift:+.1%} a year with the inflation gap to the US ({us_inflation:.1%})")
+        else:
+            notes.append(f"exchange rate of {base_year} held: {lcu_per_usd:,.4g} {currency} per US$")
+        if eur_per_usd and currency != "EUR":
+            notes.append(f"{eur_per_usd:.4g} EUR per US$ ({base_year}) held")
     return Economy(iso3, currency, base_year, gdp[base_year], growth, inflation,
-                   lcu_per_usd, eur_per_usd, imf if assumptions.gdp_growth is None else None, notes)
+                   lcu_per_usd, eur_per_usd, imf if assumptions.gdp_growth is None else None, notes, drift)
 
 
 def _trailing_growth(levels: dict[int, float], last: int) -> float | None:
@@ -132,6 +150,17 @@ def _trailing_growth(levels: dict[int, float], last: int) -> float | None:
         return None
     first = min(earlier)
     return (levels[last] / levels[first]) ** (1 / (last - first)) - 1
+
+
+def _inflation(panel: Panel, source: str, edition: str, iso3: str, year: int) -> float | None:
+    """Trailing yearly change of the deflator implied by current / constant-price spending."""
+    spending = panel.series(source, iso3, "milex_lcu", "current", edition=edition)
+    constant = _constant_lcu(panel, spending) if spending is not None else None
+    if constant is None:
+        return None
+    deflator = {int(y): float(v) / c for y, v in zip(spending.years, spending.values)
+                if (c := constant.at(int(y)))}
+    return _trailing_growth(deflator, year) if year in deflator else None
 
 
 def _constant_lcu(panel: Panel, spending: Series) -> Series | None:

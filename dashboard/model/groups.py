@@ -124,8 +124,8 @@ def scenario(panel: Panel, group: Group, target_pct: float, target_year: int,
                 "iso3": iso3, "year": year, "status": "ok", "source": share.source,
                 "edition": share.edition, "latest_year": year0, "latest_share_pct": share0,
                 "path_share_pct": path_share, "currency": econ.currency, "gdp_lcu_million": gdp,
-                "extra_lcu_million": extra, "extra_usd_million": econ.to_usd(extra),
-                "extra_eur_million": econ.to_eur(extra), "assumptions": "; ".join(econ.notes),
+                "extra_lcu_million": extra, "extra_usd_million": econ.to_usd(extra, year),
+                "extra_eur_million": econ.to_eur(extra, year), "assumptions": "; ".join(econ.notes),
             })
     return pd.DataFrame(rows)
 

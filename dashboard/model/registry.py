@@ -28,6 +28,8 @@ SCOPES = ("core", "related", "total")
 COMMITMENTS = ("commitment", "ambition", "budget", "law")
 APPLIES_TO = ("all", "below_target")
 SOURCE_FIELDS = ("publisher", "title", "url", "date")
+# libyaml's C loader when present: the registries are parsed at every app start.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9.\-]*")
 # Codes that are actors but not ISO 3166 countries (see dashboard.countries).
 NON_ISO_ACTORS = frozenset({"XKX", "EU_INST"})
@@ -166,7 +168,7 @@ _PLEDGE_FIELDS = frozenset({"id", "actor", "title", "kind", "target", "target_ye
 def _read_list(path: Path) -> list[dict]:
     """The YAML file as a list of mappings, or a one-line RegistryError."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:

@@ -1,0 +1,258 @@
+"""Scenarios page (/scenarios): what a group reaching a target share by a year would cost, per country."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import NamedTuple
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import model
+from dashboard.app import data
+from dashboard.app.components import (
+    chart_card,
+    csv_download,
+    param_choice,
+    param_number,
+    param_year,
+    query,
+)
+from dashboard.figures import scenarios as fig
+from dashboard.figures.common import SOURCE_LABELS
+
+# Table look inline (the shared stylesheet has no table rules yet).
+TABLE_STYLE = {"borderCollapse": "collapse", "width": "100%", "fontSize": "0.9rem"}
+CELL_STYLE = {"padding": "4px 8px", "borderBottom": "1px solid #d8d8d8", "textAlign": "left", "verticalAlign": "top"}
+SCROLL_STYLE = {"overflowX": "auto"}
+# A label above its control (the shared .controls row lays out the fields).
+FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em"}
+
+dash.register_page(__name__, path="/scenarios", name="Scenarios", title="Scenarios — defence spending")
+
+DEFAULT_GROUP = "NATO"
+TARGET = (1.0, 6.0, 3.5)       # low, high, default: % of GDP
+YEARS = (2026, 2040, 2035)     # low, high, default: target year
+GROWTH = (-5.0, 15.0)          # nominal GDP growth, % a year, when set by hand
+# Above this nominal growth (high inflation) the model's held exchange rates overstate US$ and
+# € amounts: Türkiye's trailing 56 % a year turns a 1.4-point gap into trillions of dollars.
+HIGH_GROWTH_WARNING = 15.0
+
+
+class View(NamedTuple):
+    """The page's state, validated (a NamedTuple: Dash runs page modules outside sys.modules)."""
+
+    group: str
+    target: float
+    year: int
+    growth: float | None   # % a year; None = the model's default (IMF or trailing growth)
+
+
+def parse(group: object, target: object, year: object, growth: object) -> View:
+    """A valid view from URL parameters or control values; never raises."""
+    groups = tuple(data.get().groups)
+    share = round(param_number(target, TARGET[2], TARGET[0], TARGET[1]), 1)
+    auto = growth is None or (isinstance(growth, str) and growth.strip().lower() in ("", "auto"))
+    rate = None if auto else param_number(growth, float("nan"), *GROWTH)
+    return View(param_choice(group, groups, DEFAULT_GROUP if DEFAULT_GROUP in groups else groups[0]),
+                share, param_year(year, YEARS[2], YEARS[0], YEARS[1]),
+                None if rate is None or math.isnan(rate) else round(rate, 2))
+
+
+def layout(**params: object) -> html.Div:
+    """The scenario in the URL; malformed values fall back to the defaults (with a note)."""
+    app = data.get()
+    view = parse(*(params.get(k) for k in ("group", "target", "year", "growth")))
+    return html.Div([
+        dcc.Location(id="scenarios-url", refresh=False),
+        html.H1("Scenarios: what would a target cost?"),
+        html.P("Every member of the group below the target share of GDP rises to it in a straight line by "
+               "the target year; members already there keep their share. The chart shows the extra "
+               "spending this needs each year, compared with spending at each member's latest share."),
+        html.Div(_param_notice(params, view), id="scenarios-notice", role="status"),
+        html.Div([
+            html.Div([
+                html.Label("Group", htmlFor="scenarios-group"),
+                dcc.Dropdown(id="scenarios-group", value=view.group, clearable=False, searchable=False,
+                             options=[{"label": g.name, "value": k} for k, g in app.groups.items()]),
+            ], style={**FIELD_STYLE, "flex": "1 1 22em"}),
+            html.Div([
+                html.Label("Target, % of GDP", htmlFor="scenarios-target"),
+                dcc.Input(id="scenarios-target", type="number", min=TARGET[0], max=TARGET[1], step=0.1,
+                          value=view.target, debounce=True, style={"width": "6em"}),
+            ], style=FIELD_STYLE),
+            html.Div([
+                html.Label("Target year", htmlFor="scenarios-year"),
+                dcc.Input(id="scenarios-year", type="number", min=YEARS[0], max=YEARS[1], step=1,
+                          value=view.year, debounce=True, style={"width": "6em"}),
+            ], style=FIELD_STYLE),
+            html.Div([
+                html.Label("Nominal GDP growth, % a year (empty: auto)", htmlFor="scenarios-growth"),
+                dcc.Input(id="scenarios-growth", type="number", min=GROWTH[0], max=GROWTH[1], step=0.1,
+                          value=view.growth, placeholder="auto", debounce=True, style={"width": "6em"}),
+            ], style=FIELD_STYLE),
+        ], className="controls"),
+        html.P("Auto: IMF WEO projections where the snapshot has them, else each country's trailing "
+               "5-year nominal GDP growth (see the assumptions below the table).", className="hint"),
+        chart_card("scenarios-chart", "Extra defence spending per year", "scenario", height=520),
+        html.Section([
+            html.H2("Extra spending in the target year, by country", id="scenarios-table-title"),
+            html.Div(id="scenarios-table", className="table-scroll", style=SCROLL_STYLE),
+            html.Details([html.Summary("Assumptions by country"), html.Div(id="scenarios-assumptions")],
+                         className="notes"),
+        ], className="card", **{"aria-labelledby": "scenarios-table-title"}),
+    ])
+
+
+@callback(
+    Output("scenarios-chart-graph", "figure"),
+    Output("scenarios-chart-summary", "children"),
+    Output("scenarios-chart-source", "children"),
+    Output("scenarios-chart-title", "children"),
+    Output("scenarios-table", "children"),
+    Output("scenarios-assumptions", "children"),
+    Input("scenarios-group", "value"),
+    Input("scenarios-target", "value"),
+    Input("scenarios-year", "value"),
+    Input("scenarios-growth", "value"),
+)
+def update_scenario(group: object, target: object, year: object, growth: object):
+    """Chart, summary, source line, title, per-country table and assumptions for the scenario."""
+    app = data.get()
+    view = parse(group, target, year, growth)
+    result = scenario_result(id(app), *view)
+    title = f"Extra defence spending per year: {app.groups[view.group].name} at {view.target:g}% of GDP by {view.year}"
+    return (result.figure, result.summary, result.source, title, _table(result.rows, view),
+            _assumptions(result.rows, view))
+
+
+@callback(
+    Output("scenarios-url", "search"),
+    Input("scenarios-group", "value"),
+    Input("scenarios-target", "value"),
+    Input("scenarios-year", "value"),
+    Input("scenarios-growth", "value"),
+    prevent_initial_call=True,
+)
+def sync_url(group: object, target: object, year: object, growth: object) -> str:
+    """The scenario as a shareable query string (back button works)."""
+    view = parse(group, target, year, growth)
+    return query(group=view.group, target=f"{view.target:g}", year=view.year,
+                 growth="auto" if view.growth is None else f"{view.growth:g}")
+
+
+@callback(
+    Output("scenarios-chart-csv", "data"),
+    Input("scenarios-chart-csv-button", "n_clicks"),
+    State("scenarios-group", "value"),
+    State("scenarios-target", "value"),
+    State("scenarios-year", "value"),
+    State("scenarios-growth", "value"),
+    prevent_initial_call=True,
+)
+def download(_: int, group: object, target: object, year: object, growth: object) -> dict:
+    """CSV: every country and year of the scenario, with its assumptions."""
+    app = data.get()
+    view = parse(group, target, year, growth)
+    frame = scenario_result(id(app), *view).frame
+    growth_text = "auto" if view.growth is None else f"{view.growth:g}% a year"
+    name = f"scenario-{view.group}-{view.target:g}pct-{view.year}"
+    return csv_download(frame, name, fig.source_text(frame) + f" Scenario: {view.group}, {view.target:g}% of GDP "
+                                                              f"by {view.year}, GDP growth {growth_text}.")
+
+
+class Result(NamedTuple):
+    """One scenario, computed once: the model's frames and everything drawn from them."""
+
+    frame: pd.DataFrame
+    totals: pd.DataFrame
+    rows: tuple[dict, ...]
+    figure: dict
+    summary: str
+    source: str
+
+
+@lru_cache(maxsize=256)
+def scenario_result(app_id: int, group: str, target: float, year: int, growth: float | None) -> Result:
+    """``model.scenario`` for the view plus its figure, summary and table rows, memoised per scenario."""
+    app = data.get()
+    assumptions = model.Assumptions(gdp_growth=None if growth is None else growth / 100.0)
+    frame = model.scenario(app.panel, app.groups[group], target, year, assumptions)
+    ok = frame[frame["status"] == "ok"] if "status" in frame else frame
+    totals = model.scenario_totals(frame) if len(ok) else pd.DataFrame(
+        columns=["year", "extra_usd_million", "extra_eur_million", "countries"])
+    name = app.groups[group].name
+    return Result(frame, totals, tuple(fig.table_rows(frame, app.names, year)),
+                  fig.extra_figure(frame, totals, app.names, name, target, year),
+                  fig.summary(frame, totals, app.names, name, target, year, HIGH_GROWTH_WARNING / 100.0),
+                  fig.source_text(frame))
+
+
+def _table(rows: tuple[dict, ...], view: View) -> html.Table:
+    """Per-country table (highest extra spending first)."""
+    head = ["Country", "Latest share of GDP", "Source (edition)", f"Extra in {view.year}, national currency",
+            "Extra, US$", "Extra, €"]
+    body = []
+    for r in rows:
+        if r["status"] != "ok":
+            body.append(html.Tr([_th(r["country"], scope="row"),
+                                 _td("No figures: no share of GDP or spending in national currency", colSpan=5)]))
+            continue
+        above = r["latest_share_pct"] >= view.target
+        body.append(html.Tr([
+            _th(dcc.Link(r["country"], href=f"/country/{r['iso3']}"), scope="row"),
+            _td(f"{r['latest_share_pct']:.2f}% ({r['latest_year']})" + (" ✓" if above else ""), num=True),
+            _td(f"{SOURCE_LABELS.get(r['source'], r['source'])} ({r['edition']})"),
+            _td(_money(r["extra_lcu_billion"], r["currency"]), num=True),
+            _td(_money(r["extra_usd_billion"], "US$"), num=True),
+            _td(_money(r["extra_eur_billion"], "€"), num=True),
+        ]))
+    caption = (f"Extra defence spending in {view.year} for each member to reach {view.target:g}% of GDP, billions; "
+               "✓ already at or above the target.")
+    return html.Table([html.Caption(caption), html.Thead(html.Tr([_th(h, scope="col") for h in head])),
+                       html.Tbody(body)], className="data-table", style=TABLE_STYLE)
+
+
+def _assumptions(rows: tuple[dict, ...], view: View) -> html.Ul:
+    growth = ("nominal GDP growth set to " + f"{view.growth:g}% a year for every country"
+              if view.growth is not None else "nominal GDP growth: auto")
+    return html.Ul([html.Li(f"All countries: {growth}; exchange rates of each country's latest year held.")] + [
+        html.Li(f"{r['country']}: {r['assumptions']}.") for r in rows if r["status"] == "ok"])
+
+
+def _money(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{unit} {value:,.1f}bn" if unit in ("US$", "€") else f"{value:,.1f}bn {unit}"
+
+
+def _param_notice(params: dict, view: View) -> list:
+    """Say which URL values were not usable (without echoing more than a few characters)."""
+    bad = []
+    if params.get("group") not in (None, view.group):
+        bad.append("group")
+    for key, value in (("target", view.target), ("year", view.year)):
+        raw = params.get(key)
+        if raw not in (None, "") and round(param_number(raw, float("nan"), -1e9, 1e9), 1) != value:
+            bad.append(key)
+    raw_growth = params.get("growth")
+    if raw_growth not in (None, "", "auto") and view.growth is None:
+        bad.append("growth")
+    if not bad:
+        return []
+    return [html.P(f"Some link values were not usable ({', '.join(bad)}): using "
+                   f"{view.group}, {view.target:g}% by {view.year}, growth "
+                   f"{'auto' if view.growth is None else f'{view.growth:g}%'} instead. Targets run from "
+                   f"{TARGET[0]:g} to {TARGET[1]:g}% and years from {YEARS[0]} to {YEARS[1]}.", className="notice")]
+
+
+def _th(children: object, scope: str = "col", **kwargs: object) -> html.Th:
+    return html.Th(children, scope=scope, style={**CELL_STYLE, "borderBottom": "2px solid #bbb"}
+                   if scope == "col" else CELL_STYLE, **kwargs)
+
+
+def _td(children: object, num: bool = False, nowrap: bool = False, **kwargs: object) -> html.Td:
+    style = {**CELL_STYLE, "textAlign": "right" if num else "left"}
+    if num or nowrap:
+        style["whiteSpace"] = "nowrap"
+    return html.Td(children, style=style, **kwargs)

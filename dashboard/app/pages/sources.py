@@ -1,0 +1,263 @@
+"""Sources page (/sources): every source and edition, sources side by side, editions side by side."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import model
+from dashboard.app import data
+from dashboard.app.components import (
+    chart_card,
+    csv_download,
+    param_choice,
+    param_iso3,
+    param_year,
+    query,
+)
+from dashboard.figures import sources as fig
+from dashboard.figures.common import SOURCE_LABELS
+
+# Table look inline (the shared stylesheet has no table rules yet).
+TABLE_STYLE = {"borderCollapse": "collapse", "width": "100%", "fontSize": "0.9rem"}
+CELL_STYLE = {"padding": "4px 8px", "borderBottom": "1px solid #d8d8d8", "textAlign": "left", "verticalAlign": "top"}
+SCROLL_STYLE = {"overflowX": "auto"}
+# A label above its control (the shared .controls row lays out the fields).
+FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em"}
+
+dash.register_page(__name__, path="/sources", name="Sources", title="Sources and editions — defence spending")
+
+DEFAULT_COUNTRY = "GBR"
+DEFAULT_YEAR = 2023
+YEARS = (1949, 2025)
+REVISION_SOURCES: tuple[str, ...] = ("sipri", "worldbank")  # the publishers with several editions of shares
+SHARE = "milex_share_gdp"
+
+
+def layout(**params: object) -> html.Div:
+    """The page for ``?country=GBR&year=2023&revisions=sipri``; bad values fall back with a note."""
+    app = data.get()
+    code = param_iso3(params.get("country"), app.country_codes, DEFAULT_COUNTRY)
+    year = param_year(params.get("year"), DEFAULT_YEAR, *YEARS)
+    source = param_choice(params.get("revisions"), REVISION_SOURCES, REVISION_SOURCES[0])
+    return html.Div([
+        dcc.Location(id="sources-url", refresh=False),
+        html.H1("Sources and editions"),
+        html.P("Where every number comes from, how the publishers differ, and how each new edition "
+               "revised the figures before it."),
+        html.Div(_param_notice(params, code, year), id="sources-notice", role="status"),
+        _package_card(app.package),
+        html.Div([
+            html.Div([
+                html.Label("Country", htmlFor="sources-country"),
+                dcc.Dropdown(id="sources-country", value=code, clearable=False, searchable=True,
+                             options=[{"label": app.name(c), "value": c} for c in app.country_codes]),
+            ], style=FIELD_STYLE),
+            html.Div([
+                html.Label("Year (sources side by side)", htmlFor="sources-year"),
+                dcc.Input(id="sources-year", type="number", min=YEARS[0], max=YEARS[1], step=1, value=year,
+                          debounce=True, style={"width": "7em"}),
+            ], style=FIELD_STYLE),
+            html.Div([
+                html.Label("Publisher (editions side by side)", htmlFor="sources-revisions-source"),
+                dcc.Dropdown(id="sources-revisions-source", value=source, clearable=False, searchable=False,
+                             options=[{"label": SOURCE_LABELS[s], "value": s} for s in REVISION_SOURCES]),
+            ], style=FIELD_STYLE),
+        ], className="controls"),
+        chart_card("sources-reconcile", "Share of GDP by source", "reconcile", height=380),
+        html.Section([
+            html.H2("Differences to NATO, and why", id="sources-reasons-title"),
+            html.Div(id="sources-reconcile-table", className="table-scroll", style=SCROLL_STYLE),
+        ], className="card", **{"aria-labelledby": "sources-reasons-title"}),
+        chart_card("sources-revisions", "Revisions between editions", "revisions", height=460),
+    ])
+
+
+@callback(
+    Output("sources-reconcile-graph", "figure"),
+    Output("sources-reconcile-summary", "children"),
+    Output("sources-reconcile-source", "children"),
+    Output("sources-reconcile-title", "children"),
+    Output("sources-reconcile-table", "children"),
+    Input("sources-country", "value"),
+    Input("sources-year", "value"),
+)
+def update_reconcile(country: object, year: object):
+    """Every source's share for the country-year, the differences to NATO and their reasons."""
+    app = data.get()
+    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
+    year = param_year(year, DEFAULT_YEAR, *YEARS)
+    frame = reconcile_frame(id(app), code, year)
+    name = app.name(code)
+    return (fig.reconcile_figure(frame, name, year), fig.reconcile_summary(frame, name, year),
+            fig.reconcile_source(frame), f"Share of GDP by source: {name}, {year}",
+            _reconcile_table(fig.reconcile_table_rows(frame), name, year))
+
+
+@callback(
+    Output("sources-revisions-graph", "figure"),
+    Output("sources-revisions-summary", "children"),
+    Output("sources-revisions-source", "children"),
+    Output("sources-revisions-title", "children"),
+    Input("sources-country", "value"),
+    Input("sources-revisions-source", "value"),
+)
+def update_revisions(country: object, source: object):
+    """The country's share of GDP from every edition of the publisher, with the revision."""
+    app = data.get()
+    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
+    source = param_choice(source, REVISION_SOURCES, REVISION_SOURCES[0])
+    return revisions_output(id(app), source, code)
+
+
+@lru_cache(maxsize=1024)
+def revisions_output(app_id: int, source: str, iso3: str) -> tuple[dict, str, str, str]:
+    """(figure, summary, source line, title) of the revision view, memoised."""
+    wide = revisions_frame(app_id, source, iso3)
+    name = data.get().name(iso3)
+    return (fig.revisions_figure(wide, source, name), fig.revisions_summary(wide, source, name),
+            fig.revisions_source(wide, source), f"Revisions between {SOURCE_LABELS[source]} editions: {name}")
+
+
+@callback(
+    Output("sources-url", "search"),
+    Input("sources-country", "value"),
+    Input("sources-year", "value"),
+    Input("sources-revisions-source", "value"),
+    prevent_initial_call=True,
+)
+def sync_url(country: object, year: object, source: object) -> str:
+    """The view as a shareable query string (back button works)."""
+    app = data.get()
+    return query(country=param_iso3(country, app.country_codes, DEFAULT_COUNTRY),
+                 year=param_year(year, DEFAULT_YEAR, *YEARS),
+                 revisions=param_choice(source, REVISION_SOURCES, REVISION_SOURCES[0]))
+
+
+@callback(
+    Output("sources-reconcile-csv", "data"),
+    Input("sources-reconcile-csv-button", "n_clicks"),
+    State("sources-country", "value"),
+    State("sources-year", "value"),
+    prevent_initial_call=True,
+)
+def download_reconcile(_: int, country: object, year: object) -> dict:
+    """CSV of the reconciliation (reasons joined with " | ")."""
+    app = data.get()
+    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
+    year = param_year(year, DEFAULT_YEAR, *YEARS)
+    frame = reconcile_frame(id(app), code, year).copy()
+    if len(frame):
+        frame["reasons"] = [" | ".join(r) for r in frame["reasons"]]
+    return csv_download(frame, f"{code}-{year}-share-by-source", fig.reconcile_source(frame))
+
+
+@callback(
+    Output("sources-revisions-csv", "data"),
+    Input("sources-revisions-csv-button", "n_clicks"),
+    State("sources-country", "value"),
+    State("sources-revisions-source", "value"),
+    prevent_initial_call=True,
+)
+def download_revisions(_: int, country: object, source: object) -> dict:
+    """CSV of the share of GDP by edition, every year."""
+    app = data.get()
+    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
+    source = param_choice(source, REVISION_SOURCES, REVISION_SOURCES[0])
+    wide = revisions_frame(id(app), source, code)
+    return csv_download(wide, f"{code}-{source}-share-of-gdp-by-edition", fig.revisions_source(wide, source))
+
+
+@lru_cache(maxsize=1024)
+def reconcile_frame(app_id: int, iso3: str, year: int) -> pd.DataFrame:
+    """``model.reconcile`` for one country-year (memoised)."""
+    return model.reconcile(data.get().panel, iso3, year)
+
+
+@lru_cache(maxsize=1024)
+def revisions_frame(app_id: int, source: str, iso3: str) -> pd.DataFrame:
+    """``model.revisions`` of the share of GDP (memoised; runs on the country's share rows only)."""
+    rows = _share_rows(app_id, source).get(iso3)
+    return model.revisions(rows if rows is not None else data.get().table.iloc[0:0], source, iso3)
+
+
+@lru_cache(maxsize=8)
+def _share_rows(app_id: int, source: str) -> dict[str, pd.DataFrame]:
+    """The source's share-of-GDP rows by country, split once so each revision works on a few rows."""
+    table = data.get().table
+    rows = table[(table["source"] == source) & (table["indicator"] == SHARE)]
+    return dict(list(rows.groupby("iso3", sort=False)))
+
+
+def _package_card(package: dict) -> html.Section:
+    """Every source file in the snapshot, with hash, rows, years, retrieval date and licence."""
+    rows = fig.package_rows(package)
+    head = ["Publisher", "Edition", "File", "SHA-256 (first 12)", "Rows", "Years", "Retrieved", "Licence"]
+    body = [html.Tr([
+        _th(r["publisher"], scope="row"), _td(r["edition"], nowrap=True),
+        _td(html.A(r["file"], href=r["url"]) if r["url"] else r["file"]),
+        _td(html.Code(r["sha256"])), _td(f"{r['rows']:,}" if r["rows"] else "", num=True),
+        _td(r["years"], nowrap=True), _td(r["retrieved"], nowrap=True), _td(r["licence"]),
+    ]) for r in rows]
+    citations = list(dict.fromkeys((r["publisher"], r["title"], r["citation"]) for r in rows))
+    return html.Section([
+        html.H2("Every source and edition in this snapshot", id="sources-package-title"),
+        html.Div(html.Table([
+            html.Caption("Source files behind every figure on this site; the hash identifies the exact file."),
+            html.Thead(html.Tr([_th(h, scope="col") for h in head])), html.Tbody(body),
+        ], className="data-table", style=TABLE_STYLE), className="table-scroll", style=SCROLL_STYLE),
+        html.H3("How to cite", style={"fontSize": "1rem"}),
+        html.Ul([html.Li([html.Strong(f"{pub}: "), f"{title}. {cite}"]) for pub, title, cite in citations]),
+    ], className="card", **{"aria-labelledby": "sources-package-title"})
+
+
+def _reconcile_table(rows: list[dict], name: str, year: int) -> html.Table | html.P:
+    """Share, difference to NATO, spending and reasons, per source."""
+    if not rows:
+        return html.P(f"No source publishes a share of GDP for {name} in {year}.")
+    head = ["Source (edition)", "Share of GDP", "Difference to NATO", "Spending, US$ (current)", "Why it differs"]
+    body = []
+    for r in rows:
+        diff = r["difference_vs_nato_pp"]
+        spend = r["spending_usd_million"]
+        body.append(html.Tr([
+            _th(f"{r['label']} ({r['edition']})", scope="row"),
+            _td(f"{r['share_pct']:.2f}%" + (" (estimate)" if r["estimate"] else ""), num=True),
+            _td("—" if diff is None else ("reference" if r["source"] == "nato" else f"{diff:+.2f} points"),
+                    num=True),
+            _td("—" if spend is None else f"{spend / 1000:,.1f}bn", num=True),
+            _td(html.Ul([html.Li(x) for x in r["reasons"]], style={"margin": 0, "paddingLeft": "1.1em"})),
+        ]))
+    nato = "" if any(r["source"] == "nato" for r in rows) else f" NATO publishes no figure for {name} in {year}."
+    return html.Table([
+        html.Caption(f"{name}, {year}: each source's latest edition.{nato}"),
+        html.Thead(html.Tr([_th(h, scope="col") for h in head])), html.Tbody(body),
+    ], className="data-table", style=TABLE_STYLE)
+
+
+def _param_notice(params: dict, code: str, year: int) -> list:
+    """Say when the link's country or year was not usable (echoing at most a few characters)."""
+    notes = []
+    raw = params.get("country")
+    if raw not in (None, "") and code != str(raw).strip().upper():
+        notes.append(f"There is no country “{str(raw)[:12]}” in the data: showing {data.get().name(code)}.")
+    raw_year = params.get("year")
+    if raw_year not in (None, "") and str(raw_year).strip() != str(year):
+        notes.append(f"“{str(raw_year)[:12]}” is not a year from {YEARS[0]} to {YEARS[1]}: showing {year}.")
+    return [html.P(n, className="notice") for n in notes]
+
+
+
+def _th(children: object, scope: str = "col", **kwargs: object) -> html.Th:
+    return html.Th(children, scope=scope, style={**CELL_STYLE, "borderBottom": "2px solid #bbb"}
+                   if scope == "col" else CELL_STYLE, **kwargs)
+
+
+def _td(children: object, num: bool = False, nowrap: bool = False, **kwargs: object) -> html.Td:
+    style = {**CELL_STYLE, "textAlign": "right" if num else "left"}
+    if num or nowrap:
+        style["whiteSpace"] = "nowrap"
+    return html.Td(children, style=style, **kwargs)

@@ -1,0 +1,207 @@
+"""Overview figures: world/Europe map, ranking, allies at or above a target over time (pure functions).
+
+Frames in, plotly figure dicts out; no Dash imports. ``shares`` frames have one row per
+country: iso3, name, value (% of GDP), estimate (bool).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.figures.common import (
+    SOURCE_COLOURS,
+    SOURCE_LABELS,
+    base_layout,
+    empty_figure,
+    reference_line,
+)
+
+# Reversed Viridis: pale yellow for low shares, dark purple for high ones; perceptually
+# uniform and colour-blind safe, and distinct from the grey of "no data".
+MAP_COLOURSCALE = "Viridis"
+NO_DATA_GREY = "#d9d9d9"
+# Both views draw the world outlines (world_110m): europe_110m lacks Turkey and Cyprus, so
+# "Europe" is the world map framed on the continent. The rotation and axis ranges are
+# explicit because this plotly.js otherwise centres the world view on the Pacific.
+GEO_VIEWS: dict[str, dict] = {
+    "world": {"projection": {"type": "natural earth", "rotation": {"lon": 0}},
+              "lonaxis": {"range": [-180, 180]}, "lataxis": {"range": [-58, 85]}},
+    "europe": {"projection": {"type": "conic conformal", "rotation": {"lon": 12}, "parallels": [35, 65]},
+               "lonaxis": {"range": [-25, 45]}, "lataxis": {"range": [34, 71]}},
+}
+ESTIMATE_PATTERN = "/"
+BAR_HEIGHT_PX = 22
+
+
+def empty_year_message(source: str, year: int, first: int | None, last: int | None) -> str:
+    """"No NATO data for 1990: NATO's tables start in 2014"."""
+    label = SOURCE_LABELS.get(source, source)
+    if first is None or last is None:
+        return f"No {label} data in this snapshot"
+    if year < first:
+        return f"No {label} data for {year}: {label}'s tables start in {first}"
+    if year > last:
+        return f"No {label} data for {year}: {label}'s latest figures are for {last}"
+    return f"No {label} data for {year}"
+
+
+def map_figure(shares: pd.DataFrame, source: str, year: int, region: str, zmax: float,
+               empty_message: str = "") -> dict:
+    """Choropleth of share of GDP; colours saturate at ``zmax`` (the registry's top target)."""
+    if shares.empty:
+        return empty_figure(empty_message or empty_year_message(source, year, None, None), 460)
+    label = SOURCE_LABELS.get(source, source)
+    text = [f"{n}: {v:.2f}%{' (estimate)' if e else ''}"
+            for n, v, e in zip(shares["name"], shares["value"], shares["estimate"])]
+    ticks = [t for t in range(int(zmax) + 1)]
+    trace = {
+        "type": "choropleth", "locationmode": "ISO-3",
+        "locations": shares["iso3"].tolist(), "z": [round(v, 3) for v in shares["value"]],
+        "text": text, "hovertemplate": "%{text}<extra>" + f"{label} {year}" + "</extra>",
+        "colorscale": MAP_COLOURSCALE, "reversescale": True, "zmin": 0, "zmax": zmax,
+        "marker": {"line": {"color": "#fff", "width": 0.5}},
+        "colorbar": {"title": {"text": "% of GDP", "side": "top"}, "orientation": "h", "thickness": 10,
+                     "len": 0.6, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "tickvals": ticks, "ticktext": [f"{t}%" if t < zmax else f"≥{t}%" for t in ticks]},
+    }
+    geo = {"scope": "world", **GEO_VIEWS.get(region, GEO_VIEWS["world"]), "showframe": False, "showcoastlines": False, "showland": True, "landcolor": NO_DATA_GREY,
+           "showcountries": True, "countrycolor": "#fff", "resolution": 110, "bgcolor": "#fff"}
+    layout = base_layout(height=460)
+    layout.update({"geo": geo, "margin": {"l": 0, "r": 0, "t": 8, "b": 64}, "hovermode": "closest",
+                   "dragmode": False})
+    return {"data": [trace], "layout": layout}
+
+
+def map_summary(shares: pd.DataFrame, source: str, edition: str | None, year: int, empty_message: str = "") -> str:
+    """The map as text: coverage, the highest shares, the median."""
+    label = SOURCE_LABELS.get(source, source)
+    if shares.empty:
+        return empty_message + "." if empty_message else f"No {label} data for {year}."
+    top = shares.nlargest(5, "value")
+    listed = ", ".join(f"{n} {v:.1f}%{' (e)' if e else ''}" for n, v, e in
+                       zip(top["name"], top["value"], top["estimate"]))
+    est = int(shares["estimate"].sum())
+    tail = f" {est} figures are estimates (e)." if est else ""
+    return (f"Defence spending as a share of GDP in {year}, {label} {edition or ''} edition: "
+            f"{len(shares)} countries. Highest: {listed}. Median {shares['value'].median():.1f}%.{tail}")
+
+
+def ranking_frame(shares: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """Countries sorted by share, highest first (the top ``limit``)."""
+    ranked = shares.sort_values(["value", "name"], ascending=[False, True], kind="stable")
+    return (ranked.head(limit) if limit else ranked).reset_index(drop=True)
+
+
+def ranking_figure(ranked: pd.DataFrame, source: str, year: int, targets: list[float],
+                   empty_message: str = "") -> dict:
+    """Horizontal bars, highest at the top; vertical lines at the pledge targets; estimates hatched."""
+    if ranked.empty:
+        return empty_figure(empty_message or f"No {SOURCE_LABELS.get(source, source)} data for {year}", 420)
+    colour = SOURCE_COLOURS.get(source, "#0072B2")
+    names = ranked["name"].tolist()
+    traces = []
+    for is_est, label in ((False, "Published"), (True, "Estimate (e)")):
+        rows = ranked[ranked["estimate"] == is_est]
+        if rows.empty:
+            continue
+        traces.append({
+            "type": "bar", "orientation": "h", "name": label, "x": [round(v, 3) for v in rows["value"]],
+            "y": rows["name"].tolist(), "customdata": rows["iso3"].tolist(),
+            "text": [f"{v:.2f}{' e' if is_est else ''}" for v in rows["value"]], "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": "#fff" if is_est else colour, "line": {"color": colour, "width": 1},
+                       "pattern": {"shape": ESTIMATE_PATTERN if is_est else "", "fgcolor": colour,
+                                   "size": 5, "solidity": 0.45}},
+            "hovertemplate": "%{y}: %{x:.2f}% of GDP" + (" (estimate)" if is_est else "") + "<extra></extra>",
+        })
+    height = max(320, BAR_HEIGHT_PX * len(ranked) + 110)
+    layout = base_layout(height=height)
+    top = max(float(ranked["value"].max()), max(targets, default=0))
+    layout.update({
+        "barmode": "overlay", "hovermode": "closest", "bargap": 0.25,
+        "margin": {"l": 8, "r": 40, "t": 40, "b": 48},
+        "xaxis": {"title": {"text": "% of GDP"}, "gridcolor": "#e5e5e5", "range": [0, top * 1.12],
+                  "ticksuffix": "%"},
+        "yaxis": {"categoryorder": "array", "categoryarray": names, "autorange": "reversed",
+                  "automargin": True, "tickfont": {"size": 12}},
+        "legend": {"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        "shapes": [], "annotations": [],
+    })
+    for target in targets:
+        shape, note = _vertical(*reference_line(target, f"{target:g}%"))
+        layout["shapes"].append(shape)
+        layout["annotations"].append(note)
+    return {"data": traces, "layout": layout}
+
+
+def ranking_summary(ranked: pd.DataFrame, source: str, edition: str | None, year: int,
+                    targets: list[float], total: int, empty_message: str = "") -> str:
+    """The ranking as text: who leads, how many reach each target."""
+    label = SOURCE_LABELS.get(source, source)
+    if ranked.empty:
+        return empty_message + "." if empty_message else f"No {label} data for {year}."
+    shown = (f"the top {len(ranked)} of {total} countries" if len(ranked) < total
+             else f"all {total} reporting allies" if source == "nato" else f"all {total} reporting countries")
+    lead = ", ".join(f"{n} {v:.2f}%" for n, v in zip(ranked["name"].head(3), ranked["value"].head(3)))
+    reach = "; ".join(f"{int((ranked['value'] >= t).sum())} at or above {t:g}%" for t in targets)
+    est = " Hatched bars marked e are estimates." if ranked["estimate"].any() else ""
+    return (f"{label} ({edition} edition), {year}: {shown}, sorted by share of GDP. "
+            f"Highest: {lead}. Of those shown, {reach}.{est}")
+
+
+def allies_figure(counts: pd.DataFrame, threshold: float, selected_year: int | None = None) -> dict:
+    """Per year: allies at or above ``threshold``, below it, not reporting (stacked to membership).
+
+    ``counts``: year, members, reporting, at_or_above, estimate (bool).
+    """
+    if counts.empty:
+        return empty_figure("No NATO figures in this snapshot", 360)
+    years = counts["year"].tolist()
+    above = counts["at_or_above"].tolist()
+    below = (counts["reporting"] - counts["at_or_above"]).tolist()
+    missing = (counts["members"] - counts["reporting"]).tolist()
+    est = counts["estimate"].tolist()
+    members = counts["members"].tolist()
+    hover_year = [f"{y}{' (estimates)' if e else ''}" for y, e in zip(years, est)]
+    parts = (
+        (f"At or above {threshold:g}%", above, "#009E73", [f"{a}{' e' if e else ''}" for a, e in zip(above, est)]),
+        (f"Below {threshold:g}%", below, "#E69F00", [str(b) for b in below]),
+        ("Not reported", missing, "#BBBBBB", [str(m) if m else "" for m in missing]),
+    )
+    traces = []
+    for name, values, colour, text in parts:
+        traces.append({
+            "type": "bar", "name": name, "x": years, "y": values, "text": text,
+            "textposition": "inside", "insidetextanchor": "middle",
+            "customdata": [[h, m] for h, m in zip(hover_year, members)],
+            "marker": {"color": colour, "line": {"color": ["#222" if y == selected_year else colour for y in years],
+                                                 "width": [2 if y == selected_year else 0 for y in years]}},
+            "hovertemplate": f"%{{customdata[0]}}: %{{y}} of %{{customdata[1]}} allies {name.lower()}<extra></extra>",
+        })
+    layout = base_layout(yaxis_title="Allies", height=360)
+    layout.update({"barmode": "stack", "hovermode": "closest", "bargap": 0.2,
+                   "xaxis": {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years],
+                             "showgrid": False, "linecolor": "#999"},
+                   "legend": {"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left"},
+                   "margin": {"l": 56, "r": 16, "t": 16, "b": 64}})
+    return {"data": traces, "layout": layout}
+
+
+def allies_summary(counts: pd.DataFrame, threshold: float, edition: str | None) -> str:
+    """The allies chart as text: first and last year, with membership."""
+    if counts.empty:
+        return "No NATO figures in this snapshot."
+    first, last = counts.iloc[0], counts.iloc[-1]
+    est = [str(int(y)) for y, e in zip(counts["year"], counts["estimate"]) if e]
+    tail = f" Figures for {', '.join(est)} are NATO estimates (e)." if est else ""
+    return (f"Allies at or above {threshold:g}% of GDP, NATO {edition} edition: {int(first['at_or_above'])} of "
+            f"{int(first['members'])} in {int(first['year'])}, {int(last['at_or_above'])} of "
+            f"{int(last['members'])} in {int(last['year'])} (membership as of each year).{tail}")
+
+
+def _vertical(shape: dict, note: dict) -> tuple[dict, dict]:
+    """A :func:`reference_line` turned on its side, for charts whose values run along x."""
+    value = shape["y0"]
+    shape = {**shape, "xref": "x", "yref": "paper", "x0": value, "x1": value, "y0": 0, "y1": 1}
+    note = {**note, "xref": "x", "yref": "paper", "x": value, "y": 1, "xanchor": "left", "yanchor": "bottom",
+            "textangle": 0}
+    return shape, note

@@ -1,0 +1,141 @@
+"""Scenario figures: extra spending a group needs to reach a target share by a year (pure functions).
+
+Input is ``model.scenario``'s frame (iso3, year, status, source, edition, latest_year,
+latest_share_pct, path_share_pct, currency, gdp_lcu_million, extra_lcu_million,
+extra_usd_million, extra_eur_million, assumptions) and ``model.scenario_totals``'s.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard.figures.common import (
+    base_layout,
+    country_colour,
+    empty_figure,
+    source_line,
+)
+
+TOTAL_COLOUR = "#222222"
+
+
+def extra_figure(frame: pd.DataFrame, totals: pd.DataFrame, names: dict[str, str], group: str,
+                 target: float, year: int) -> dict:
+    """Stacked bars: extra spending per year by country (US$ bn), with the total marked."""
+    ok = _ok(frame)
+    if ok.empty or totals.empty:
+        return empty_figure(f"No member of {group} has the figures a scenario needs", 460)
+    traces: list[dict] = []
+    series: dict[str, tuple[list[int], list[float]]] = {}
+    for iso3, yr, usd in zip(ok["iso3"].tolist(), ok["year"].tolist(), ok["extra_usd_million"].tolist()):
+        xs, ys = series.setdefault(iso3, ([], []))
+        xs.append(int(yr))
+        ys.append(_bn(usd))
+    # largest contributors at the bottom of the stack, so the big blocks line up
+    order = sorted(series, key=lambda c: -(series[c][1][-1] or 0.0))
+    for iso3 in order:
+        xs, ys = series[iso3]
+        if not any(y for y in ys if y):
+            continue
+        name = names.get(iso3, iso3)
+        traces.append({"type": "bar", "name": name, "x": xs, "y": ys,
+                       "marker": {"color": country_colour(iso3)}, "legendgroup": iso3,
+                       "hovertemplate": f"{name}: US$ %{{y:,.1f}}bn<extra></extra>"})
+    traces.append({"type": "scatter", "mode": "markers", "name": "Total",
+                   "x": totals["year"].astype(int).tolist(), "y": (totals["extra_usd_million"] / 1000).tolist(),
+                   "marker": {"color": TOTAL_COLOUR, "symbol": "line-ew-open", "size": 18, "line": {"width": 2}},
+                   "hovertemplate": "Total: US$ %{y:,.1f}bn<extra></extra>"})
+    layout = base_layout(yaxis_title="Extra spending, US$ billion a year", height=520)
+    layout["barmode"] = "stack"
+    layout["hovermode"] = "closest"
+    layout["legend"] = {"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left", "font": {"size": 11}}
+    layout["margin"]["b"] = 40
+    layout["xaxis"]["dtick"] = 1
+    return {"data": traces, "layout": layout}
+
+
+def summary(frame: pd.DataFrame, totals: pd.DataFrame, names: dict[str, str], group: str,
+            target: float, year: int, high_growth: float = 0.15) -> str:
+    """Text version: the total in the target year, who is already there, who has no data.
+
+    Warns about members whose projected nominal GDP grows faster than ``high_growth`` a year:
+    with exchange rates held, their US$ and € amounts are overstated.
+    """
+    ok = _ok(frame)
+    no_data = sorted(names.get(c, c) for c in frame.loc[frame["status"] != "ok", "iso3"])
+    if ok.empty or totals.empty:
+        return f"No member of {group} has the figures a scenario needs."
+    last = totals[totals["year"] == totals["year"].max()].iloc[0]
+    above = sorted(names.get(c, c) for c in ok.loc[ok["latest_share_pct"] >= target, "iso3"].unique())
+    text = (f"For every member of {group} to spend {target:g}% of GDP by {year}, the {ok['iso3'].nunique()} "
+            f"members with figures would together spend US$ {last['extra_usd_million'] / 1000:,.1f}bn "
+            f"(€{last['extra_eur_million'] / 1000:,.1f}bn) more in {int(last['year'])} than at their latest "
+            f"shares, rising in a straight line from {int(totals['year'].min())}.")
+    if above:
+        text += f" Already at or above {target:g}%: {', '.join(above)} (no extra spending)."
+    if no_data:
+        text += f" No figures for: {', '.join(no_data)}."
+    fast = growth_rates(ok)
+    fast = fast[fast > high_growth]
+    if len(fast):
+        who = ", ".join(f"{names.get(c, c)} ({g:.0%} a year)" for c, g in fast.items())
+        text += (f" Caution: nominal GDP growth of {who} reflects high inflation; with exchange rates held, "
+                 f"its US$ and € amounts are overstated. Set a GDP growth rate to compare.")
+    return text
+
+
+def growth_rates(ok: pd.DataFrame) -> pd.Series:
+    """Projected nominal GDP growth per country (from the scenario's own GDP path)."""
+    if ok.empty:
+        return pd.Series(dtype=float)
+    g = ok.sort_values("year").groupby("iso3")["gdp_lcu_million"]
+    first, last = g.first(), g.last()
+    years = ok.groupby("iso3")["year"].agg(lambda y: max(y.max() - y.min(), 1))
+    return ((last / first) ** (1 / years) - 1).astype(float)
+
+
+def table_rows(frame: pd.DataFrame, names: dict[str, str], year: int) -> list[dict]:
+    """One row per country: latest share and its provenance, extra spending in ``year``."""
+    last: dict[str, dict] = {}
+    for rec in frame.to_dict("records"):  # plain dicts: a few hundred rows, no per-group pandas cost
+        iso3 = rec["iso3"]
+        if rec["status"] != "ok":
+            last.setdefault(iso3, rec)
+        elif last.get(iso3, {}).get("status") != "ok" or rec["year"] > last[iso3]["year"]:
+            last[iso3] = rec
+    out = []
+    for iso3, rec in sorted(last.items()):
+        name = names.get(iso3, iso3)
+        if rec["status"] != "ok":
+            out.append({"iso3": iso3, "country": name, "status": "no_data"})
+            continue
+        out.append({
+            "iso3": iso3, "country": name, "status": "ok", "source": rec["source"], "edition": rec["edition"],
+            "latest_year": int(rec["latest_year"]), "latest_share_pct": float(rec["latest_share_pct"]),
+            "year": int(rec["year"]), "currency": rec["currency"],
+            "extra_lcu_billion": _bn(rec["extra_lcu_million"]), "extra_usd_billion": _bn(rec["extra_usd_million"]),
+            "extra_eur_billion": _bn(rec["extra_eur_million"]), "assumptions": rec["assumptions"],
+        })
+    return sorted(out, key=lambda r: -(r.get("extra_usd_billion") or -1.0))
+
+
+def source_text(frame: pd.DataFrame) -> str:
+    """Source line: the (source, edition) of every member's latest share."""
+    ok = _ok(frame)
+    pairs = list(ok[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
+    return source_line(pairs, "Latest share of GDP per member (NATO, else SIPRI); GDP projected as in the "
+                              "assumptions; linear path in share from the latest year to the target year.")
+
+
+def _ok(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["status"] == "ok"] if "status" in frame else frame
+
+
+def _bn(million: object) -> float | None:
+    try:
+        value = float(million)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value / 1000

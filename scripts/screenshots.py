@@ -1,0 +1,78 @@
+"""Screenshot every page in headless Chromium into docs/screenshots/ (for the README).
+
+    .venv/bin/python scripts/screenshots.py [--width 1280]
+
+Starts `defence-dashboard serve` on a free port, visits each page, waits for its charts,
+and saves a PNG per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+PAGES: tuple[tuple[str, str], ...] = (
+    ("overview", "/"),
+    ("country-gbr", "/country/GBR"),
+    ("pledges", "/pledges"),
+    ("compare", "/compare"),
+    ("scenarios", "/scenarios"),
+    ("sources", "/sources?country=GBR&year=2023"),
+    ("phone-country-pol", "/country/POL"),
+)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--width", type=int, default=1280)
+    args = parser.parse_args()
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if not chromium:
+        print("chromium not found (apt-get install chromium)", file=sys.stderr)
+        return 2
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    exe = Path(sys.executable).with_name("defence-dashboard")
+    server = subprocess.Popen([str(exe), "serve", "--port", str(port)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+            for name, path in PAGES:
+                phone = name.startswith("phone")
+                page = browser.new_page(viewport={"width": 390 if phone else args.width, "height": 844 if phone else 900},
+                                        device_scale_factor=1)
+                for _ in range(150):
+                    try:
+                        page.goto(f"http://127.0.0.1:{port}{path}", wait_until="networkidle")
+                        break
+                    except Exception:  # server still starting
+                        time.sleep(0.2)
+                page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1 "
+                                       "|| document.querySelector('.ag-root')", timeout=30_000)
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=not phone)
+                page.close()
+                print(OUT / f"{name}.png")
+            browser.close()
+    finally:
+        server.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

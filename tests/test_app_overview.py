@@ -1,0 +1,192 @@
+"""Overview page: layout with good, missing and hostile parameters; callbacks as plain functions."""
+
+from __future__ import annotations
+
+import pytest
+from dash import html
+
+from dashboard.app import create_app, data
+
+
+@pytest.fixture(scope="module")
+def page():
+    """The overview module, registered in an app on the embedded snapshot."""
+    create_app()  # register_page needs an app; this also runs data.configure()
+    data.configure()
+    from dashboard.app.pages import overview
+
+    return overview
+
+
+def _ids(component) -> dict[str, object]:
+    """id → component for the whole tree."""
+    found = {}
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+            continue
+        if getattr(node, "id", None):
+            found[node.id] = node
+        children = getattr(node, "children", None)
+        if children is not None and not isinstance(children, str):
+            stack.append(children)
+    return found
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"year": "2024", "source": "sipri", "region": "europe"},
+    {"year": "2019", "source": "nato", "region": "world"},
+    {"year": "abc"}, {"year": "99999"}, {"year": "-5"}, {"year": ["2020"]},
+    {"region": "<script>alert(1)</script>"}, {"source": ["x"]}, {"source": "NATO"},
+    {"year": "2024" * 100, "unknown": "1"},
+])
+def test_layout_never_raises(page, params):
+    layout = page.layout(**params)
+    assert isinstance(layout, html.Div)
+    ids = _ids(layout)
+    assert ids["overview-source"].value in ("sipri", "nato")
+    assert ids["overview-region"].value in ("world", "europe")
+    assert 1949 <= ids["overview-year"].value <= 2024
+
+
+def test_layout_reads_good_params_and_defaults(page):
+    ids = _ids(page.layout(year="2019", source="nato", region="europe"))
+    assert (ids["overview-year"].value, ids["overview-source"].value, ids["overview-region"].value) == (2019, "nato", "europe")
+    ids = _ids(page.layout(year="abc", source=["x"], region="<script>"))
+    assert (ids["overview-source"].value, ids["overview-region"].value) == ("sipri", "world")
+    assert ids["overview-year"].value == data.get().share_years["sipri"][1]
+
+
+def test_one_h1_and_labelled_controls(page):
+    layout = page.layout()
+    headings = [n for n in _walk(layout) if isinstance(n, (html.H1, html.H2))]
+    assert sum(isinstance(h, html.H1) for h in headings) == 1
+    assert isinstance(headings[0], html.H1)
+    labels = {n.htmlFor for n in _walk(layout) if isinstance(n, html.Label)}
+    assert {"overview-source", "overview-region", "overview-year"} <= labels
+
+
+def test_targets_come_from_the_registry(page):
+    assert page.targets(data.get()) == [2.0, 3.5, 5.0]
+
+
+def test_ranking_sorted_descending_with_reference_lines(page):
+    for source in ("nato", "sipri"):
+        fig, summary, source_text, _ = page.update_ranking(2024, source)
+        values = [(v, y) for trace in fig["data"] for v, y in zip(trace["x"], trace["y"])]
+        order = fig["layout"]["yaxis"]["categoryarray"]
+        by_name = {y: v for v, y in values}
+        ranked = [by_name[n] for n in order]
+        assert ranked == sorted(ranked, reverse=True)
+        assert [s["x0"] for s in fig["layout"]["shapes"]] == [2.0, 3.5, 5.0]
+        assert "edition" in source_text
+        assert summary
+    fig, *_ = page.update_ranking(2024, "sipri")
+    assert sum(len(t["x"]) for t in fig["data"]) == page.SIPRI_TOP
+
+
+def test_ranking_marks_estimates(page):
+    fig, *_ = page.update_ranking(2024, "nato")  # NATO's 2024 figures are estimates
+    est = [t for t in fig["data"] if t["name"].startswith("Estimate")]
+    assert est and all(text.endswith(" e") for text in est[0]["text"])
+    assert est[0]["marker"]["pattern"]["shape"]
+
+
+def test_allies_at_two_percent_matches_the_table(page):
+    app = data.get()
+    table = app.table
+    edition = max(table.loc[table["source"] == "nato", "edition"])
+    members = app.groups["NATO"].members_in(2024)
+    rows = table[(table["source"] == "nato") & (table["edition"] == edition) & (table["year"] == 2024)
+                 & (table["indicator"] == "milex_share_gdp") & table["iso3"].isin(members)]
+    by_hand = int((rows["value"] >= 2.0).sum())
+    counts = page.allies_counts().set_index("year")
+    assert counts.loc[2024, "at_or_above"] == by_hand
+    assert counts.loc[2024, "members"] == len(members) == 32
+    fig, summary, _ = page.update_allies(2024)
+    above = next(t for t in fig["data"] if t["name"].startswith("At or above"))
+    assert above["y"][above["x"].index(2024)] == by_hand
+    assert f"{by_hand} of 32 in 2024" in summary
+    # membership follows accessions: Sweden joined in 2024, Finland in 2023
+    assert counts.loc[2023, "members"] == 31 and counts.loc[2014, "members"] == 28
+
+
+def test_headline_strip(page):
+    *_, strip = page.update_ranking(2024, "sipri")
+    text = _text(strip)
+    assert "of 32" in text and "2024" in text and "2024-06" in text and "estimate" in text
+    assert "GDP-weighted" in text and "US$" in text
+    *_, strip = page.update_ranking(1990, "sipri")  # NATO has no 1990: latest year shown, said so
+    assert "no figures for 1990" in _text(strip)
+
+
+def test_map_figure(page):
+    fig, summary, source_text = page.update_map(2024, "sipri", "europe")
+    trace = fig["data"][0]
+    assert trace["type"] == "choropleth" and trace["locationmode"] == "ISO-3"
+    assert len(trace["locations"]) == len(trace["z"]) > 100
+    assert "GBR" in trace["locations"] and "EU_INST" not in trace["locations"]
+    assert fig["layout"]["geo"]["showframe"] is False and fig["layout"]["geo"]["resolution"] == 110
+    assert "SIPRI (2025-04 edition)" in source_text or "SIPRI (" in source_text
+    assert summary.startswith("Defence spending as a share of GDP in 2024")
+    world, *_ = page.update_map(2024, "nato", "world")
+    assert world["layout"]["geo"]["projection"]["type"] == "natural earth"
+
+
+def test_empty_states_are_friendly(page):
+    fig, summary, _ = page.update_map(1990, "nato", "world")
+    assert fig["data"] == []
+    assert "No NATO data for 1990: NATO's tables start in 2014" in fig["layout"]["annotations"][0]["text"]
+    assert "NATO's tables start in 2014" in summary
+    fig, summary, *_ = page.update_ranking(1990, "nato")
+    assert fig["data"] == [] and "start in 2014" in summary
+
+
+def test_hostile_callback_inputs(page):
+    for args in [("abc", ["x"], "<script>"), (None, None, None), (99999, "sipri", "mars")]:
+        fig, *_ = page.update_map(*args)
+        assert "data" in fig
+        fig, *_ = page.update_ranking(*args[:2])
+        assert "data" in fig
+        assert page.sync_url(*args).startswith("?year=")
+
+
+def test_url_sync(page):
+    assert page.sync_url(2019, "nato", "europe") == "?year=2019&source=nato&region=europe"
+    assert page.sync_url("abc", "x", "y") == f"?year={data.get().share_years['sipri'][1]}&source=sipri&region=world"
+
+
+def test_csv_downloads(page):
+    out = page.download_map(1, 2024, "sipri")
+    assert out["filename"] == "share-of-gdp-sipri-2024.csv"
+    assert out["content"].startswith("# Source: SIPRI (")
+    out = page.download_ranking(1, 2024, "nato")
+    lines = out["content"].splitlines()
+    assert lines[1].startswith("rank,iso3,name,share_of_gdp_pct")
+    assert lines[2].startswith("1,POL,")
+    out = page.download_allies(1)
+    assert "at_or_above_2pct" in out["content"] and "2024-06" in out["content"]
+
+
+def _walk(node):
+    if isinstance(node, (list, tuple)):
+        for n in node:
+            yield from _walk(n)
+        return
+    if node is None or isinstance(node, (str, int, float)):
+        return
+    yield node
+    yield from _walk(getattr(node, "children", None))
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    if isinstance(node, (list, tuple)):
+        return " ".join(_text(n) for n in node)
+    if node is None or isinstance(node, (int, float)):
+        return ""
+    return _text(getattr(node, "children", None))

@@ -1,0 +1,155 @@
+"""Pledges page: layout with good, missing and hostile parameters; callbacks as plain functions."""
+
+from __future__ import annotations
+
+import pytest
+from dash import html
+
+from dashboard.app import create_app, data
+from dashboard.figures.common import STATUS_COLOURS
+
+
+@pytest.fixture(scope="module")
+def page():
+    """The pledges module, registered in an app on the embedded snapshot."""
+    create_app()  # register_page needs an app; this also runs data.configure()
+    data.configure()
+    from dashboard.app.pages import pledges
+
+    return pledges
+
+
+def _ids(component) -> dict[str, object]:
+    found, stack = {}, [component]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+            continue
+        if getattr(node, "id", None):
+            found[node.id] = node
+        children = getattr(node, "children", None)
+        if children is not None and not isinstance(children, str):
+            stack.append(children)
+    return found
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"status": "off_track", "actor": "NATO", "q": "poland"},
+    {"status": "<script>"}, {"status": ["met"]}, {"actor": "XXX"}, {"actor": "nato"},
+    {"q": ["x"]}, {"q": "x" * 5000}, {"q": "<img src=x onerror=alert(1)>"}, {"other": "1"},
+])
+def test_layout_never_raises(page, params):
+    layout = page.layout(**params)
+    assert isinstance(layout, html.Div)
+    ids = _ids(layout)
+    assert ids["pledges-status"].value in ("all", "met", "on_track", "off_track", "no_data")
+    assert ids["pledges-actor"].value in ("all", *page.actors())
+    assert isinstance(ids["pledges-q"].value, str) and len(ids["pledges-q"].value) <= page.MAX_QUERY
+
+
+def test_layout_reads_params(page):
+    ids = _ids(page.layout(status="off_track", actor="NATO", q="  united   kingdom "))
+    assert (ids["pledges-status"].value, ids["pledges-actor"].value, ids["pledges-q"].value) == (
+        "off_track", "NATO", "united kingdom")
+    ids = _ids(page.layout(status="<script>", actor=["x"]))
+    assert (ids["pledges-status"].value, ids["pledges-actor"].value) == ("all", "all")
+
+
+def test_grid_is_sortable_filterable_and_safe(page):
+    grid = _ids(page.layout())["pledges-grid"]
+    assert grid.defaultColDef == {"sortable": True, "filter": True, "resizable": True}
+    assert grid.dangerously_allow_code is False
+    country = grid.columnDefs[0]
+    assert country["cellRenderer"] == "markdown"
+
+
+def test_headings_and_labels(page):
+    layout = page.layout()
+    nodes = list(_walk(layout))
+    assert sum(isinstance(n, html.H1) for n in nodes) == 1
+    assert {n.htmlFor for n in nodes if isinstance(n, html.Label)} >= {"pledges-status", "pledges-actor", "pledges-q"}
+
+
+def test_required_pledges_are_listed(page):
+    rows, _count, *_ = page.update_pledges("all", "all", "")
+    keys = {r["key"] for r in rows}
+    assert {"gbr-2027-2.5|GBR", "nato-hague-2035-3.5-core|GBR"} <= keys
+    assert any(r["iso3"] == "DEU" and r["actor"] == "DEU" for r in rows)
+    assert any(r["iso3"] == "POL" and r["actor"] == "POL" for r in rows)
+    assert len(rows) == len(data.get().progress)
+    uk = next(r for r in rows if r["key"] == "gbr-2027-2.5|GBR")
+    assert uk["country_link"] == "[United Kingdom](/country/GBR)"
+    assert uk["target_year"] == 2027 and uk["target_text"] == "2.5% of GDP"
+    assert "2024-06" in uk["latest_from"] and uk["latest_text"].endswith(" e")
+    assert uk["source_link"].startswith("[gov.uk](https://")
+    assert uk["money_gap_text"].startswith("GBP ")
+    assert 0 < uk["progress_pct"] < 100
+
+
+def test_status_filter(page):
+    rows, count, *_ = page.update_pledges("off_track", "all", "")
+    assert rows and {r["status"] for r in rows} == {"off_track"}
+    assert str(len(rows)) in count
+    expected = int((data.get().progress["status"] == "off_track").sum())
+    assert len(rows) == expected
+
+
+def test_actor_and_search_filters(page):
+    rows, *_ = page.update_pledges("all", "NATO", "")
+    assert rows and {r["actor"] for r in rows} == {"NATO"}
+    rows, *_ = page.update_pledges("all", "all", "poland")
+    assert rows and {r["iso3"] for r in rows} == {"POL"}
+    rows, *_ = page.update_pledges("all", "all", "hague united kingdom")
+    assert {r["id"] for r in rows} >= {"nato-hague-2035-3.5-core"} and {r["iso3"] for r in rows} == {"GBR"}
+    rows, count, *_ = page.update_pledges("met", "all", "no such country")
+    assert rows == [] and "No pledge matches" in count
+
+
+def test_hostile_callback_inputs(page):
+    for args in [("<script>", ["x"], 5), (None, None, None), ("met", "NATO", "x" * 10_000)]:
+        rows, *_ = page.update_pledges(*args)
+        assert isinstance(rows, list)
+        assert page.sync_url(*args).startswith(("?", ""))
+
+
+def test_status_chart(page):
+    *_, fig, summary, source_text = page.update_pledges("all", "all", "")
+    names = [t["name"] for t in fig["data"]]
+    assert names == ["Met", "On track", "Off track", "No data"]
+    assert [t["marker"]["color"] for t in fig["data"]] == [STATUS_COLOURS[s] for s in
+                                                         ("met", "on_track", "off_track", "no_data")]
+    hague = fig["data"][0]["y"].index(next(y for y in fig["data"][0]["y"] if "Hague" in y and "3.5%" in y))
+    total = sum(t["x"][hague] for t in fig["data"])
+    assert total == len(data.get().groups["NATO"].members_in(2025))
+    assert "Hague" in summary and "edition" in source_text
+    *_, fig, summary, _ = page.update_pledges("all", "GBR", "")  # national pledges only: friendly empty state
+    assert fig["data"] == [] and "No alliance pledge" in summary
+
+
+def test_url_sync(page):
+    assert page.sync_url("off_track", "NATO", "united kingdom") == "?status=off_track&actor=NATO&q=united+kingdom"
+    assert page.sync_url("all", "all", "") == ""
+
+
+def test_csv_download(page):
+    out = page.download_table(1, "off_track", "all", "", None)
+    lines = out["content"].splitlines()
+    assert out["filename"] == "pledges.csv" and lines[0].startswith("# Source:")
+    assert len(lines) == 2 + int((data.get().progress["status"] == "off_track").sum())
+    assert "money_gap_lcu_bn" in lines[1] and "key" not in lines[1].split(",")
+    shown = [{"key": "gbr-2027-2.5|GBR"}, {"key": "pol-2025-4.7|POL"}, {"key": "bogus"}]
+    frame = page.csv_frame("all", "all", "", shown)
+    assert frame["id"].tolist() == ["gbr-2027-2.5", "pol-2025-4.7"]
+    assert "Hague" in page.download_status(1, "all", "all", "")["content"]
+
+
+def _walk(node):
+    if isinstance(node, (list, tuple)):
+        for n in node:
+            yield from _walk(n)
+        return
+    if node is None or isinstance(node, (str, int, float)):
+        return
+    yield node
+    yield from _walk(getattr(node, "children", None))

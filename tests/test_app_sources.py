@@ -1,0 +1,121 @@
+"""Sources page: layout with good, missing and hostile URL parameters; callbacks as plain functions."""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+HOSTILE = [
+    {"country": "<script>,ZZZ", "year": "abc", "revisions": "nan"},
+    {"country": "gbr", "year": "-1e309"},
+    {"country": "X" * 5000, "year": "1e309", "revisions": ["sipri"]},
+    {},
+]
+
+
+@pytest.fixture(scope="module")
+def page():
+    """The sources page module, imported the way Dash imports it (after the app exists)."""
+    from dashboard.app import create_app, data
+
+    data.configure()
+    create_app()
+    return importlib.import_module("dashboard.app.pages.sources")
+
+
+@pytest.fixture(scope="module")
+def app_data():
+    from dashboard.app import data
+
+    return data.get()
+
+
+def _share(table: pd.DataFrame, source: str, edition: str, iso3: str, year: int) -> float:
+    row = table[(table["source"] == source) & (table["edition"] == edition) & (table["iso3"] == iso3)
+                & (table["indicator"] == "milex_share_gdp") & (table["year"] == year)]
+    return float(row["value"].iloc[0])
+
+
+@pytest.mark.parametrize("params", HOSTILE)
+def test_layout_never_raises(page, params):
+    text = str(page.layout(**params).to_plotly_json())
+    assert "Sources and editions" in text
+
+
+def test_hostile_params_get_a_friendly_note(page):
+    text = str(page.layout(country="<script>", year="abc").to_plotly_json())
+    assert "There is no country" in text and "is not a year" in text
+    assert "There is no country" not in str(page.layout(country="gbr").to_plotly_json())
+
+
+def test_every_source_file_is_listed(page, app_data):
+    text = str(page.layout().to_plotly_json())
+    for src in app_data.package["sources"]:
+        assert src["citation"] in text
+        for ed in src["editions"]:
+            assert ed["file"] in text and ed["sha256"][:12] in text and f"{ed['rows']:,}" in text
+
+
+def test_reconcile_gbr_2023(page, app_data):
+    figure, summary, source, _title, table = page.update_reconcile("GBR", 2023)
+    bar = figure["data"][0]
+    values = {x.split("<br>")[0]: y for x, y in zip(bar["x"], bar["y"])}
+    assert {"NATO", "SIPRI"} <= set(values)
+    t = app_data.table
+    assert values["SIPRI"] == pytest.approx(_share(t, "sipri", "2025-04", "GBR", 2023), abs=1e-4)
+    assert values["NATO"] == pytest.approx(_share(t, "nato", "2024-06", "GBR", 2023), abs=1e-4)
+    diff = _share(t, "sipri", "2025-04", "GBR", 2023) - _share(t, "nato", "2024-06", "GBR", 2023)
+    assert f"{diff:+.2f} points vs NATO" in summary
+    assert "NATO (2024-06 edition)" in source and "SIPRI (2025-04 edition)" in source
+    text = str(table.to_plotly_json())
+    assert "Difference to NATO" in text and "NATO definition" in text and "SIPRI definition" in text
+    assert bar["marker"]["color"][list(values).index("NATO")] == "#0072B2"
+
+
+def test_reconcile_empty_and_non_member(page):
+    figure, summary, *_ = page.update_reconcile("AUT", 2023)
+    assert "NATO publishes no figure for Austria in 2023" in summary
+    figure, summary, *_ = page.update_reconcile("GBR", 1960)  # before NATO's tables: SIPRI, World Bank
+    assert "NATO" not in [x.split("<br>")[0] for x in figure["data"][0]["x"]]
+    figure, summary, _source, _title, table = page.update_reconcile("GBR", 1900)  # clamped to 1949: none
+    assert figure["data"] == [] and "No source publishes a share of GDP for United Kingdom in 1949" in summary
+    assert "No source publishes" in str(table.to_plotly_json())
+
+
+def test_revisions_sipri_gbr(page, app_data):
+    figure, summary, source, _title = page.update_revisions("GBR", "sipri")
+    lines = {t["name"]: dict(zip(t["x"], t["y"])) for t in figure["data"] if t["type"] == "scatter"}
+    t = app_data.table
+    old, new = _share(t, "sipri", "2024-04", "GBR", 2023), _share(t, "sipri", "2025-04", "GBR", 2023)
+    assert old == pytest.approx(2.2649, abs=1e-4) and new == pytest.approx(2.2306, abs=1e-4)
+    assert lines["2024-04 edition"][2023] == pytest.approx(old, abs=1e-4)
+    assert lines["2025-04 edition"][2023] == pytest.approx(new, abs=1e-4)
+    revision = next(t for t in figure["data"] if t["type"] == "bar")
+    assert dict(zip(revision["x"], revision["y"]))[2023] == pytest.approx(new - old, abs=1e-4)
+    assert "2023: 2.26% in 2024-04 → 2.23% in 2025-04" in summary
+    assert "SIPRI (2024-04 edition)" in source and "SIPRI (2025-04 edition)" in source
+
+
+def test_revisions_single_edition(page):
+    figure, summary, *_ = page.update_revisions("GBR", "worldbank")
+    assert "only one edition" in summary
+    assert [t for t in figure["data"] if t["type"] == "bar"] == []
+
+
+@pytest.mark.parametrize("args", [("<script>", "abc", "nan"), (None, None, None), ("ZZZ", float("nan"), 3)])
+def test_callbacks_never_raise(page, args):
+    assert "layout" in page.update_reconcile(args[0], args[1])[0]
+    assert "layout" in page.update_revisions(args[0], args[2])[0]
+    assert page.sync_url(*args) == "?country=GBR&year=2023&revisions=sipri"
+    assert page.download_reconcile(1, args[0], args[1])["filename"].endswith(".csv")
+    assert page.download_revisions(1, args[0], args[2])["filename"].endswith(".csv")
+
+
+def test_csv_downloads(page):
+    out = page.download_revisions(1, "GBR", "sipri")
+    assert out["content"].startswith("# Source: SIPRI (2024-04 edition); SIPRI (2025-04 edition)")
+    assert out["content"].splitlines()[1] == "year,2024-04,2025-04,revision"
+    out = page.download_reconcile(1, "GBR", 2023)
+    assert "difference_vs_nato_pp" in out["content"] and out["filename"] == "GBR-2023-share-by-source.csv"
