@@ -105,7 +105,7 @@ def test_table_and_assumptions(page):
 
 def test_high_inflation_is_flagged(page):
     _fig, summary, *_ = page.update_scenario("NATO", 3.5, 2035, None)
-    assert "Türkiye" in summary and "overstated" in summary
+    assert "Türkiye" in summary and "inflation gap" in summary
 
 
 @pytest.mark.parametrize("args", [("<script>", "nan", "abc", "x"), (None, None, None, None),

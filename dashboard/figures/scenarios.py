@@ -60,8 +60,9 @@ def summary(frame: pd.DataFrame, totals: pd.DataFrame, names: dict[str, str], gr
             target: float, year: int, high_growth: float = 0.15) -> str:
     """Text version: the total in the target year, who is already there, who has no data.
 
-    Warns about members whose projected nominal GDP grows faster than ``high_growth`` a year:
-    with exchange rates held, their US$ and € amounts are overstated.
+    Notes members whose projected nominal GDP grows faster than ``high_growth`` a year:
+    their national-currency amounts are mostly inflation (US$ and € amounts follow the
+    inflation gap through the exchange rate, see the assumptions).
     """
     ok = _ok(frame)
     no_data = sorted(names.get(c, c) for c in frame.loc[frame["status"] != "ok", "iso3"])
@@ -81,8 +82,9 @@ def summary(frame: pd.DataFrame, totals: pd.DataFrame, names: dict[str, str], gr
     fast = fast[fast > high_growth]
     if len(fast):
         who = ", ".join(f"{names.get(c, c)} ({g:.0%} a year)" for c, g in fast.items())
-        text += (f" Caution: nominal GDP growth of {who} reflects high inflation; with exchange rates held, "
-                 f"its US$ and € amounts are overstated. Set a GDP growth rate to compare.")
+        text += (f" Note: nominal GDP growth of {who} reflects high inflation, so the national-currency "
+                 f"amounts are large; US$ and € amounts use an exchange rate that moves with the inflation "
+                 f"gap to the US.")
     return text
 
 

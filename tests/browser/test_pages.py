@@ -1,0 +1,86 @@
+"""Every page in a real browser: renders, its main interaction, URL round trip, clean console.
+
+(The country page has its own file; the `page` fixture fails a test on any console error.)
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import wait_for_charts
+
+PAGES = [("/", "Defence spending and pledges"), ("/pledges", "Pledge tracker"), ("/compare", None),
+         ("/scenarios", None), ("/sources", "Sources and editions")]
+
+
+@pytest.mark.parametrize("path,title", PAGES, ids=[p for p, _ in PAGES])
+def test_page_renders_with_charts_and_one_h1(page, path, title):
+    page.goto(path)
+    wait_for_charts(page, 1)
+    assert page.locator("h1").count() == 1
+    if title:
+        assert page.locator("h1").inner_text() == title
+    assert page.locator(".card .source-line").first.inner_text().startswith("Source: ")
+
+
+def test_overview_region_and_year_live_in_the_url(page):
+    page.goto("/?year=2020&source=nato")
+    wait_for_charts(page, 3)
+    assert "in 2020" in page.locator("#overview-headline").inner_text()
+    page.locator("#overview-region label", has_text="Europe").click()
+    page.wait_for_url(re.compile(r"region=europe"))
+    assert "year=2020" in page.url and "source=nato" in page.url
+    page.go_back()
+    page.wait_for_url(lambda url: "region=europe" not in url)
+
+
+def test_pledges_lists_the_key_pledges_and_search_filters(page):
+    page.goto("/pledges")
+    page.wait_for_selector(".ag-row")
+    grid = page.locator("#pledges-grid")
+    page.fill("#pledges-q", "United Kingdom")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=United"))
+    page.wait_for_function("document.querySelectorAll('#pledges-grid .ag-row').length > 0")
+    text = grid.inner_text()
+    assert "UK: 2.5% of GDP on defence from April 2027" in text
+    for query_text, expected in (("Germany", "Germany"), ("Poland", "Poland"), ("Hague", "3.5%")):
+        page.goto(f"/pledges?q={query_text}")
+        page.wait_for_selector("#pledges-grid .ag-row")
+        assert expected in grid.inner_text()
+
+
+def test_compare_url_round_trip_and_base_year(page):
+    page.goto("/compare?countries=GBR,DEU&indicator=milex_share_gdp&source=sipri")
+    wait_for_charts(page, 1)
+    legend = page.locator(".js-plotly-plot .legend").first.text_content()
+    assert "United Kingdom" in legend and "Germany" in legend and "France" not in legend
+    box = page.locator("#compare-base")
+    box.fill("2014")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"base=2014"))
+    assert "countries=GBR,DEU" in page.url
+
+
+def test_scenarios_target_changes_the_url_and_summary(page):
+    page.goto("/scenarios?group=LONDON_2025")
+    wait_for_charts(page, 1)
+    box = page.locator("#scenarios-target")
+    box.fill("3")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"target=3(\b|&|$)"))
+    page.wait_for_function("document.body.innerText.includes('3% of GDP')")
+    page.go_back()
+    page.wait_for_url(lambda url: "target=3&" not in url and not url.endswith("target=3"))
+
+
+def test_sources_reconciliation_from_the_url(page):
+    page.goto("/sources?country=DEU&year=2022")
+    wait_for_charts(page, 2)
+    assert "Germany, 2022" in page.locator("body").inner_text()
+    box = page.locator("#sources-year")
+    box.fill("2021")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"year=2021"))
