@@ -153,3 +153,16 @@ def _walk(node):
         return
     yield node
     yield from _walk(getattr(node, "children", None))
+
+
+def test_download_lines_equal_the_filtered_frame(page):
+    import io
+
+    import pandas as pd
+
+    content = page.download_table(1, "all", "all", "Poland")["content"].splitlines()
+    assert content[0].startswith("# Source: NATO (2024-06 edition)")
+    parsed = pd.read_csv(io.StringIO("\n".join(content[1:])))
+    expected = page.csv_frame("all", "all", "Poland")
+    assert parsed["id"].tolist() == expected["id"].tolist() and list(parsed.columns) == list(expected.columns)
+

@@ -6,6 +6,9 @@ The grid's rows are built once per AppData; callbacks only filter them.
 
 from __future__ import annotations
 
+import csv
+import io
+
 from functools import lru_cache
 
 import dash
@@ -202,10 +205,11 @@ def sync_url(status: object, actor: object, q: object) -> str:
 )
 def download_table(_: int, status: object, actor: object, q: object, shown: object = None) -> dict:
     """CSV of the rows shown (the grid's own sort and column filters included when known)."""
-    frame = csv_frame(status, actor, q, shown)
-    pairs = list(frame[["latest_source", "latest_edition"]].dropna().drop_duplicates()
-                 .itertuples(index=False, name=None))
-    return csv_download(frame, "pledges", source_line(pairs, "Pledges: data/pledges.yaml; model: dashboard.model."))
+    idx = csv_positions(status, actor, q, shown)
+    header, lines = csv_lines(id(data.get()))
+    source = source_line(_source_pairs(tuple(idx)), "Pledges: data/pledges.yaml; model: dashboard.model.")
+    body = "\n".join([f"# {source}", header, *(lines[i] for i in idx)]) + "\n"
+    return {"content": body, "filename": "pledges.csv", "type": "text/csv"}
 
 
 @callback(
@@ -227,12 +231,34 @@ def download_status(_: int, status: object, actor: object, q: object) -> dict:
 def csv_frame(status: object, actor: object, q: object, shown: object = None) -> pd.DataFrame:
     """The table behind the CSV: the grid's visible rows in order, else the filtered rows."""
     table = full_table(id(data.get()))
+    idx = csv_positions(status, actor, q, shown)
+    return table.iloc[idx].drop(columns=list(CSV_DROP)).reset_index(drop=True)
+
+
+def csv_positions(status: object, actor: object, q: object, shown: object = None) -> list[int]:
+    """Row positions for the CSV: the grid's visible rows in order, else the filtered rows."""
     if isinstance(shown, list) and all(isinstance(r, dict) for r in shown):
         position = key_index(id(data.get()))
-        idx = [position[r.get("key")] for r in shown if r.get("key") in position]
-    else:
-        idx = matching(*read_params({"status": status, "actor": actor, "q": q}))
-    return table.iloc[idx].drop(columns=list(CSV_DROP)).reset_index(drop=True)
+        return [position[r.get("key")] for r in shown if r.get("key") in position]
+    return matching(*read_params({"status": status, "actor": actor, "q": q}))
+
+
+@lru_cache(maxsize=4)
+def csv_lines(app_id: int) -> tuple[str, list[str]]:
+    """The CSV header and one ready-made line per table row (a download only joins lines)."""
+    frame = full_table(app_id).drop(columns=list(CSV_DROP))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="")
+    lines = []
+    for row in frame.itertuples(index=False, name=None):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if v is None or v != v else v for v in row])
+        lines.append(buffer.getvalue())
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerow(frame.columns)
+    return buffer.getvalue(), lines
 
 
 def matching(status: str, actor: str, q: str) -> list[int]:
@@ -265,7 +291,8 @@ def chart_columns(app_id: int) -> pd.DataFrame:
 def warm() -> None:
     """Precompute the rows and indexes (called on the first page render)."""
     app_id = id(data.get())
-    for build in (full_table, grid_records, key_index, search_text, source_pairs, _actors, chart_columns):
+    for build in (full_table, grid_records, key_index, search_text, source_pairs, _actors, chart_columns,
+                  csv_lines):
         build(app_id)
 
 
