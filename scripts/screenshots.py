@@ -62,8 +62,8 @@ def main() -> int:
                         break
                     except Exception:  # server still starting
                         time.sleep(0.2)
-                page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1 "
-                                       "|| document.querySelector('.ag-root')", timeout=30_000)
+                # locators, not wait_for_function: the app's CSP forbids the eval it needs
+                page.locator(".js-plotly-plot .main-svg, .ag-root").first.wait_for(timeout=30_000)
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=not phone)
                 page.close()

@@ -67,7 +67,7 @@ def create_app(snapshot: Path | None = None):
     import dash
     import flask
 
-    from dashboard.app import data, layout
+    from dashboard.app import data, layout, security
 
     app_data = data.configure(snapshot)
     server = flask.Flask(__name__)
@@ -86,6 +86,11 @@ def create_app(snapshot: Path | None = None):
     )
     app.index_string = INDEX_STRING
     app.layout = layout.shell(app_data)
+    security.install(app, health={
+        "rows": int(len(app_data.table)),
+        "editions": sorted({f"{s['name']} {e['edition']}" for s in app_data.package.get("sources", [])
+                            for e in s.get("editions", [])}),
+    })
     warm_pages()
     return app
 

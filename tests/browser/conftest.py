@@ -94,6 +94,9 @@ def page(browser, base_url):
 
 
 def wait_for_charts(pg, count: int = 1) -> None:
-    """Wait until ``count`` plotly charts have drawn and no loading spinner is left."""
-    pg.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}")
-    pg.wait_for_function("!document.querySelector('._dash-loading')")
+    """Wait until ``count`` plotly charts have drawn and no loading spinner is left.
+
+    Locators, not wait_for_function: the app's CSP forbids eval, which string predicates need.
+    """
+    pg.locator(".js-plotly-plot .main-svg").nth(count - 1).wait_for(state="attached")
+    pg.locator("._dash-loading").first.wait_for(state="detached")

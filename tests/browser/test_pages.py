@@ -43,7 +43,7 @@ def test_pledges_lists_the_key_pledges_and_search_filters(page):
     page.fill("#pledges-q", "United Kingdom")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"q=United"))
-    page.wait_for_function("document.querySelectorAll('#pledges-grid .ag-row').length > 0")
+    page.locator("#pledges-grid .ag-row").first.wait_for()
     text = grid.inner_text()
     assert "UK: 2.5% of GDP on defence from April 2027" in text
     for query_text, expected in (("Germany", "Germany"), ("Poland", "Poland"), ("Hague", "3.5%")):
@@ -71,7 +71,7 @@ def test_scenarios_target_changes_the_url_and_summary(page):
     box.fill("3")
     box.press("Enter")
     page.wait_for_url(re.compile(r"target=3(\b|&|$)"))
-    page.wait_for_function("document.body.innerText.includes('3% of GDP')")
+    page.get_by_text("3% of GDP").first.wait_for()
     page.go_back()
     page.wait_for_url(lambda url: "target=3&" not in url and not url.endswith("target=3"))
 

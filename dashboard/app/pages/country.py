@@ -154,7 +154,7 @@ def spending_frame(code: str, measure: str, start: int) -> pd.DataFrame:
 def sync_url(selected: str, start: object, measure: str, current: str) -> str:
     """Keep the view in the URL (shareable, back button); a new country navigates."""
     app = data.get()
-    code = param_iso3(selected, app.country_codes, current)
+    code = param_iso3(selected, app.country_codes, param_iso3(current, app.country_codes, "GBR"))
     return f"/country/{code}" + query(**{"from": param_year(start, DEFAULT_FROM, 1949, 2024),
                                          "measure": param_choice(measure, tuple(MEASURES), "lcu")})
 

@@ -1,0 +1,118 @@
+"""HTTP hardening for the Dash server: headers, request limits, 4xx for malformed requests, health.
+
+Hostile or malformed requests get a 4xx with a short plain message, never a 5xx or a
+traceback; the server logs what it rejected.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import flask
+
+LOG = logging.getLogger("dashboard.app")
+
+MAX_REQUEST_BYTES = 2 * 1024 * 1024  # the largest callback (the pledge grid's rows) is ~150 KB
+MAX_URL_CHARS = 2048
+UPDATE_PATH = "/_dash-update-component"
+STATIC_PREFIX = "/_dash-component-suites/"
+# Fingerprinted bundles (the URL changes with every version) can be cached for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+BASE_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """A CSP Dash can live with: scripts only from us (inline ones by hash), no framing.
+
+    Styles allow 'unsafe-inline' because Dash components and AG Grid inject <style>
+    elements at run time; images allow data:/blob: for plotly's downloads.
+    """
+    scripts = " ".join(["'self'", *script_hashes])  # Dash returns them quoted
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def install(app, health: dict) -> None:
+    """Add headers, limits, request validation, error handlers and /health to ``app``."""
+    server: flask.Flask = app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    csp = {"value": None}
+
+    @server.before_request
+    def _reject_malformed():
+        if len(flask.request.full_path) > MAX_URL_CHARS:
+            return _plain("URL too long", 414)
+        if flask.request.path == UPDATE_PATH and flask.request.method == "POST":
+            problem = _callback_problem(flask.request.get_json(silent=True), app)
+            if problem:
+                LOG.warning("rejected callback request: %s", problem)
+                return _plain(f"Bad callback request: {problem}", 400)
+        return None
+
+    @server.after_request
+    def _headers(response: flask.Response) -> flask.Response:
+        if csp["value"] is None:
+            csp["value"] = content_security_policy(app.csp_hashes())
+        response.headers.update(BASE_HEADERS)
+        response.headers["Content-Security-Policy"] = csp["value"]
+        if flask.request.path.startswith(STATIC_PREFIX) and response.status_code == 200:
+            response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+    @server.route("/health")
+    def _health():
+        return flask.jsonify({"status": "ok", **health})
+
+    from dash.exceptions import DependencyException
+
+    @server.errorhandler(DependencyException)
+    def _unknown_bundle(_exc):
+        return _plain("Not found", 404)
+
+    @server.errorhandler(413)
+    def _too_large(_exc):
+        return _plain("Request too large", 413)
+
+
+def _callback_problem(body: object, app) -> str | None:
+    """Why a callback request body is malformed, or None if it is well-formed."""
+    if not isinstance(body, dict):
+        return "body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in app.callback_map:
+        return "unknown output"
+    for key in ("inputs", "state"):
+        items = body.get(key, [])
+        if not isinstance(items, list) or not all(
+                isinstance(i, dict) and isinstance(i.get("id"), (str, dict)) and isinstance(i.get("property"), str)
+                for i in items):
+            return f"{key} must be a list of {{id, property, value}}"
+    expected = app.callback_map[output]
+    if len(body.get("inputs", [])) != len(expected.get("inputs", [])) or \
+            len(body.get("state", [])) != len(expected.get("state", [])):
+        return "wrong number of inputs or state"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds must be a list of strings"
+    return None
+
+
+def _plain(message: str, status: int) -> flask.Response:
+    return flask.Response(message + "\n", status=status, mimetype="text/plain")
