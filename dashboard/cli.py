@@ -115,14 +115,42 @@ def pledges(country: str | None, as_json: bool, gdp_growth: float | None,
               help="Snapshot folder (default: the embedded data/snapshot).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@click.option("--debug", "dev", is_flag=True, help="Dash development server with debug tools and reload.")
-def serve(snapshot: Path | None, host: str, port: int, dev: bool) -> None:
-    """Serve the dashboard on the snapshot (default: the embedded one)."""
-    from dashboard.app import create_app
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Serve with gunicorn and this many worker processes (default: one per CPU core).")
+@click.option("--debug", "dev", is_flag=True,
+              help="Development server with Dash's debug tools and reload (never in production).")
+def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev: bool) -> None:
+    """Serve the dashboard on the snapshot (default: the embedded one).
 
-    app = create_app(snapshot)
+    Without --debug the app runs under gunicorn (debug off); --debug starts Dash's
+    development server instead.
+    """
+    if dev and workers:
+        raise click.UsageError("--debug runs the single-process development server; drop --workers")
     click.echo(f"Serving the dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=dev)
+    if dev:
+        from dashboard.app import create_app
+
+        create_app(snapshot).run(host=host, port=port, debug=True)
+        return
+    from dashboard.app import serving
+
+    serving.run(snapshot, host, port, workers or serving.default_workers())
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (medians, callbacks' p50/p95).")
+@click.option("--runs", type=click.IntRange(1, 50), default=5, show_default=True, help="Repetitions per measure.")
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None,
+              help="Raw files to time the build on (default: ../shared/data/sources).")
+@click.option("--no-browser", is_flag=True, help="Skip the measures that need Chromium.")
+def bench(as_json: bool, runs: int, sources_dir: Path | None, no_browser: bool) -> None:
+    """Run the benchmarks: build, load, model, app start, first page, export pack, callbacks."""
+    from dashboard.bench import suite
+
+    default = Path(__file__).resolve().parents[2] / "shared" / "data" / "sources"
+    result = suite.run_suite(sources_dir or default, runs, browser=not no_browser)
+    click.echo(suite.as_json(result) if as_json else suite.format_table(result))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,1 @@
+"""Benchmarks (`defence-dashboard bench`): medians and p95s, never timed tests."""
