@@ -63,7 +63,7 @@ def read_raw(source: str, path: Path) -> RawFile:
     digest = sha256_of(path)
     side = sidecar_path(path)
     if side.is_file():
-        meta = json.loads(side.read_text(encoding="utf-8"))
+        meta = _read_sidecar(source, side)
         retrieved = str(meta.get("retrieved_at", ""))[:10]
         return RawFile(source, path, retrieved, digest, str(meta.get("url", "")), meta)
     known = _known_files().get(digest)
@@ -71,6 +71,20 @@ def read_raw(source: str, path: Path) -> RawFile:
         return RawFile(source, path, known["retrieved"], digest, known.get("url", ""), known)
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
     return RawFile(source, path, mtime.date().isoformat(), digest)
+
+
+def _read_sidecar(source: str, side: Path) -> dict:
+    """The sidecar as a dict, or a one-line SourceError naming it."""
+    from dashboard.errors import SourceError
+
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(source, side, f"unreadable sidecar ({type(exc).__name__}); "
+                          "delete it or restore it from the raw cache") from None
+    if not isinstance(meta, dict):
+        raise SourceError(source, side, "sidecar is not a JSON object")
+    return meta
 
 
 def write_sidecar(path: Path, meta: dict) -> None:

@@ -6,6 +6,7 @@ together at the end (the CLI then exits non-zero).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from dashboard import http, rawcache, sources
 from dashboard.errors import DashboardError
 
 
-MAX_REASON = 300  # one readable line per failed source
+MAX_REASON = 600  # one line per failed source: long enough for every World Bank indicator
 
 
 @dataclass
@@ -38,7 +39,7 @@ def refresh(names: tuple[str, ...] = (), root: Path | None = None,
     result = RefreshResult(root=cache.root)
     sess = http.session()
     bar = tqdm(names or sources.SOURCE_MODULES, desc="refresh", unit="source",
-               disable=not progress, leave=False)
+               disable=not progress or not sys.stderr.isatty(), leave=False)  # no bar frames in logs
     for name in bar:
         bar.set_postfix_str(name)
         try:

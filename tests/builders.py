@@ -91,3 +91,68 @@ def write_sipri_workbook(path: Path, rows: SipriRows | None = None, years=(2022,
     wb.create_sheet("Footnotes")
     wb.save(path)
     return path
+
+
+# --- edits of a built workbook, for the bad-input corpus (tests/test_bad_inputs.py) ------
+
+
+def duplicate_row(path: Path, label: str, sheets: tuple[str, ...] = ()) -> Path:
+    """Repeat, just below it, the first row holding a cell ``label`` in each sheet (or in ``sheets``)."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        if sheets and ws.title not in sheets:
+            continue
+        found = next((row[0].row for row in ws.iter_rows()
+                      if any(isinstance(c.value, str) and c.value.strip() == label for c in row)), None)
+        if found is None:
+            continue
+        ws.insert_rows(found + 1)
+        for col in range(1, ws.max_column + 1):
+            ws.cell(found + 1, col, ws.cell(found, col).value)
+    wb.save(path)
+    return path
+
+
+def insert_blank_columns(path: Path, before: int, count: int = 1, sheets: tuple[str, ...] = ()) -> Path:
+    """Insert ``count`` empty columns before column ``before`` (1-based) in each sheet (or in ``sheets``)."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        if not sheets or ws.title in sheets:
+            ws.insert_cols(before, count)
+    wb.save(path)
+    return path
+
+
+def rename_sheets(path: Path, names: dict[str, str]) -> Path:
+    """Rename sheets (old title → new title)."""
+    wb = openpyxl.load_workbook(path)
+    for old, new in names.items():
+        wb[old].title = new
+    wb.save(path)
+    return path
+
+
+def replace_text(path: Path, old: str, new: str) -> Path:
+    """Replace every string cell equal to ``old`` (stripped) by ``new`` (a title retyped)."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.strip() == old:
+                    cell.value = new
+    wb.save(path)
+    return path
+
+
+def delete_rows(path: Path, label: str, sheets: tuple[str, ...] = ()) -> Path:
+    """Delete every row holding a cell ``label`` (stripped) in each sheet (or in ``sheets``)."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        if sheets and ws.title not in sheets:
+            continue
+        doomed = [row[0].row for row in ws.iter_rows()
+                  if any(isinstance(c.value, str) and c.value.strip() == label for c in row)]
+        for r in reversed(doomed):
+            ws.delete_rows(r)
+    wb.save(path)
+    return path

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -83,8 +84,8 @@ def parse(raw: RawFile) -> pd.DataFrame:
     path = raw.path
     data = _dataset(path.read_bytes(), path)
     edition = str(data.get("updated", ""))[:10]
-    if len(edition) != 10:
-        raise SourceError(SOURCE, path, "no 'updated' date")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", edition):
+        raise SourceError(SOURCE, path, f"no 'updated' date (got {edition!r})")
     ids, size = data["id"], data["size"]
     categories = [_categories(data, dim, n, path) for dim, n in zip(ids, size)]
     for name in (NA_ITEM, UNIT, GEO, TIME):
@@ -114,11 +115,18 @@ def parse(raw: RawFile) -> pd.DataFrame:
         flags = _status(status, flat)
         rows.append({
             "source": SOURCE, "edition": edition, "iso3": iso3, "country": labels.get(geo, geo),
-            "year": int(cat[TIME]), "indicator": indicator, "value": float(value),
+            "year": _year(cat[TIME], path), "indicator": indicator, "value": float(value),
             "unit": _unit(unit, iso3, edition, path), "price_base": PRICE_BASE,
             "estimate": ESTIMATE_FLAG in flags, "flags": flags, "retrieved": raw.retrieved,
         })
     return tidy(rows)
+
+
+def _year(code: str, path: Path) -> int:
+    """An annual time code ("2024") as int; other frequencies are not this dataset's."""
+    if not re.fullmatch(r"\d{4}", str(code)):
+        raise SourceError(SOURCE, path, f"time code {str(code)[:20]!r} is not a year (annual data expected)")
+    return int(code)
 
 
 def fetch(sess: requests.Session, cache: RawCache) -> list[Path]:

@@ -151,15 +151,23 @@ def fetch(sess: requests.Session, cache: RawCache) -> list[Path]:
             stored.append(_fetch_bulk(sess, cache, indicator, url))
             continue
         except (http.HttpError, SourceError) as exc:
-            bulk_problem = str(exc)
+            bulk_problem = _short(exc)
         try:
             stored.append(_fetch_api_answer(sess, cache, indicator))
         except (http.HttpError, SourceError) as exc:
-            failures.append(f"{indicator} (bulk: {bulk_problem}; API: {exc})")
+            failures.append(f"{indicator} (bulk: {bulk_problem}; API: {_short(exc)})")
     if failures:
-        raise SourceError(SOURCE, "https://api.worldbank.org",
+        raise SourceError(SOURCE, "api.worldbank.org",
                           f"{len(failures)} indicator(s) failed: {'; '.join(failures)}")
     return stored
+
+
+def _short(exc: Exception) -> str:
+    """The reason only: the URL and source are said once for all indicators."""
+    if isinstance(exc, SourceError):
+        return exc.problem
+    text = str(exc)
+    return text.split(": ", 1)[1] if text.startswith("http") and ": " in text else text
 
 
 class ApiAnswer(NamedTuple):
@@ -269,6 +277,7 @@ def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile, membe
     missing = [c for c in ID_COLUMNS if c not in wide.columns]
     if missing:
         raise SourceError(SOURCE, path, f"header lacks columns {missing}")
+    _check_complete(lines, header_at, path, member)
     codes = wide["Indicator Code"].dropna().unique()
     if len(codes) != 1:
         raise SourceError(SOURCE, path, f"expected one indicator code, found {list(codes)[:5]}")
@@ -284,6 +293,23 @@ def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile, membe
     iso3 = [_code(c, metadata.get(c) if metadata else None) for c in long["Country Code"]]
     return _tidy_frame(long["Country Name"], iso3, long["year"].astype(int), values, series,
                        edition, [""] * len(long), raw)
+
+
+def _check_complete(lines: list[str], header_at: int, path: Path, member: str) -> None:
+    """A file cut between two fields still parses (pandas pads the row): refuse it.
+
+    Every data line of a WDI bulk file has as many fields as the header (the trailing
+    empty column included), so a short last line means the download was cut.
+    """
+    last = next((i for i in range(len(lines) - 1, header_at, -1) if lines[i].strip()), None)
+    if last is None:
+        return
+    want = len(next(csv.reader([lines[header_at]])))
+    got = len(next(csv.reader([lines[last]])))
+    if got != want:
+        where = f"line {last + 1}"
+        raise SourceError(SOURCE, path, f"truncated file: the last line has {got} of {want} fields",
+                          f"{member}, {where}" if member else where)
 
 
 def _raise_text_value(bad: pd.DataFrame, header_at: int, path: Path, member: str) -> NoReturn:
