@@ -153,5 +153,30 @@ def bench(as_json: bool, runs: int, sources_dir: Path | None, no_browser: bool) 
     click.echo(suite.as_json(result) if as_json else suite.format_table(result))
 
 
+@main.command()
+@click.argument("chart", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A chart parameter, e.g. --param country=GBR (repeatable; see --list).")
+@click.option("--format", "fmt", default=None, metavar="FORMAT",
+              help="png, svg, pdf, html or csv (default: from --out's extension).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="File to write.")
+@click.option("--list", "list_charts", is_flag=True, help="List the charts, their parameters and defaults.")
+@click.option("--pack", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Write the standard chart pack (images, CSVs, manifest.json) to DIR.")
+@click.option("--formats", default="png,svg", show_default=True,
+              help="Pack formats, comma-separated: png, svg, pdf, html (CSV is always written).")
+@click.option("--timeout", type=float, default=20.0, show_default=True, metavar="SECONDS",
+              help="Seconds to wait for the browser per image (the first image: twice that).")
+@click.option("--snapshot", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder (default: the embedded data/snapshot).")
+def export(chart: str | None, params: tuple[str, ...], fmt: str | None, out: Path | None, list_charts: bool,
+           pack: Path | None, formats: str, timeout: float, snapshot: Path | None) -> None:
+    """Export a chart as PNG, SVG, PDF, HTML or CSV, styled for print, or the standard chart pack."""
+    from dashboard.export.cli import run
+
+    for line in run(chart, params, fmt, out, list_charts, pack, formats, timeout, snapshot):
+        click.echo(line)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

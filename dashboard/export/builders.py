@@ -1,0 +1,302 @@
+"""How each exportable chart is built: its frame, the dashboard's figure function, and what is said about it.
+
+Each builder takes the app's data (``AppData``) and validated parameters and returns a
+``Built``: the figure, the data behind it (the CSV), a title, a subtitle naming unit and
+basis, and the source line with editions. Pledge targets always come from the registry
+(``data/pledges.yaml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.export import frames
+from dashboard.figures import compare as compare_fig
+from dashboard.figures import country as country_fig
+from dashboard.figures import overview as overview_fig
+from dashboard.figures import pack as pack_fig
+from dashboard.figures import pledges as pledges_fig
+from dashboard.figures import scenarios as scenario_fig
+from dashboard.figures import sources as sources_fig
+from dashboard.figures.common import SOURCE_LABELS, source_line
+
+SHARE_BASIS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
+               "Eurostat: COFOG 02")
+# The targets the coalition chart draws by default, by pledge id: their values come from the registry.
+COALITION_PLEDGES = ("nato-vilnius-2024-2", "gbr-2027-2.5", "nato-hague-2035-3.5-core")  # 2, 2.5, 3.5 %
+
+
+@dataclass(frozen=True)
+class Built:
+    """One chart, ready to style and render: the figure and everything said about it."""
+
+    figure: dict
+    frame: pd.DataFrame
+    title: str
+    subtitle: str
+    source_text: str
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (source, edition) drawn
+
+
+def share_pledge_ids(app, done: dict | None = None) -> tuple[str, ...]:
+    """Ids of the registry's share-of-GDP pledges (not "related" spending)."""
+    return tuple(p.id for p in app.pledges if p.kind == "share_gdp" and p.scope != "related")
+
+
+def _pledge(app, pledge_id: str):
+    return next(p for p in app.pledges if p.id == pledge_id)
+
+
+# ---- the dashboard's charts -------------------------------------------------------------------
+
+def build_country_share(app, p: dict) -> Built:
+    """Country page: share of GDP by source with the pledges' targets and required paths."""
+    code, name = p["country"], app.name(p["country"])
+    series = app.share_series(code)
+    pledges = app.progress_by_country.get(code, [])
+    if p["pledges"] != "all":
+        pledges = [r for r in pledges if r["id"] in p["pledges"]]
+    shown = country_fig.cut(series, p["from"])
+    return Built(country_fig.share_figure(series, pledges, name, p["from"]), country_fig.share_frame(series, p["from"]),
+                 f"{name}: defence spending as a share of GDP",
+                 f"% of GDP by source. {SHARE_BASIS}. Dashed: pledge paths (star: target); dotted: estimates",
+                 country_fig.share_source(shown), [(s["source"], s["edition"]) for s in shown])
+
+
+def build_money_gap(app, p: dict) -> Built:
+    """Country page: extra spending a year each pledge needs in its target year."""
+    code, name = p["country"], app.name(p["country"])
+    pledges = app.progress_by_country.get(code, [])
+    pairs = [(r["latest_source"], r["latest_edition"]) for r in pledges if isinstance(r["latest_source"], str)]
+    gaps = [r for r in pledges if isinstance(r.get("money_gap"), dict)]
+    currency = gaps[0]["money_gap"].get("currency", "national currency") if gaps else "national currency"
+    return Built(country_fig.money_gap_figure(pledges, name), country_fig.money_gap_frame(pledges),
+                 f"{name}: money gap to each pledge",
+                 f"{currency} billion a year in the target year: (target − latest share) × projected GDP",
+                 source_line(pairs, "Money gap: (target − latest share) × projected GDP in the target year; "
+                                    "assumptions in the CSV."), list(dict.fromkeys(pairs)))
+
+
+def build_spending(app, p: dict) -> Built:
+    """Country page: spending in national currency or US$, every source's latest edition."""
+    code, name = p["country"], app.name(p["country"])
+    frame = frames.spending_frame(app, code, p["measure"], p["from"])
+    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
+    unit = frame["unit"].iloc[0].replace(" million", "") if len(frame) else ""
+    label = frames.SPENDING_MEASURES[p["measure"]][0]
+    return Built(country_fig.spending_figure(frame, name, p["measure"]), frame,
+                 f"{name}: defence spending, {label.lower()}",
+                 f"{unit} billion; each source's own definition (NATO, SIPRI); dotted: estimates".strip(),
+                 source_line(pairs), pairs)
+
+
+def build_map(app, p: dict) -> Built:
+    """Overview: the world or Europe coloured by share of GDP."""
+    source, year = p["source"], p["year"]
+    shares = frames.year_shares(app, source, year)
+    edition = frames.edition_of(app, source)
+    zmax = max(frames.nato_targets(app), default=5.0)
+    label = SOURCE_LABELS[source]
+    return Built(overview_fig.map_figure(shares, source, year, p["region"], zmax),
+                 frames.share_rows(shares, source, year, edition),
+                 f"Defence spending as a share of GDP, {year}",
+                 f"% of GDP, {label} definition (current prices); colours saturate at {zmax:g}%, NATO's top target; "
+                 "grey: no figure",
+                 source_line([(source, edition)], "Share of GDP at current prices, each source's own definition."),
+                 [(source, edition)])
+
+
+def build_ranking(app, p: dict) -> Built:
+    """Overview: countries ranked by share of GDP, with NATO's targets."""
+    source, year, group = p["source"], p["year"], p["group"]
+    ranked = frames.ranking_rows(app, source, year, group)
+    edition = frames.edition_of(app, source)
+    targets = frames.nato_targets(app)
+    who = f"top {frames.SIPRI_TOP} countries" if group == "all" else app.groups[group].name
+    csv = frames.share_rows(ranked, source, year, edition)
+    csv.insert(0, "rank", range(1, len(csv) + 1))
+    return Built(overview_fig.ranking_figure(ranked, source, year, targets), csv,
+                 f"Defence spending as a share of GDP, {year}: {who}",
+                 f"% of GDP, {SOURCE_LABELS[source]} definition; lines: NATO's targets "
+                 f"({', '.join(f'{t:g}%' for t in targets)}, pledge registry); hatched, e: estimate",
+                 source_line([(source, edition)], "Lines: NATO's targets from the pledge registry. Hatched, e: estimate."),
+                 [(source, edition)])
+
+
+def build_allies(app, p: dict) -> Built:
+    """Overview: allies at or above NATO's lowest target each year."""
+    counts, csv = frames.allies_frames(app)
+    threshold = min(frames.nato_targets(app), default=2.0)
+    edition = frames.edition_of(app, "nato")
+    return Built(overview_fig.allies_figure(counts, threshold), csv,
+                 f"NATO allies at or above {threshold:g}% of GDP, by year",
+                 "Number of allies, membership as of each year; share of real GDP, NATO definition; e: estimate",
+                 source_line([("nato", edition)], "Membership as of each year (accessions); e: NATO estimate."),
+                 [("nato", edition)])
+
+
+def build_pledge_status(app, p: dict) -> Built:
+    """Pledges page: countries per status for each alliance pledge."""
+    table = pledges_fig.pledge_table(app.progress, app.name)
+    if p["actor"] != "all":
+        table = table[table["actor"] == p["actor"]]
+    counts = pledges_fig.status_counts(table, frozenset(app.groups))
+    bound = table[table["actor"].isin(list(app.groups))]
+    pairs = list(dict.fromkeys((s, e) for s, e in zip(bound["latest_source"], bound["latest_edition"])
+                               if isinstance(s, str)))
+    return Built(pledges_fig.status_figure(counts), counts,
+                 "Alliance pledges: how many countries have met them",
+                 "Countries bound by each group pledge, by status: met, on track (recent rise fast enough), "
+                 "off track, no data; latest share of GDP, NATO definition, else SIPRI",
+                 source_line(pairs, "Pledges: data/pledges.yaml, each with its announcement."), pairs)
+
+
+def build_scenario(app, p: dict) -> Built:
+    """Scenarios page: extra spending per year for a group to reach a target share by a year."""
+    group, target, year, growth = p["group"], p["target"], p["year"], p["growth"]
+    frame, totals = frames.scenario_frames(app, group, target, year, growth)
+    gname = app.groups[group].name
+    ok = frame[frame["status"] == "ok"] if "status" in frame else frame
+    pairs = list(ok[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None)) if len(ok) else []
+    growth_text = "auto (IMF WEO, else trailing 5-year growth)" if growth is None else f"{growth:g}% a year"
+    return Built(scenario_fig.extra_figure(frame, totals, app.names, gname, target, year), frame,
+                 f"Extra defence spending per year: {gname} at {target:g}% of GDP by {year}",
+                 f"US$ billion a year (current prices) above spending at each member's latest share of GDP; "
+                 f"linear path in share; nominal GDP growth {growth_text}",
+                 scenario_fig.source_text(frame), pairs)
+
+
+def build_compare(app, p: dict) -> Built:
+    """Compare page: one indicator for several countries from one source, lines or bars."""
+    spec = compare_fig.INDICATORS[p["indicator"]]
+    frame = frames.compare_frame(app, p["countries"], p["indicator"], p["source"])
+    base = p["base"] if spec.indexable else None
+    empty = f"No {SOURCE_LABELS[p['source']]} {spec.noun} for the selected countries"
+    if base:
+        frame, _missing = compare_fig.indexed(frame, base)
+    if p["chart"] == "bars":
+        year = compare_fig.latest_common_year(frame)
+        figure = compare_fig.bars_figure(frame, spec, base, year, empty)
+    else:
+        figure = compare_fig.lines_figure(frame, spec, base, empty)
+    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
+    prices = ", ".join(sorted(set(frame["price_base"]))) if len(frame) else ""
+    csv = frame.rename(columns={"value": f"index_{base}_eq_100"}) if base else frame
+    unit = f"Index, {base} = 100" if base else spec.axis
+    return Built(figure, csv, f"{spec.label}, {SOURCE_LABELS[p['source']]}" + (f", index {base} = 100" if base else ""),
+                 f"{unit}; {SOURCE_LABELS[p['source']]} definition" + (f", prices: {prices}" if prices else ""),
+                 compare_fig.source_text(frame, spec, p["chart"]), pairs)
+
+
+def build_reconcile(app, p: dict) -> Built:
+    """Sources page: every source's share of GDP for one country-year."""
+    from dashboard import model
+
+    name, year = app.name(p["country"]), p["year"]
+    frame = model.reconcile(app.panel, p["country"], year)
+    csv = frame.copy()
+    if len(csv):
+        csv["reasons"] = [" | ".join(r) for r in csv["reasons"]]
+    pairs = list(frame[["source", "edition"]].itertuples(index=False, name=None)) if len(frame) else []
+    return Built(sources_fig.reconcile_figure(frame, name, year), csv, f"Share of GDP by source: {name}, {year}",
+                 "% of GDP, each source's latest edition and own definition (NATO: share of real GDP); "
+                 "hatched: estimate", sources_fig.reconcile_source(frame), pairs)
+
+
+def build_revisions(app, p: dict) -> Built:
+    """Sources page: one publisher's editions side by side, with the revision."""
+    source, name = p["source"], app.name(p["country"])
+    wide = frames.revisions_wide(app, source, p["country"])
+    editions = [c for c in wide.columns if c not in ("year", "revision")]
+    label = SOURCE_LABELS[source]
+    return Built(sources_fig.revisions_figure(wide, source, name), wide,
+                 f"Revisions between {label} editions: {name}",
+                 f"% of GDP, {label} definition, by edition; bars: revision (latest minus previous edition, "
+                 "points); last 15 years",
+                 sources_fig.revisions_source(wide, source), [(source, e) for e in editions])
+
+
+# ---- charts of the pack that no page draws yet ------------------------------------------------
+
+def build_group_share(app, p: dict) -> Built:
+    """A group's GDP-weighted share of GDP over time against pledge targets from the registry."""
+    group, source = p["group"], p["source"]
+    pledges = [_pledge(app, i) for i in (p["pledges"] if p["pledges"] != "all" else share_pledge_ids(app))]
+    targets = [(pl.target, f"{pl.target:g}%: {pl.title.split(':')[0]}" + (f" ({pl.target_year})"
+                                                                            if pl.by != "every_year" else ""))
+               for pl in pledges]
+    frame = frames.group_shares(app, group, source, sorted({t for t, _ in targets}))
+    gname = app.groups[group].name
+    edition = frames.edition_of(app, source)
+    return Built(pack_fig.group_share_figure(frame, gname, _distinct(targets)), frame,
+                 f"{gname}: defence spending as a share of GDP",
+                 f"% of GDP, GDP-weighted (members' total spending ÷ total GDP, current US$), "
+                 f"{SOURCE_LABELS[source]} figures; dashed: pledge targets (registry); dotted: estimates",
+                 source_line([(source, edition)], "Targets: data/pledges.yaml (" + ", ".join(pl.id for pl in pledges) + ")."),
+                 [(source, edition)])
+
+
+def build_burden(app, p: dict) -> Built:
+    """The United States vs NATO Europe and Canada: defence spending by year."""
+    frame = frames.burden(app, "nato")
+    edition = frames.edition_of(app, "nato")
+    return Built(pack_fig.burden_figure(frame), frame,
+                 "Burden sharing: the United States vs NATO Europe and Canada",
+                 "Defence spending, US$ billion at current prices and exchange rates, NATO definition; "
+                 "labels: share of the allies' total",
+                 source_line([("nato", edition)], "Allies reporting in each year; membership as of each year."),
+                 [("nato", edition)])
+
+
+def build_pledge_gap(app, p: dict) -> Built:
+    """Each country's gap to a group pledge (e.g. the Hague 3.5 % by 2035)."""
+    pledge = _pledge(app, p["pledge"])
+    rows = frames.pledge_gap_rows(app, pledge.id)
+    drawn = rows.dropna(subset=["latest_share_pct", "gap_pp"])
+    pairs = list(dict.fromkeys(zip(drawn["latest_source"], drawn["latest_edition"])))
+    missing = ", ".join(rows.loc[rows["latest_share_pct"].isna(), "name"])
+    head = pledge.title.split(":")[0]
+    return Built(pack_fig.pledge_gap_figure(drawn, pledge.target, pledge.id), rows,
+                 f"{head}: gap to {pledge.target:g}% of GDP by {pledge.target_year}, by country",
+                 "Points of GDP to the target (NATO definition; latest: NATO, else SIPRI); colour: status; "
+                 "hatched: estimate",
+                 source_line(pairs, f"Pledge {pledge.id}: data/pledges.yaml." + (f" No figure: {missing}." if missing else "")),
+                 pairs)
+
+
+def build_nato_vs_sipri(app, p: dict) -> Built:
+    """NATO and SIPRI share of GDP for one country, with the difference."""
+    code, name = p["country"], app.name(p["country"])
+    shown = {s["source"]: s for s in country_fig.cut(app.share_series(code), p["from"]) if s["source"] in ("nato", "sipri")}
+    nato, sipri = shown.get("nato"), shown.get("sipri")
+    pairs = [(s["source"], s["edition"]) for s in (nato, sipri) if s]
+    return Built(pack_fig.sources_figure(nato, sipri, name), _sources_frame(nato, sipri),
+                 f"{name}: NATO vs SIPRI, defence spending as a share of GDP",
+                 "% of GDP. NATO: share of real GDP, NATO definition, financial years for the UK, Canada and the US; "
+                 "SIPRI: SIPRI definition, calendar years; bars: NATO − SIPRI, points",
+                 source_line(pairs, "Why they differ: definitions (pensions, paramilitary forces) and year conventions; "
+                                    "see the Sources page."), pairs)
+
+
+def _sources_frame(nato: dict | None, sipri: dict | None) -> pd.DataFrame:
+    """year, NATO and SIPRI share with edition and estimate flag, and the difference."""
+    parts = []
+    for source, s in (("nato", nato), ("sipri", sipri)):
+        if s:
+            parts.append(pd.DataFrame({"year": s["years"], f"{source}_share_pct": s["values"],
+                                       f"{source}_estimate": s["estimate"], f"{source}_edition": s["edition"]}))
+    if not parts:
+        return pd.DataFrame(columns=["year"])
+    frame = parts[0] if len(parts) == 1 else parts[0].merge(parts[1], on="year", how="outer")
+    if len(parts) == 2:
+        frame["nato_minus_sipri_pp"] = frame["nato_share_pct"] - frame["sipri_share_pct"]
+    return frame.sort_values("year").reset_index(drop=True)
+
+
+def _distinct(targets: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    seen: dict[float, str] = {}
+    for value, label in targets:
+        seen.setdefault(value, label)
+    return sorted(seen.items())

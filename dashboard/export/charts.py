@@ -1,0 +1,177 @@
+"""The chart registry: every exportable chart by name, its parameters with defaults, and its builder.
+
+``resolve(app, "ranking", ["year=2024", "source=nato"])`` validates the parameters
+(``params``) and builds the chart (``builders``); ``listing`` is what ``export --list``
+prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dashboard.export import ExportError
+from dashboard.export import builders as b
+from dashboard.export import frames
+from dashboard.export.builders import COALITION_PLEDGES, Built, share_pledge_ids
+from dashboard.export.params import Param, parse_pairs, validate
+from dashboard.figures import compare as compare_fig
+from dashboard.figures import country as country_fig
+
+HAGUE_CORE = "nato-hague-2035-3.5-core"
+SCENARIO_TARGET = (1.0, 6.0, 3.5)   # pages/scenarios.py TARGET: low, high, default
+SCENARIO_YEARS = (2026, 2040, 2035)  # pages/scenarios.py YEARS
+SCENARIO_GROWTH = (-5.0, 15.0)       # pages/scenarios.py GROWTH
+COMPARE_DEFAULT = ["GBR", "DEU", "FRA", "POL", "USA"]  # pages/compare.py DEFAULT_COUNTRIES
+OBSERVED_YEARS = (1949, 2025)        # reconcile and compare base years, as on the pages
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart by name: what it shows, its parameters, and its builder."""
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    build: Callable[[Any, dict], Built]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A chart with validated parameters, built."""
+
+    chart: Chart
+    params: dict[str, Any]
+    built: Built
+
+
+def resolve(app, name: str, raw: dict[str, str] | tuple[str, ...] | list[str]) -> Resolved:
+    """Look up ``name``, validate its parameters (``key=value`` strings or a dict) and build it."""
+    chart = get(name)
+    given = raw if isinstance(raw, dict) else parse_pairs(raw)
+    params = validate(chart.name, chart.params, given, app)
+    return Resolved(chart, params, chart.build(app, params))
+
+
+def get(name: str) -> Chart:
+    """The chart called ``name``, or a one-line error listing the names."""
+    chart = CHARTS.get(str(name).strip().lower())
+    if chart is None:
+        shown = str(name)[:24]
+        raise ExportError(f"no chart named {shown!r} (charts: {', '.join(CHARTS)}; see export --list)")
+    return chart
+
+
+def listing(app) -> list[str]:
+    """``export --list``: every chart, what it shows, its parameters with defaults and accepted values."""
+    from dashboard.export.params import text
+
+    lines = []
+    for chart in CHARTS.values():
+        lines.append(f"{chart.name}: {chart.description}")
+        done: dict[str, Any] = {}
+        for p in chart.params:
+            done[p.name] = p.resolve(p.default, app, done)
+            accepted = _accepted(p, app, done)
+            lines.append(f"    --param {p.name + '=' + text(done[p.name], p.kind):<30} {p.help}{accepted}")
+    return lines
+
+
+def _accepted(p: Param, app, done: dict) -> str:
+    if p.kind == "choice":
+        choices = p.resolve(p.choices, app, done)
+        return f" ({', '.join(choices)})" if len(choices) <= 12 else ""
+    if p.kind in ("year", "number", "optional_year", "optional_number") and p.bounds is not None:
+        low, high = p.resolve(p.bounds, app, done)
+        return f" ({low:g}–{high:g})"
+    return ""
+
+
+# ---- parameter helpers ------------------------------------------------------------------------
+
+def _years(source: str) -> Callable[[Any, dict], tuple[int, int]]:
+    return lambda app, done: app.share_years.get(done.get("source", source), (0, -1))
+
+
+def _latest(source: str) -> Callable[[Any, dict], int]:
+    return lambda app, done: app.share_years.get(done.get("source", source), (0, 0))[1]
+
+
+def _share_span(app, done: dict) -> tuple[int, int]:
+    spans = app.share_years.values()
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+def _groups(app, done: dict) -> tuple[str, ...]:
+    return tuple(app.groups)
+
+
+def _country_pledges(app, done: dict) -> tuple[str, ...]:
+    return tuple(r["id"] for r in country_fig.share_pledges(app.progress_by_country.get(done["country"], [])))
+
+def _group_pledges(app, done: dict) -> tuple[str, ...]:
+    return tuple(p.id for p in app.pledges if p.kind == "share_gdp" and p.scope != "related" and p.actor in app.groups)
+
+
+COUNTRY = Param("country", "country", "ISO 3166 alpha-3 code of a country in the data", "GBR")
+FROM = Param("from", "year", "first year drawn", 1990, bounds=_share_span)
+
+# ---- the registry -----------------------------------------------------------------------------
+
+SHARE_SOURCE = Param("source", "choice", "publisher", "sipri", choices=("sipri", "nato"))
+YEAR = Param("year", "year", "year shown", _latest("sipri"), bounds=_years("sipri"))
+
+CHARTS: dict[str, Chart] = {c.name: c for c in (
+    Chart("country-share", "A country's share of GDP by source, with its pledges' targets and paths (Country page)",
+          (COUNTRY, FROM, Param("pledges", "codes", "pledge ids to draw, comma-separated, or all", "all",
+                                choices=_country_pledges)), b.build_country_share),
+    Chart("money-gap", "A country's money gap to each pledge in its target year (Country page)",
+          (COUNTRY,), b.build_money_gap),
+    Chart("spending", "A country's defence spending in national currency or US$ (Country page)",
+          (COUNTRY, Param("measure", "choice", "national currency, US$ current or US$ constant", "lcu",
+                          choices=tuple(frames.SPENDING_MEASURES)), FROM), b.build_spending),
+    Chart("map", "World or Europe map of share of GDP in a year (Overview)",
+          (SHARE_SOURCE, YEAR, Param("region", "choice", "map view", "world", choices=("world", "europe"))),
+          b.build_map),
+    Chart("ranking", "Countries ranked by share of GDP in a year, with NATO's targets (Overview)",
+          (SHARE_SOURCE, YEAR, Param("group", "choice", "a group's members, or all (SIPRI: the top 40)",
+                                     lambda app, done: "NATO" if done["source"] == "nato" else "all",
+                                     choices=lambda app, done: ("all", *app.groups))), b.build_ranking),
+    Chart("allies-at-target", "NATO allies at or above 2% of GDP, by year (Overview)", (), b.build_allies),
+    Chart("pledge-status", "Countries per status for each alliance pledge (Pledges page)",
+          (Param("actor", "choice", "a group's pledges only, or all", "all",
+                 choices=lambda app, done: ("all", *app.groups)),), b.build_pledge_status),
+    Chart("scenario", "Extra spending for a group to reach a share of GDP by a year (Scenarios page)",
+          (Param("group", "choice", "group id", "NATO", choices=_groups),
+           Param("target", "number", "% of GDP", SCENARIO_TARGET[2], bounds=SCENARIO_TARGET[:2]),
+           Param("year", "year", "target year", SCENARIO_YEARS[2], bounds=SCENARIO_YEARS[:2]),
+           Param("growth", "optional_number", "nominal GDP growth, % a year, or auto", None,
+                 bounds=SCENARIO_GROWTH)), b.build_scenario),
+    Chart("compare", "One indicator for several countries, lines or bars (Compare page)",
+          (Param("countries", "countries", "ISO3 codes, comma-separated (up to 12)", COMPARE_DEFAULT),
+           Param("indicator", "choice", "indicator", "milex_share_gdp", choices=tuple(compare_fig.INDICATORS)),
+           Param("source", "choice", "publisher of the indicator",
+                 lambda app, done: compare_fig.INDICATORS[done["indicator"]].sources[0],
+                 choices=lambda app, done: compare_fig.INDICATORS[done["indicator"]].sources),
+           Param("chart", "choice", "lines over time or bars for the latest common year", "lines", choices=("lines", "bars")),
+           Param("base", "optional_year", "index base year (= 100), or off", None, bounds=OBSERVED_YEARS)),
+          b.build_compare),
+    Chart("reconcile", "NATO, SIPRI, World Bank and Eurostat side by side for a country-year (Sources page)",
+          (COUNTRY, Param("year", "year", "year compared", 2023, bounds=OBSERVED_YEARS)), b.build_reconcile),
+    Chart("revisions", "A publisher's editions side by side for a country, with the revision (Sources page)",
+          (COUNTRY, Param("source", "choice", "publisher with several editions", "sipri",
+                          choices=("sipri", "worldbank"))), b.build_revisions),
+    Chart("coalition-share", "A group's GDP-weighted share of GDP over time against pledge targets (pack)",
+          (Param("group", "choice", "group id", "LONDON_2025", choices=_groups),
+           Param("source", "choice", "publisher", "nato", choices=("nato", "sipri")),
+           Param("pledges", "codes", "pledge ids whose targets are drawn, or all", list(COALITION_PLEDGES),
+                 choices=share_pledge_ids, limit=6)), b.build_group_share),
+    Chart("burden-sharing", "The United States vs NATO Europe and Canada: spending by year (pack)", (), b.build_burden),
+    Chart("pledge-gap", "Each bound country's gap to a group pledge, e.g. the Hague 3.5% by 2035 (pack)",
+          (Param("pledge", "choice", "id of a group's share-of-GDP pledge", HAGUE_CORE, choices=_group_pledges),),
+          b.build_pledge_gap),
+    Chart("nato-vs-sipri", "NATO vs SIPRI share of GDP for a country, with the difference (pack)",
+          (COUNTRY, Param("from", "year", "first year drawn", lambda app, done: app.share_years.get("nato", (2014, 0))[0],
+                          bounds=_share_span)), b.build_nato_vs_sipri),
+)}

@@ -1,0 +1,121 @@
+"""One chart to one file: validate, build, style, render, write atomically.
+
+The only path written is the one the user gave (``--out``); parameter values never
+become part of a file name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from dashboard.export import FORMATS, IMAGE_FORMATS, ExportError
+from dashboard.export import charts, style
+from dashboard.export.params import parse_pairs, text
+from dashboard.export.render import DEFAULT_TIMEOUT, Renderer, html
+
+
+def export_chart(name: str, pairs: tuple[str, ...] | list[str], fmt: str | None, out: Path | None,
+                 timeout: float = DEFAULT_TIMEOUT, snapshot: Path | None = None) -> Path:
+    """Write chart ``name`` with parameters ``pairs`` ("key=value") as ``fmt`` to ``out``."""
+    target = output_path(out)
+    fmt = output_format(fmt, out)
+    charts.get(name)            # an unknown chart or a malformed --param fails before anything loads
+    raw = parse_pairs(pairs)
+    renderer = Renderer(timeout) if fmt in IMAGE_FORMATS else None
+    try:
+        if renderer:
+            renderer.start()    # no browser: one line now; else it starts while the data loads
+        resolved = charts.resolve(load_app(snapshot), name, raw)
+        write_atomic(target, render(resolved, fmt, renderer, export_date()))
+    finally:
+        if renderer:
+            renderer.stop()
+    return target
+
+
+def publication_figure(app, name: str, params: dict[str, str], exported: date | None = None) -> dict:
+    """The chart styled for print (1200 × 675, title, subtitle, footer) as a figure dict, no browser.
+
+    For the dashboard's download buttons: ``Plotly.downloadImage(figure, {format: "svg",
+    width: 1200, height: 675})`` in the page gives the same image as ``export``.
+    """
+    resolved = charts.resolve(app, name, params)
+    built = resolved.built
+    return style.publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved),
+                         exported or export_date())
+
+
+def render(resolved: charts.Resolved, fmt: str, renderer: Renderer | None, exported: date,
+           plotlyjs: bool | str = True) -> bytes:
+    """The bytes of one chart in one format (CSV: the data behind it, no browser)."""
+    built = resolved.built
+    if fmt == "csv":
+        return built.frame.to_csv(index=False).encode("utf-8")
+    figure = style.publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved), exported)
+    if fmt == "html":
+        return html(figure, plotlyjs)
+    if renderer is None:
+        raise ExportError(f"{fmt} needs the browser")
+    return renderer.image(figure, fmt, f"{fmt.upper()} of {resolved.chart.name}")
+
+
+def label(resolved: charts.Resolved) -> str:
+    """``ranking (source=nato, year=2024, group=NATO)``: how to make the chart again."""
+    kinds = {p.name: p.kind for p in resolved.chart.params}
+    args = ", ".join(f"{k}={text(v, kinds.get(k, ''))}" for k, v in resolved.params.items())
+    return f"{resolved.chart.name} ({args})" if args else resolved.chart.name
+
+
+def output_format(fmt: str | None, out: Path | None) -> str:
+    """The format asked for, or the one --out's extension names."""
+    if fmt:
+        fmt = fmt.strip().lower()
+        if fmt not in FORMATS:
+            raise ExportError(f"--format {fmt[:12]!r}: choose one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = out.suffix.lower().lstrip(".") if out else ""
+    if suffix in FORMATS:
+        return suffix
+    raise ExportError(f"give --format ({', '.join(FORMATS)}) or an --out path ending in one of them")
+
+
+def output_path(out: Path | None) -> Path:
+    """The user's --out, checked: not a folder (its folder is created when the file is written)."""
+    if out is None:
+        raise ExportError("--out PATH is required (the file to write)")
+    out = Path(out).expanduser()
+    if out.is_dir():
+        raise ExportError(f"--out {out} is a folder: give a file name")
+    return out
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with tmp.open("xb") as handle:  # the usual permissions (mkstemp's are private)
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def load_app(snapshot: Path | None = None):
+    """The dashboard's data (AppData): the embedded snapshot, or ``snapshot``."""
+    from dashboard.app import data
+
+    return data.configure(snapshot) if snapshot else data.get()
+
+
+def export_date() -> date:
+    """Today, or ``SOURCE_DATE_EPOCH`` when set (reproducible packs)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.fromtimestamp(time.time())
