@@ -10,7 +10,8 @@ ASSETS = HERE / "assets"
 TITLE = "Defence spending and pledges"
 
 # Served with lang="en" and a skip link: the default index lacks both (Lighthouse,
-# axe-core: html-has-lang, bypass).
+# axe-core: html-has-lang, bypass). Dash's default index wraps its scripts in a <footer>,
+# a second contentinfo landmark beside the site footer (landmark-no-duplicate-contentinfo).
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -23,11 +24,9 @@ INDEX_STRING = """<!DOCTYPE html>
     <body>
         <a class="skip-link" href="#main">Skip to content</a>
         {%app_entry%}
-        <footer>
-            {%config%}
-            {%scripts%}
-            {%renderer%}
-        </footer>
+        {%config%}
+        {%scripts%}
+        {%renderer%}
     </body>
 </html>"""
 

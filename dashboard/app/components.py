@@ -34,13 +34,15 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420) -> htm
     """
     return html.Section([
         html.H2(title, id=f"{prefix}-title"),
-        # <figure> + <figcaption>: the text summary is the chart's accessible description
+        # <figure> named by the card's title and described by the text summary (its figcaption);
+        # the frame keeps the chart's height before plotly.js has loaded (no layout shift).
         html.Figure([
-            dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure("Loading…", height),
-                                  config=graph_config(filename), style={"height": f"{height}px"}),
-                        type="dot", delay_show=300),
+            html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure("Loading…", height),
+                                           config=graph_config(filename), style={"height": f"{height}px"}),
+                                 type="dot", delay_show=300),
+                     className="chart-frame", style={"minHeight": f"{height}px"}),
             html.Figcaption(id=f"{prefix}-summary", className="chart-summary"),
-        ], className="chart"),
+        ], className="chart", **{"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"}),
         html.P(id=f"{prefix}-source", className="source-line"),
         html.Div([
             html.Button("Download data (CSV)", id=f"{prefix}-csv-button", className="button",

@@ -28,7 +28,7 @@ def shell(data: AppData) -> html.Div:
             ], className="bar"),
         ], className="site-header"),
         html.Main(dash.page_container, id="main", tabIndex="-1"),
-        html.Div(footer(data), className="site-footer", role="contentinfo"),
+        html.Footer(footer(data), className="site-footer"),
     ])
 
 

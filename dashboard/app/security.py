@@ -16,8 +16,12 @@ MAX_REQUEST_BYTES = 2 * 1024 * 1024  # the largest callback (the pledge grid's r
 MAX_URL_CHARS = 2048
 UPDATE_PATH = "/_dash-update-component"
 STATIC_PREFIX = "/_dash-component-suites/"
-# Fingerprinted bundles (the URL changes with every version) can be cached for a year.
+ASSETS_PREFIX = "/assets/"
+# Fingerprinted bundles (the URL changes with every version) can be cached for a year; so can
+# assets Dash links with their modification time (?m=...). Assets fetched by bare URL (plotly's
+# topojson) are revalidated after a day.
 IMMUTABLE = "public, max-age=31536000, immutable"
+ASSETS_UNVERSIONED = "public, max-age=86400"
 
 BASE_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
@@ -72,8 +76,12 @@ def install(app, health: dict) -> None:
             csp["value"] = content_security_policy(app.csp_hashes())
         response.headers.update(BASE_HEADERS)
         response.headers["Content-Security-Policy"] = csp["value"]
-        if flask.request.path.startswith(STATIC_PREFIX) and response.status_code == 200:
-            response.headers["Cache-Control"] = IMMUTABLE
+        if response.status_code == 200:
+            path = flask.request.path
+            if path.startswith(STATIC_PREFIX) or (path.startswith(ASSETS_PREFIX) and "m" in flask.request.args):
+                response.headers["Cache-Control"] = IMMUTABLE
+            elif path.startswith(ASSETS_PREFIX):
+                response.headers["Cache-Control"] = ASSETS_UNVERSIONED
         return response
 
     @server.route("/health")

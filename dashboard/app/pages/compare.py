@@ -22,7 +22,8 @@ from dashboard.figures import compare as fig
 from dashboard.figures.common import SOURCE_LABELS
 
 # A label above its control (the shared .controls row lays out the fields).
-FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em"}
+# minHeight: room for a dropdown before its lazily loaded code draws it (no layout shift)
+FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
 
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries — defence spending")
 

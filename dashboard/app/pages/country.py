@@ -42,7 +42,9 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
             dcc.Input(id="country-from", type="number", min=1949, max=2024, step=1, value=start,
                       debounce=True, style={"width": "7em"}),
         ], className="controls"),
-        html.Div(id="country-headline", className="headline"),
+        # rendered with the page (not only by the callback) so nothing below it moves on load
+        html.Div(_headline(app.progress_by_country.get(code, []), app.name(code)), id="country-headline",
+                 className="headline"),
         chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp"),
         html.Aside(id="country-notes", className="notes", **{"aria-label": "Footnotes"}),
         chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=320),

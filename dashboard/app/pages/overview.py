@@ -47,7 +47,8 @@ def layout(**params: object) -> html.Div:
         html.H1("Defence spending and pledges"),
         html.P("How much each country spends on defence as a share of GDP, and how many NATO allies "
                "meet the alliance's targets. Every figure names its source and edition."),
-        html.Div(id="overview-headline", **{"aria-live": "polite"}),
+        # rendered with the page (not only by the callback) so nothing below it moves on load
+        html.Div(headline(year), id="overview-headline", **{"aria-live": "polite"}),
         html.Div([
             html.Div([
                 html.Label("Source", htmlFor="overview-source"),

@@ -94,13 +94,17 @@ def layout(**params: object) -> html.Div:
         html.Section([
             html.H2("Every pledge and country", id="pledges-table-title"),
             html.P(id="pledges-count", className="chart-summary", **{"aria-live": "polite"}),
-            dag.AgGrid(
-                id="pledges-grid", columnDefs=COLUMN_DEFS, rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                getRowId="params.data.key", dangerously_allow_code=False,
-                dashGridOptions={"tooltipShowDelay": 300, "enableCellTextSelection": True,
-                                 "ensureDomOrder": True, "animateRows": False},
-                style={"height": "560px", "width": "100%"},
+            # the frame keeps the grid's height before AG Grid's code has loaded (no layout shift)
+            html.Div(
+                dag.AgGrid(
+                    id="pledges-grid", columnDefs=COLUMN_DEFS, rowData=[],
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    getRowId="params.data.key", dangerously_allow_code=False,
+                    dashGridOptions={"tooltipShowDelay": 300, "enableCellTextSelection": True,
+                                     "ensureDomOrder": True, "animateRows": False},
+                    style={"height": "560px", "width": "100%"},
+                ),
+                style={"minHeight": "560px"},
             ),
             html.P(id="pledges-table-source", className="source-line"),
             html.Div([

@@ -28,7 +28,8 @@ TABLE_STYLE = {"borderCollapse": "collapse", "width": "100%", "fontSize": "0.9re
 CELL_STYLE = {"padding": "4px 8px", "borderBottom": "1px solid #d8d8d8", "textAlign": "left", "verticalAlign": "top"}
 SCROLL_STYLE = {"overflowX": "auto"}
 # A label above its control (the shared .controls row lays out the fields).
-FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em"}
+# minHeight: room for a dropdown before its lazily loaded code draws it (no layout shift)
+FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
 
 dash.register_page(__name__, path="/scenarios", name="Scenarios", title="Scenarios — defence spending")
 
