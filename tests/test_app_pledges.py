@@ -26,7 +26,7 @@ def _ids(component) -> dict[str, object]:
         if isinstance(node, (list, tuple)):
             stack.extend(node)
             continue
-        if getattr(node, "id", None):
+        if isinstance(getattr(node, "id", None), str):  # pattern-matching ids are dicts
             found[node.id] = node
         children = getattr(node, "children", None)
         if children is not None and not isinstance(children, str):

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.app import images
 from dashboard.figures.common import empty_figure
 
 ISO3 = re.compile(r"[A-Z]{3}")
@@ -21,13 +22,14 @@ def graph_config(filename: str) -> dict:
         "displaylogo": False,
         "responsive": True,
         "topojsonURL": "/assets/topojson/",
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1200, "height": 675, "scale": 1},
+        # the card's PNG/SVG buttons export the print-styled chart (title, footer); the
+        # modebar camera would save the bare on-screen figure, so it is removed
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"],
     }
 
 
 def chart_card(prefix: str, title: str, filename: str, height: int = 420) -> html.Section:
-    """A titled chart with loading state, source line, text summary and CSV/SVG downloads.
+    """A titled chart with loading state, source line, text summary, CSV and PNG/SVG downloads.
 
     Component ids: ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
     ``{prefix}-csv-button``, ``{prefix}-csv``.
@@ -48,8 +50,7 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420) -> htm
             html.Button("Download data (CSV)", id=f"{prefix}-csv-button", className="button",
                         n_clicks=0, type="button"),
             dcc.Download(id=f"{prefix}-csv"),
-            html.Span(" Chart image: use the camera icon above the chart (PNG, 1200 px).",
-                      className="hint"),
+            *images.buttons(prefix),
         ], className="downloads"),
     ], className="card", **{"aria-labelledby": f"{prefix}-title"})
 

@@ -106,12 +106,18 @@ def _callback_problem(body: object, app) -> str | None:
     output = body.get("output")
     if not isinstance(output, str) or output not in app.callback_map:
         return "unknown output"
+    if not callable(app.callback_map[output].get("callback")):
+        return "not a server-side callback"
     for key in ("inputs", "state"):
         items = body.get(key, [])
+        # an ALL/ALLSMALLER pattern input arrives as a list of {id, property, value}
         if not isinstance(items, list) or not all(
-                isinstance(i, dict) and isinstance(i.get("id"), (str, dict)) and isinstance(i.get("property"), str)
-                for i in items):
+                _dependency(i) or (isinstance(i, list) and all(_dependency(j) for j in i)) for i in items):
             return f"{key} must be a list of {{id, property, value}}"
+    outputs = body.get("outputs")
+    if not (_dependency(outputs) or (isinstance(outputs, list) and all(
+            _dependency(o) or (isinstance(o, list) and all(_dependency(j) for j in o)) for o in outputs))):
+        return "outputs must be {id, property} with concrete ids"
     expected = app.callback_map[output]
     if len(body.get("inputs", [])) != len(expected.get("inputs", [])) or \
             len(body.get("state", [])) != len(expected.get("state", [])):
@@ -120,6 +126,16 @@ def _callback_problem(body: object, app) -> str | None:
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         return "changedPropIds must be a list of strings"
     return None
+
+
+def _dependency(item: object) -> bool:
+    """A well-formed {id, property} with a concrete id (no wildcard lists inside)."""
+    if not isinstance(item, dict) or not isinstance(item.get("property"), str):
+        return False
+    cid = item.get("id")
+    if isinstance(cid, str):
+        return not cid.startswith("{")  # a stringified (wildcard) id is never a real component
+    return isinstance(cid, dict) and all(isinstance(v, (str, int, float, bool)) for v in cid.values())
 
 
 def _plain(message: str, status: int) -> flask.Response:

@@ -53,3 +53,17 @@ def test_unknown_country_and_path_are_friendly(page):
     page.goto("/no/such/page")
     page.wait_for_selector("h1")
     assert page.locator("h1").inner_text() == "Page not found"
+
+
+def test_svg_download_is_the_print_styled_chart(page, tmp_path):
+    page.goto("/country/GBR?from=2000")
+    wait_for_charts(page, 3)
+    with page.expect_download() as info:
+        page.locator("#country-share-title").locator("xpath=..").get_by_role("button", name="Download SVG").click()
+    download = info.value
+    assert download.suggested_filename == "country-share-GBR-2000.svg"
+    svg = (tmp_path / "chart.svg")
+    download.save_as(svg)
+    text = svg.read_text()
+    assert "NATO" in text and "2024-06" in text  # the footer names source and edition
+    assert 'width="1200"' in text

@@ -1,0 +1,89 @@
+"""Chart image downloads (PNG, SVG) from the same code as `defence-dashboard export`.
+
+A click asks the server for the print-styled figure (title, subtitle with unit and basis,
+footer with source, edition and date — ``dashboard.export.output.publication_figure``)
+for the chart behind the card, with the page's current URL parameters; the browser then
+renders it with plotly.js (``assets/images.js``) at the export's size. One pattern-matching
+callback serves every card.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.app import data
+from dashboard.errors import DashboardError
+
+# Card prefix → export chart name (dashboard.export.charts).
+CARD_CHARTS: dict[str, str] = {
+    "overview-map": "map", "overview-ranking": "ranking", "overview-allies": "allies-at-target",
+    "country-share": "country-share", "country-gap": "money-gap", "country-spend": "spending",
+    "pledges-chart": "pledge-status", "scenarios-chart": "scenario", "compare-chart": "compare",
+    "sources-reconcile": "reconcile", "sources-revisions": "revisions",
+}
+FORMATS = ("png", "svg")
+MAX_SEARCH = 500
+
+
+def buttons(prefix: str) -> list:
+    """The PNG/SVG buttons and their result store for a card (nothing if it has no chart)."""
+    if prefix not in CARD_CHARTS:
+        return []
+    from dash import dcc
+
+    return [
+        *(html.Button(f"Download {fmt.upper()}", id={"type": "image-button", "card": prefix, "format": fmt},
+                      className="button", n_clicks=0, type="button") for fmt in FORMATS),
+        dcc.Store(id={"type": "image-store", "card": prefix}),
+        html.Span(id={"type": "image-done", "card": prefix}, className="visually-hidden", **{"aria-live": "polite"}),
+    ]
+
+
+def url_params(chart: str, pathname: object, search: object) -> dict[str, str]:
+    """The export parameters the page's URL holds (country from /country/<ISO3>)."""
+    from dashboard.export import charts
+
+    accepted = {p.name for p in charts.get(chart).params}
+    query = search[1:] if isinstance(search, str) and search.startswith("?") and len(search) <= MAX_SEARCH else ""
+    params = {k: v[0] for k, v in parse_qs(query).items() if k in accepted and v}
+    if isinstance(pathname, str) and pathname.startswith("/country/") and "country" in accepted:
+        params["country"] = pathname.rsplit("/", 1)[-1][:3]
+    return params
+
+
+@callback(
+    Output({"type": "image-store", "card": MATCH}, "data"),
+    Input({"type": "image-button", "card": MATCH, "format": ALL}, "n_clicks"),
+    State("_pages_location", "pathname"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def image(clicks: list, pathname: object, search: object) -> dict:
+    """The print-styled figure for the clicked card and format."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or trigger.get("card") not in CARD_CHARTS \
+            or trigger.get("format") not in FORMATS or not any(isinstance(c, int) and c > 0 for c in clicks or []):
+        raise PreventUpdate
+    from dashboard.export.output import publication_figure
+
+    chart = CARD_CHARTS[trigger["card"]]
+    params = url_params(chart, pathname, search)
+    try:
+        figure = publication_figure(data.get(), chart, params)
+    except DashboardError:  # a stale or odd URL: the chart's defaults, never an error
+        params = {}
+        figure = publication_figure(data.get(), chart, params)
+    ordered = sorted(params.items(), key=lambda kv: kv[0] != "country")  # the country first
+    suffix = "-".join(v for _, v in ordered if isinstance(v, str) and v.isalnum())
+    return {"figure": figure, "format": trigger["format"], "filename": f"{chart}{'-' + suffix if suffix else ''}"}
+
+
+clientside_callback(
+    ClientsideFunction(namespace="images", function_name="download"),
+    Output({"type": "image-done", "card": MATCH}, "children"),
+    Input({"type": "image-store", "card": MATCH}, "data"),
+    prevent_initial_call=True,
+)
