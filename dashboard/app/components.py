@@ -15,6 +15,14 @@ ISO3 = re.compile(r"[A-Z]{3}")
 YEAR_RANGE = (1945, 2100)
 MAX_PARAM_LEN = 200  # longer query values are ignored, not parsed
 
+# Table look inline (the shared stylesheet has no table rules yet).
+TABLE_STYLE = {"borderCollapse": "collapse", "width": "100%", "fontSize": "0.9rem"}
+CELL_STYLE = {"padding": "4px 8px", "borderBottom": "1px solid #d8d8d8", "textAlign": "left", "verticalAlign": "top"}
+SCROLL_STYLE = {"overflowX": "auto"}
+# A label above its control (the shared .controls row lays out the fields).
+# minHeight: room for a dropdown before its lazily loaded code draws it (no layout shift)
+FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
+
 
 def graph_config(filename: str) -> dict:
     """Modebar with PNG/SVG download at publication size; no plotly logo."""

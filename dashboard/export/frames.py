@@ -1,8 +1,7 @@
-"""The frames behind the exported charts, looked up in ``AppData`` exactly as the pages do.
+"""The frames behind the charts, looked up in ``AppData``: one place for the app and the export.
 
-The pages keep these look-ups next to their callbacks (they cannot be imported outside a
-running Dash app), so the few the export needs are restated here, each naming the page
-function it mirrors; the figure functions themselves are shared.
+No Dash imports (page modules can only be imported inside a running app), so the pages
+call these look-ups and the export calls the same ones.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from dashboard.figures import overview as overview_fig
 
 SIPRI_TOP = 40  # pages/overview.py: the SIPRI ranking shows the top 40
 SHARE = "milex_share_gdp"
-SPENDING_MEASURES: dict[str, tuple[str, str]] = {  # pages/country.py MEASURES
+SPENDING_MEASURES: dict[str, tuple[str, str]] = {  # the Country page's spending measures
     "lcu": ("National currency (current prices)", "milex_lcu"),
     "usd": ("US$ (current prices)", "milex_usd"),
     "usd_constant": ("US$ (constant prices)", "milex_usd"),

@@ -10,7 +10,9 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
+from dashboard.export import frames
 from dashboard.app.components import (
+    FIELD_STYLE,
     chart_card,
     csv_download,
     param_choice,
@@ -21,9 +23,6 @@ from dashboard.app.components import (
 from dashboard.figures import compare as fig
 from dashboard.figures.common import SOURCE_LABELS
 
-# A label above its control (the shared .controls row lays out the fields).
-# minHeight: room for a dropdown before its lazily loaded code draws it (no layout shift)
-FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
 
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries — defence spending")
 
@@ -213,19 +212,8 @@ def view_frame(view: View) -> tuple[pd.DataFrame, list[str], int | None]:
 
 @lru_cache(maxsize=512)
 def compare_frame(app_id: int, codes: tuple[str, ...], indicator: str, source: str) -> pd.DataFrame:
-    """Tidy rows (fig.COLUMNS) of one indicator from one source, latest edition per country."""
-    app = data.get()
-    price = fig.INDICATORS[indicator].price
-    rows = []
-    for code in codes:
-        series = _series(app.panel, source, code, indicator, price)
-        if series is None:
-            continue
-        name = app.name(code)
-        for y, v, e in zip(series.years, series.values, series.estimate):
-            rows.append((code, name, source, series.edition, series.unit, series.price_base, int(y), float(v),
-                         bool(e)))
-    return pd.DataFrame(rows, columns=fig.COLUMNS)
+    """Tidy rows (fig.COLUMNS) of one indicator from one source, latest edition per country (memoised)."""
+    return frames.compare_frame(data.get(), list(codes), indicator, source)
 
 
 @lru_cache(maxsize=64)
@@ -234,17 +222,6 @@ def first_year(app_id: int, source: str, indicator: str) -> int | None:
     table = data.get().table
     years = table.loc[(table["source"] == source) & (table["indicator"] == indicator), "year"]
     return int(years.min()) if len(years) else None
-
-
-def _series(panel, source: str, iso3: str, indicator: str, price: str | None):
-    """The latest edition's series in the wanted price basis ("constant": whichever base year)."""
-    if price != "constant":
-        return panel.series(source, iso3, indicator, price)
-    for edition in reversed(panel.editions.get(source, [])):
-        for base in panel.price_bases(source, edition, iso3, indicator):
-            if base.startswith("constant"):
-                return panel.series(source, iso3, indicator, base, edition)
-    return None
 
 
 def _missing(app: data.AppData, code: str, source: str, spec: fig.Indicator) -> str:

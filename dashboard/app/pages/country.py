@@ -7,6 +7,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
+from dashboard.export import frames
 from dashboard.app.components import chart_card, csv_download, param_choice, param_iso3, param_year, query
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
@@ -14,11 +15,7 @@ from dashboard.figures.common import STATUS_LABELS, source_line
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
                    title=lambda iso3=None, **_: f"{(iso3 or '').upper()[:3]} — defence spending")
 
-MEASURES: dict[str, tuple[str, str]] = {
-    "lcu": ("National currency (current prices)", "milex_lcu"),
-    "usd": ("US$ (current prices)", "milex_usd"),
-    "usd_constant": ("US$ (constant prices)", "milex_usd"),
-}
+MEASURES = frames.SPENDING_MEASURES  # measure → (label, indicator), shared with the export
 DEFAULT_FROM = 1990
 
 
@@ -129,20 +126,7 @@ def update_spending(code: str, measure: str, start: object):
 
 def spending_frame(code: str, measure: str, start: int) -> pd.DataFrame:
     """Rows of the chosen spending measure (latest edition per source) from ``start``."""
-    app = data.get()
-    indicator = MEASURES[measure][1]
-    rows = []
-    for source in ("nato", "sipri"):
-        bases = [b for b in app.panel.price_bases(source, app.panel.editions.get(source, [""])[-1], code, indicator)
-                 if (b == "current") == (measure != "usd_constant")]
-        series = app.panel.series(source, code, indicator, bases[0]) if bases else None
-        if series is None:
-            continue
-        for y, v, e in zip(series.years, series.values, series.estimate):
-            if y >= start:
-                rows.append({"source": source, "edition": series.edition, "unit": series.unit,
-                             "price_base": series.price_base, "year": int(y), "value": float(v), "estimate": bool(e)})
-    return pd.DataFrame(rows, columns=["source", "edition", "unit", "price_base", "year", "value", "estimate"])
+    return frames.spending_frame(data.get(), code, measure, start)
 
 
 @callback(

@@ -11,6 +11,10 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import model
 from dashboard.app import data
 from dashboard.app.components import (
+    CELL_STYLE,
+    FIELD_STYLE,
+    SCROLL_STYLE,
+    TABLE_STYLE,
     chart_card,
     csv_download,
     param_choice,
@@ -21,13 +25,6 @@ from dashboard.app.components import (
 from dashboard.figures import sources as fig
 from dashboard.figures.common import SOURCE_LABELS
 
-# Table look inline (the shared stylesheet has no table rules yet).
-TABLE_STYLE = {"borderCollapse": "collapse", "width": "100%", "fontSize": "0.9rem"}
-CELL_STYLE = {"padding": "4px 8px", "borderBottom": "1px solid #d8d8d8", "textAlign": "left", "verticalAlign": "top"}
-SCROLL_STYLE = {"overflowX": "auto"}
-# A label above its control (the shared .controls row lays out the fields).
-# minHeight: room for a dropdown before its lazily loaded code draws it (no layout shift)
-FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
 
 dash.register_page(__name__, path="/sources", name="Sources", title="Sources and editions — defence spending")
 
