@@ -46,7 +46,8 @@ def country_request() -> dict:
 
     values = _values(country.layout(iso3="GBR"))
     key = next(k for k, v in app.callback_map.items()
-               if getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "update_country")
+               if callable(v.get("callback"))
+               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "update_country")
     return _payload(key, app.callback_map[key], values)
 
 

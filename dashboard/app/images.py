@@ -9,6 +9,8 @@ callback serves every card.
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html
@@ -67,18 +69,24 @@ def image(clicks: list, pathname: object, search: object) -> dict:
     if not isinstance(trigger, dict) or trigger.get("card") not in CARD_CHARTS \
             or trigger.get("format") not in FORMATS or not any(isinstance(c, int) and c > 0 for c in clicks or []):
         raise PreventUpdate
-    from dashboard.export.output import publication_figure
-
     chart = CARD_CHARTS[trigger["card"]]
     params = url_params(chart, pathname, search)
     try:
-        figure = publication_figure(data.get(), chart, params)
+        figure = _figure(id(data.get()), chart, tuple(sorted(params.items())), dt.date.today())
     except DashboardError:  # a stale or odd URL: the chart's defaults, never an error
         params = {}
-        figure = publication_figure(data.get(), chart, params)
+        figure = _figure(id(data.get()), chart, (), dt.date.today())
     ordered = sorted(params.items(), key=lambda kv: kv[0] != "country")  # the country first
     suffix = "-".join(v for _, v in ordered if isinstance(v, str) and v.isalnum())
     return {"figure": figure, "format": trigger["format"], "filename": f"{chart}{'-' + suffix if suffix else ''}"}
+
+
+@lru_cache(maxsize=256)
+def _figure(app_id: int, chart: str, params: tuple[tuple[str, str], ...], day: dt.date) -> dict:
+    """The print-styled figure, memoised per chart, parameters and day (the footer's date)."""
+    from dashboard.export.output import publication_figure
+
+    return publication_figure(data.get(), chart, dict(params), day)
 
 
 clientside_callback(

@@ -103,8 +103,40 @@ def callback_timings(app, runs: int = 30) -> dict[str, dict[str, float]]:
                 samples.append((time.perf_counter() - start) * 1000)
                 if resp.status_code not in (200, 204):
                     raise RuntimeError(f"{name}: HTTP {resp.status_code} {resp.get_data(as_text=True)[:300]}")
+    times.update(_image_times(app, client, runs))
     return {name: {"p50_ms": statistics.median(v), "p95_ms": _p95(v), "runs": len(v)}
             for name, v in sorted(times.items())}
+
+
+# The page each chart card sits on (for the image-download callback's URL state).
+CARD_PAGES = {"overview": "/", "country": "/country/GBR", "pledges": "/pledges", "scenarios": "/scenarios",
+              "compare": "/compare", "sources": "/sources"}
+
+
+def _image_times(app, client, runs: int) -> dict[str, list[float]]:
+    """images.image per card (a pattern-matching callback): a click on "Download SVG"."""
+    from dashboard.app.images import CARD_CHARTS
+
+    key = next(k for k, v in app.callback_map.items() if callable(v.get("callback"))
+               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "image")
+    out: dict[str, list[float]] = {}
+    for card in CARD_CHARTS:
+        path = CARD_PAGES[card.split("-", 1)[0]]
+        button = {"card": card, "format": "svg", "type": "image-button"}
+        body = {"output": key, "outputs": {"id": {"card": card, "type": "image-store"}, "property": "data"},
+                "inputs": [[{"id": {**button, "format": f}, "property": "n_clicks", "value": int(f == "svg")}
+                            for f in ("png", "svg")]],
+                "state": [{"id": "_pages_location", "property": "pathname", "value": path},
+                          {"id": "_pages_location", "property": "search", "value": ""}],
+                "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+        samples = out.setdefault(f"images.image[{card}]", [])
+        for _ in range(runs):
+            start = time.perf_counter()
+            resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+            samples.append((time.perf_counter() - start) * 1000)
+            if resp.status_code != 200:
+                raise RuntimeError(f"image {card}: HTTP {resp.status_code} {resp.get_data(as_text=True)[:200]}")
+    return out
 
 
 def _p95(values: list[float]) -> float:
