@@ -25,6 +25,23 @@ def raw(source: str, path: Path, retrieved: str = "2026-01-01") -> RawFile:
     return RawFile(source=source, path=path, retrieved=retrieved, sha256=sha256_of(path))
 
 
+def component_ids(component) -> dict[str, object]:
+    """id → component for a whole Dash layout tree (pattern-matching dict ids skipped)."""
+    found = {}
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+            continue
+        if isinstance(getattr(node, "id", None), str):
+            found[node.id] = node
+        children = getattr(node, "children", None)
+        if children is not None and not isinstance(children, str):
+            stack.append(children)
+    return found
+
+
 @pytest.fixture
 def shared_sources() -> Path:
     """The folder of published files, or skip."""

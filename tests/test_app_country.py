@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.app import create_app
+from tests.conftest import component_ids
 
 
 @pytest.fixture(scope="module")
@@ -13,17 +14,6 @@ def page():
     from dashboard.app.pages import country
 
     return country
-
-
-def _find(component, cid: str):
-    """The component with id ``cid`` in a layout tree."""
-    if getattr(component, "id", None) == cid:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json") and (found := _find(child, cid)) is not None:
-            return found
-    return None
 
 
 def _names(figure: dict) -> list[str]:
@@ -63,10 +53,10 @@ def test_layout_validates_url_parameters(page):
     assert page.layout(iso3="XYZ").children[0].children == "Country not found"
     assert page.layout(iso3="../../etc/passwd").children[0].children == "Country not found"
     good = page.layout(iso3="pol", **{"from": "2000", "measure": "usd"})
-    assert _find(good, "country-code").data == "POL"
-    assert _find(good, "country-from").value == 2000 and _find(good, "country-measure").value == "usd"
+    assert component_ids(good)["country-code"].data == "POL"
+    assert component_ids(good)["country-from"].value == 2000 and component_ids(good)["country-measure"].value == "usd"
     odd = page.layout(iso3="POL", **{"from": "<b>", "measure": "bitcoin"})
-    assert _find(odd, "country-from").value == page.DEFAULT_FROM and _find(odd, "country-measure").value == "lcu"
+    assert component_ids(odd)["country-from"].value == page.DEFAULT_FROM and component_ids(odd)["country-measure"].value == "lcu"
 
 
 def test_spending_measures(page):

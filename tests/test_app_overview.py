@@ -6,6 +6,7 @@ import pytest
 from dash import html
 
 from dashboard.app import create_app, data
+from tests.conftest import component_ids
 
 
 @pytest.fixture(scope="module")
@@ -16,23 +17,6 @@ def page():
     from dashboard.app.pages import overview
 
     return overview
-
-
-def _ids(component) -> dict[str, object]:
-    """id → component for the whole tree."""
-    found = {}
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (list, tuple)):
-            stack.extend(node)
-            continue
-        if isinstance(getattr(node, "id", None), str):  # pattern-matching ids are dicts
-            found[node.id] = node
-        children = getattr(node, "children", None)
-        if children is not None and not isinstance(children, str):
-            stack.append(children)
-    return found
 
 
 @pytest.mark.parametrize("params", [
@@ -46,16 +30,16 @@ def _ids(component) -> dict[str, object]:
 def test_layout_never_raises(page, params):
     layout = page.layout(**params)
     assert isinstance(layout, html.Div)
-    ids = _ids(layout)
+    ids = component_ids(layout)
     assert ids["overview-source"].value in ("sipri", "nato")
     assert ids["overview-region"].value in ("world", "europe")
     assert 1949 <= ids["overview-year"].value <= 2024
 
 
 def test_layout_reads_good_params_and_defaults(page):
-    ids = _ids(page.layout(year="2019", source="nato", region="europe"))
+    ids = component_ids(page.layout(year="2019", source="nato", region="europe"))
     assert (ids["overview-year"].value, ids["overview-source"].value, ids["overview-region"].value) == (2019, "nato", "europe")
-    ids = _ids(page.layout(year="abc", source=["x"], region="<script>"))
+    ids = component_ids(page.layout(year="abc", source=["x"], region="<script>"))
     assert (ids["overview-source"].value, ids["overview-region"].value) == ("sipri", "world")
     assert ids["overview-year"].value == data.get().share_years["sipri"][1]
 

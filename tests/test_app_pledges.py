@@ -7,6 +7,7 @@ from dash import html
 
 from dashboard.app import create_app, data
 from dashboard.figures.common import STATUS_COLOURS
+from tests.conftest import component_ids
 
 
 @pytest.fixture(scope="module")
@@ -19,21 +20,6 @@ def page():
     return pledges
 
 
-def _ids(component) -> dict[str, object]:
-    found, stack = {}, [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (list, tuple)):
-            stack.extend(node)
-            continue
-        if isinstance(getattr(node, "id", None), str):  # pattern-matching ids are dicts
-            found[node.id] = node
-        children = getattr(node, "children", None)
-        if children is not None and not isinstance(children, str):
-            stack.append(children)
-    return found
-
-
 @pytest.mark.parametrize("params", [
     {}, {"status": "off_track", "actor": "NATO", "q": "poland"},
     {"status": "<script>"}, {"status": ["met"]}, {"actor": "XXX"}, {"actor": "nato"},
@@ -42,22 +28,22 @@ def _ids(component) -> dict[str, object]:
 def test_layout_never_raises(page, params):
     layout = page.layout(**params)
     assert isinstance(layout, html.Div)
-    ids = _ids(layout)
+    ids = component_ids(layout)
     assert ids["pledges-status"].value in ("all", "met", "on_track", "off_track", "no_data")
     assert ids["pledges-actor"].value in ("all", *page.actors())
     assert isinstance(ids["pledges-q"].value, str) and len(ids["pledges-q"].value) <= page.MAX_QUERY
 
 
 def test_layout_reads_params(page):
-    ids = _ids(page.layout(status="off_track", actor="NATO", q="  united   kingdom "))
+    ids = component_ids(page.layout(status="off_track", actor="NATO", q="  united   kingdom "))
     assert (ids["pledges-status"].value, ids["pledges-actor"].value, ids["pledges-q"].value) == (
         "off_track", "NATO", "united kingdom")
-    ids = _ids(page.layout(status="<script>", actor=["x"]))
+    ids = component_ids(page.layout(status="<script>", actor=["x"]))
     assert (ids["pledges-status"].value, ids["pledges-actor"].value) == ("all", "all")
 
 
 def test_grid_is_sortable_filterable_and_safe(page):
-    grid = _ids(page.layout())["pledges-grid"]
+    grid = component_ids(page.layout())["pledges-grid"]
     assert grid.defaultColDef == {"sortable": True, "filter": True, "resizable": True}
     assert grid.dangerously_allow_code is False
     country = grid.columnDefs[0]

@@ -8,7 +8,8 @@ import pytest
 import requests
 import responses
 
-from dashboard import http, refresh as refresh_mod
+from dashboard import http
+from dashboard import refresh as refresh_mod
 from dashboard.provenance import SourceInfo, read_raw, sha256_of
 from dashboard.rawcache import RawCache
 

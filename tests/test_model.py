@@ -10,9 +10,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import schema
-from dashboard.model import (Assumptions, Group, Panel, aggregate, all_progress, burden_sharing,
-                             linear_path, progress, recomputed_shares, reconcile, revisions,
-                             scenario, scenario_totals)
+from dashboard.model import (
+    Assumptions,
+    Group,
+    Panel,
+    aggregate,
+    all_progress,
+    burden_sharing,
+    linear_path,
+    progress,
+    recomputed_shares,
+    reconcile,
+    revisions,
+    scenario,
+    scenario_totals,
+)
 from dashboard.model.registry import Citation, Pledge
 
 CITE = Citation("Publisher", "Title", "https://example.org/a", dt.date(2025, 1, 1))
