@@ -44,3 +44,9 @@ def test_odd_urls_fall_back_to_the_chart_defaults(images):
     _trigger("overview-ranking", "png")
     out = images.image([1, 0], "/", "?year=abc&source=<script>")
     assert out["format"] == "png" and out["filename"] == "ranking"
+
+
+def test_a_bad_parameter_keeps_the_pages_country(images):
+    _trigger("country-share", "png")
+    out = images.image([1, 0], "/country/POL", "?from=abc")
+    assert out["filename"] == "country-share-POL"

@@ -259,3 +259,17 @@ def test_exchange_rate_moves_with_the_inflation_gap():
     r = progress(Panel(schema.tidy(rows)), pledge(), "GBR")
     assert r.money_gap["usd_million"] == pytest.approx(8_755.1, abs=0.5)
     assert any("inflation gap to the US (2.0%)" in a for a in r.assumptions)
+
+
+def test_a_floor_that_has_not_started_is_judged_like_a_target(panel):
+    # floor of 2.5 % from 2027; latest 2.2 % (2024), rising 0.1 a year = the 0.1 needed → on track
+    r = progress(panel, pledge(target=2.5, year=2027, by="every_year"), "GBR")
+    assert r.status == "on_track" and "floor" not in r.status_reason
+    assert "estimate" in r.status_reason  # the latest (2024) figure is an estimate
+
+
+def test_a_national_money_target_is_not_measured_on_nato_figures(panel):
+    national = Pledge(**{**pledge(kind="money", target=60, currency="GBP", money_unit="billion").__dict__,
+                         "basis": "national"})
+    r = progress(panel, national, "GBR")
+    assert r.status == "no_data" and "own definition" in r.status_reason and r.gap_pp is None

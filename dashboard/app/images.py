@@ -71,11 +71,18 @@ def image(clicks: list, pathname: object, search: object) -> dict:
         raise PreventUpdate
     chart = CARD_CHARTS[trigger["card"]]
     params = url_params(chart, pathname, search)
-    try:
-        figure = _figure(id(data.get()), chart, tuple(sorted(params.items())), dt.date.today())
-    except DashboardError:  # a stale or odd URL: the chart's defaults, never an error
-        params = {}
-        figure = _figure(id(data.get()), chart, (), dt.date.today())
+    # A stale or odd URL parameter: keep the page's country if possible, else the chart's
+    # defaults — a download never fails and never silently swaps the country shown.
+    fallbacks = [params, {k: v for k, v in params.items() if k == "country"}, {}]
+    for attempt in fallbacks:
+        try:
+            figure = _figure(id(data.get()), chart, tuple(sorted(attempt.items())), dt.date.today())
+        except (DashboardError, ValueError, KeyError, TypeError):
+            continue
+        params = attempt
+        break
+    else:
+        raise PreventUpdate
     ordered = sorted(params.items(), key=lambda kv: kv[0] != "country")  # the country first
     suffix = "-".join(v for _, v in ordered if isinstance(v, str) and v.isalnum())
     return {"figure": figure, "format": trigger["format"], "filename": f"{chart}{'-' + suffix if suffix else ''}"}

@@ -102,10 +102,16 @@ def build_map(app, p: dict) -> Built:
     return Built(overview_fig.map_figure(shares, source, year, p["region"], zmax),
                  frames.share_rows(shares, source, year, edition),
                  f"Defence spending as a share of GDP, {year}",
-                 f"% of GDP, {label} definition (current prices); colours saturate at {zmax:g}%, NATO's top target; "
-                 "grey: no figure",
-                 source_line([(source, edition)], "Share of GDP at current prices, each source's own definition."),
+                 f"% of GDP, {label} definition ({SHARE_BASIS[source]}); colours saturate at {zmax:g}%, "
+                 "NATO's top target; grey: no figure",
+                 source_line([(source, edition)], f"Share of GDP: {SHARE_BASIS[source]}, {label} definition."),
                  [(source, edition)])
+
+
+# What each publisher's share of GDP is a share of (NATO divides constant-price spending by
+# real GDP; the ratio equals the nominal one, but the label must say what was published).
+SHARE_BASIS: dict[str, str] = {"nato": "share of real GDP", "sipri": "share of GDP at current prices",
+                               "worldbank": "share of GDP at current prices", "eurostat": "share of GDP"}
 
 
 def build_ranking(app, p: dict) -> Built:

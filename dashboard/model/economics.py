@@ -46,13 +46,19 @@ class Economy:
     imf: Series | None = None
     notes: list[str] = field(default_factory=list)
     fx_drift: float = 0.0    # yearly change of national currency per US$ (relative PPP)
+    eur_drift: float = 0.0   # yearly change of euro per US$ (euro-area vs US inflation)
 
     def gdp_lcu(self, year: int) -> float:
-        """Projected (or, at the base year, published) GDP in million national currency."""
-        if self.imf is not None:
-            base, target = self.imf.at(self.base_year), self.imf.at(year)
-            if base and target:
-                return self.base_gdp_lcu * target / base
+        """Projected (or, at the base year, published) GDP in million national currency.
+
+        IMF growth up to the WEO's last year, then ``growth`` from there on.
+        """
+        if self.imf is not None and self.imf.at(self.base_year):
+            base = self.imf.at(self.base_year)
+            last = int(min(int(self.imf.years[-1]), year))
+            reach = self.imf.at(last)
+            if reach:
+                return self.base_gdp_lcu * reach / base * (1 + self.growth) ** (year - last)
         return self.base_gdp_lcu * (1 + self.growth) ** (year - self.base_year)
 
     def lcu_per_usd_in(self, year: int) -> float | None:
@@ -71,7 +77,10 @@ class Economy:
         if self.currency == "EUR":
             return lcu
         usd = self.to_usd(lcu, year)
-        return usd * self.eur_per_usd if usd is not None and self.eur_per_usd else None
+        if usd is None or not self.eur_per_usd:
+            return None
+        years = (year if year is not None else self.base_year) - self.base_year
+        return usd * self.eur_per_usd * (1 + self.eur_drift) ** years
 
 
 def implied_gdp_lcu(spending_lcu: Series, share: Series) -> dict[int, float]:
@@ -108,7 +117,9 @@ def economy(panel: Panel, share: Series, assumptions: Assumptions = Assumptions(
         growth, imf = assumptions.gdp_growth, None
         notes.append(f"nominal GDP growth {growth:.1%} a year (scenario setting)")
     elif imf is not None and len(imf):
-        notes.append(f"nominal GDP growth from IMF WEO {imf.edition} projections")
+        growth = growth if growth is not None else 0.0
+        notes.append(f"nominal GDP growth from IMF WEO {imf.edition} projections to {int(imf.years[-1])}, "
+                     f"then {growth:.1%} a year (trailing {TRAILING_YEARS}-year growth)")
     elif growth is not None:
         notes.append(f"nominal GDP growth {growth:.1%} a year: trailing {TRAILING_YEARS}-year "
                      f"growth of that GDP (no IMF projection in the snapshot)")
@@ -125,9 +136,13 @@ def economy(panel: Panel, share: Series, assumptions: Assumptions = Assumptions(
         notes.append(f"inflation {inflation:.1%} a year (scenario setting)")
     lcu_per_usd = assumptions.lcu_per_usd or _rate(panel, src, ed, iso3, base_year)
     eur_per_usd = assumptions.eur_per_usd or _rate(panel, src, ed, EURO_REFERENCE, base_year)
-    drift = 0.0
+    drift = eur_drift = 0.0
+    us_inflation = _inflation(panel, src, ed, US_REFERENCE, base_year)
+    euro_inflation = _inflation(panel, src, ed, EURO_REFERENCE, base_year)
+    if assumptions.eur_per_usd is None and euro_inflation is not None and us_inflation is not None:
+        # the euro's rate drifts the same way, so euro sums across countries stay consistent
+        eur_drift = (1 + euro_inflation) / (1 + us_inflation) - 1
     if lcu_per_usd:
-        us_inflation = _inflation(panel, src, ed, US_REFERENCE, base_year)
         if assumptions.lcu_per_usd is None and inflation is not None and us_inflation is not None \
                 and currency != "USD":
             # relative purchasing-power parity: a currency with 50 % inflation does not keep
@@ -138,9 +153,11 @@ def economy(panel: Panel, share: Series, assumptions: Assumptions = Assumptions(
         else:
             notes.append(f"exchange rate of {base_year} held: {lcu_per_usd:,.4g} {currency} per US$")
         if eur_per_usd and currency != "EUR":
-            notes.append(f"{eur_per_usd:.4g} EUR per US$ ({base_year}) held")
+            notes.append(f"{eur_per_usd:.4g} EUR per US$ in {base_year}, moving {eur_drift:+.1%} a year "
+                         "(euro-area vs US inflation)")
     return Economy(iso3, currency, base_year, gdp[base_year], growth, inflation,
-                   lcu_per_usd, eur_per_usd, imf if assumptions.gdp_growth is None else None, notes, drift)
+                   lcu_per_usd, eur_per_usd, imf if assumptions.gdp_growth is None else None, notes, drift,
+                   eur_drift)
 
 
 def _trailing_growth(levels: dict[int, float], last: int) -> float | None:

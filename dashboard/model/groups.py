@@ -45,13 +45,17 @@ def country_year(panel: Panel, source: str, iso3: str, year: int) -> tuple[float
     GDP comes from the source's own GDP figures when it publishes them (NATO), else it
     is implied by spending / share (SIPRI), so the share is always the source's own.
     """
-    usd = panel.series(source, iso3, "milex_usd", "current")
-    share = panel.series(source, iso3, "milex_share_gdp")
+    # one edition for all three look-ups: the source's latest (mixing vintages would
+    # put one release's spending over another's GDP)
+    editions = panel.editions.get(source, [])
+    edition = editions[-1] if editions else None
+    usd = panel.series(source, iso3, "milex_usd", "current", edition=edition)
+    share = panel.series(source, iso3, "milex_share_gdp", edition=edition)
     spend = usd.at(year) if usd is not None else None
     pct = share.at(year) if share is not None else None
     if spend is None:
         return None
-    gdp_series = panel.series(source, iso3, "gdp_usd", "current")
+    gdp_series = panel.series(source, iso3, "gdp_usd", "current", edition=edition)
     gdp = gdp_series.at(year) if gdp_series is not None else None
     if gdp is None and pct:
         gdp = spend / (pct / 100.0)

@@ -152,7 +152,9 @@ def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions =
     target = _target_share(pledge, econ)
     if target is None:
         base.status = "no_data"
-        base.status_reason = "a money target needs GDP and spending in national currency"
+        base.status_reason = ("a money target on the government's own definition: no published series on "
+                              "that definition (NATO's and SIPRI's include pensions)" if pledge.basis != "nato"
+                              else "a money target needs GDP and spending in national currency")
         return base
     base.target_share_pct = target if pledge.kind != "equipment_share" else None
     latest = base.latest_share_pct
@@ -207,10 +209,15 @@ def _baseline(row: Progress, share: Series, pledge: Pledge) -> None:
 
 
 def _target_share(pledge: Pledge, econ: Economy | None) -> float | None:
-    """The target as a share: money targets divided by projected GDP in the target year."""
+    """The target as a share: money targets divided by projected GDP in the target year.
+
+    A money target on a national definition (France's €64bn budget excludes pensions) is
+    not comparable with NATO's or SIPRI's spending (which include them): no share, so the
+    pledge reads ``no_data`` rather than a misleading "met".
+    """
     if pledge.kind != "money":
         return pledge.target
-    if econ is None or pledge.currency != econ.currency:
+    if econ is None or pledge.currency != econ.currency or pledge.basis != "nato":
         return None
     return pledge.target_money_million / econ.gdp_lcu(pledge.target_year) * 100.0
 
@@ -257,18 +264,22 @@ def _status(row: Progress, share: Series, pledge: Pledge, target: float) -> None
         return
     if rise is not None and rise > 0:
         row.year_reached = row.latest_year + math.ceil(row.gap_pp / rise)
-    deadline_passed = pledge.by == "every_year" or row.latest_year >= pledge.target_year
+    # a floor ("every year from Y") binds from Y on, like a deadline; before that it is a target
+    deadline_passed = row.latest_year >= pledge.target_year
+    estimate = " (latest figure is an estimate)" if row.latest_is_estimate else ""
     if deadline_passed:
         row.status = "off_track"
         row.status_reason = f"{latest:.2f} < {target:.2f} in {row.latest_year}" + (
-            " (a floor for every year)" if pledge.by == "every_year" else " (deadline reached)")
+            " (a floor for every year)" if pledge.by == "every_year" else " (deadline reached)") + estimate
     elif rise is not None and rise >= row.required_annual_increase_pp:
         row.status = "on_track"
-        row.status_reason = (f"latest rise {rise:+.2f} pp ≥ required {row.required_annual_increase_pp:.2f} pp a year")
+        row.status_reason = (f"latest rise {rise:+.2f} pp ≥ required {row.required_annual_increase_pp:.2f} pp "
+                             f"a year{estimate}")
     else:
         row.status = "off_track"
         rise_text = f"{rise:+.2f} pp" if rise is not None else "unknown"
-        row.status_reason = f"latest rise {rise_text} < required {row.required_annual_increase_pp:.2f} pp a year"
+        row.status_reason = (f"latest rise {rise_text} < required {row.required_annual_increase_pp:.2f} pp "
+                             f"a year{estimate}")
 
 
 def _first_year_of_run_at_or_above(share: Series, target: float) -> int:
