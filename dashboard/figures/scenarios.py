@@ -21,6 +21,12 @@ from dashboard.figures.common import (
 TOTAL_COLOUR = "#222222"
 
 
+# A stack of 30 countries is unreadable (and slow to draw): the largest ten, then the rest
+# together; the table and the CSV keep every country.
+TOP_STACKED = 10
+OTHERS_COLOUR = "#BBBBBB"
+
+
 def extra_figure(frame: pd.DataFrame, totals: pd.DataFrame, names: dict[str, str], group: str,
                  target: float, year: int) -> dict:
     """Stacked bars: extra spending per year by country (US$ bn), with the total marked."""
@@ -34,15 +40,21 @@ def extra_figure(frame: pd.DataFrame, totals: pd.DataFrame, names: dict[str, str
         xs.append(int(yr))
         ys.append(_bn(usd))
     # largest contributors at the bottom of the stack, so the big blocks line up
-    order = sorted(series, key=lambda c: -(series[c][1][-1] or 0.0))
-    for iso3 in order:
+    order = [c for c in sorted(series, key=lambda c: -(series[c][1][-1] or 0.0))
+             if any(y for y in series[c][1] if y)]
+    for iso3 in order[:TOP_STACKED]:
         xs, ys = series[iso3]
-        if not any(y for y in ys if y):
-            continue
         name = names.get(iso3, iso3)
         traces.append({"type": "bar", "name": name, "x": xs, "y": ys,
                        "marker": {"color": country_colour(iso3)}, "legendgroup": iso3,
                        "hovertemplate": f"{name}: US$ %{{y:,.1f}}bn<extra></extra>"})
+    rest = order[TOP_STACKED:]
+    if rest:
+        years = sorted({x for c in rest for x in series[c][0]})
+        sums = [sum(dict(zip(*series[c])).get(y) or 0.0 for c in rest) for y in years]
+        label = f"{len(rest)} other members"
+        traces.append({"type": "bar", "name": label, "x": years, "y": sums, "marker": {"color": OTHERS_COLOUR},
+                       "hovertemplate": f"{label}: US$ %{{y:,.1f}}bn<extra></extra>"})
     traces.append({"type": "scatter", "mode": "markers", "name": "Total",
                    "x": totals["year"].astype(int).tolist(), "y": (totals["extra_usd_million"] / 1000).tolist(),
                    "marker": {"color": TOTAL_COLOUR, "symbol": "line-ew-open", "size": 18, "line": {"width": 2}},
