@@ -28,7 +28,7 @@ def edition_of(app, source: str) -> str | None:
 
 
 def nato_targets(app) -> list[float]:
-    """NATO's share-of-GDP targets from the registry (2, 3.5, 5), not the "related" 1.5 % (overview.targets)."""
+    """NATO's share-of-GDP targets from the registry (2, 3.5, 5), not the "related" 1.5 % (the Overview page and the export)."""
     return model.reference_targets([p for p in app.pledges if p.scope != "related"], "NATO")
 
 
@@ -129,7 +129,7 @@ def _compare_series(panel, source: str, iso3: str, indicator: str, price: str | 
 
 
 def scenario_frames(app, group: str, target: float, year: int, growth: float | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``model.scenario`` and its totals (scenarios.scenario_result)."""
+    """``model.scenario`` and its totals (the Scenarios page and the export)."""
     assumptions = model.Assumptions(gdp_growth=None if growth is None else growth / 100.0)
     frame = model.scenario(app.panel, app.groups[group], target, year, assumptions)
     ok = frame[frame["status"] == "ok"] if "status" in frame else frame

@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import countries, model
 from dashboard.app import data
+from dashboard.export import frames
 from dashboard.app.components import (
     chart_card,
     csv_download,
@@ -302,8 +303,7 @@ def editions(app_id: int) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _targets(app_id: int) -> list[float]:
-    pledges = [p for p in data.get().pledges if p.scope != "related"]
-    return model.reference_targets(pledges, "NATO")
+    return frames.nato_targets(data.get())
 
 
 @lru_cache(maxsize=4)

@@ -10,8 +10,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import model
 from dashboard.app import data
+from dashboard.export import frames
 from dashboard.app.components import (
     FIELD_STYLE,
     SCROLL_STYLE,
@@ -175,11 +175,7 @@ class Result(NamedTuple):
 def scenario_result(app_id: int, group: str, target: float, year: int, growth: float | None) -> Result:
     """``model.scenario`` for the view plus its figure, summary and table rows, memoised per scenario."""
     app = data.get()
-    assumptions = model.Assumptions(gdp_growth=None if growth is None else growth / 100.0)
-    frame = model.scenario(app.panel, app.groups[group], target, year, assumptions)
-    ok = frame[frame["status"] == "ok"] if "status" in frame else frame
-    totals = model.scenario_totals(frame) if len(ok) else pd.DataFrame(
-        columns=["year", "extra_usd_million", "extra_eur_million", "countries"])
+    frame, totals = frames.scenario_frames(app, group, target, year, growth)
     name = app.groups[group].name
     return Result(frame, totals, tuple(fig.table_rows(frame, app.names, year)),
                   fig.extra_figure(frame, totals, app.names, name, target, year),
