@@ -64,6 +64,12 @@ def main() -> int:
                         time.sleep(0.2)
                 # locators, not wait_for_function: the app's CSP forbids the eval it needs
                 page.locator(".js-plotly-plot .main-svg, .ag-root").first.wait_for(timeout=30_000)
+                # charts below the fold are drawn when scrolled to (assets/defer.js)
+                frames = page.locator("[data-defer]")
+                for i in range(frames.count()):
+                    frames.nth(i).scroll_into_view_if_needed()
+                    page.wait_for_timeout(600)
+                page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=not phone)
                 page.close()

@@ -90,14 +90,14 @@ def create_app(snapshot: Path | None = None):
     import dash
     import flask
 
-    from dashboard.app import data, layout, security
+    from dashboard.app import data, index, layout, security
 
     app_data = data.configure(snapshot)
     server = flask.Flask(__name__)
     server.config.update(COMPRESSION, COMPRESS_CACHE_KEY=_static_key,
                          COMPRESS_CACHE_BACKEND=StaticCompressionCache)
     _serve_plotly_bundle(server)
-    app = dash.Dash(
+    app = index.DashboardDash(
         __name__,
         server=server,
         use_pages=True,

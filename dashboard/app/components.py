@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import dcc, html
+from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
 from dashboard.app import images
 from dashboard.figures.common import empty_figure
@@ -21,6 +21,8 @@ CELL_STYLE = {"padding": "4px 8px", "borderBottom": "1px solid #d8d8d8", "textAl
 SCROLL_STYLE = {"overflowX": "auto"}
 # A label above its control (the shared .controls row lays out the fields).
 # minHeight: room for a dropdown before its lazily loaded code draws it (no layout shift)
+# dcc.Dropdown draws nothing until its lazily loaded code has run: its box keeps the width
+DROPDOWN_BOX = {"minWidth": "220px"}
 FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
 
 
@@ -36,24 +38,33 @@ def graph_config(filename: str) -> dict:
     }
 
 
-def chart_card(prefix: str, title: str, filename: str, height: int = 420) -> html.Section:
+def chart_card(prefix: str, title: str, filename: str, height: int = 420, summary: object = None,
+               source: object = None, defer: bool = False) -> html.Section:
     """A titled chart with loading state, source line, text summary, CSV and PNG/SVG downloads.
+
+    ``summary``, ``source``: the text summary and source line when the page already knows
+    them (its callback sets them too); they are then in the page's static copy
+    (dashboard/app/prerender.py), painted early, and nothing below them moves on load.
+    ``defer``: a chart below the fold, drawn when it nears the viewport (see ``deferred``).
 
     Component ids: ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
     ``{prefix}-csv-button``, ``{prefix}-csv``.
     """
+    waiting = [dcc.Store(id=f"{prefix}-figure"), dcc.Store(id=f"{prefix}-seen", data=False)] if defer else []
     return html.Section([
         html.H2(title, id=f"{prefix}-title"),
+        *waiting,
         # <figure> named by the card's title and described by the text summary (its figcaption);
         # the frame keeps the chart's height before plotly.js has loaded (no layout shift).
         html.Figure([
             html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure("Loading…", height),
                                            config=graph_config(filename), style={"height": f"{height}px"}),
                                  type="dot", delay_show=300),
-                     className="chart-frame", style={"minHeight": f"{height}px"}),
-            html.Figcaption(id=f"{prefix}-summary", className="chart-summary"),
+                     className="chart-frame", style={"minHeight": f"{height}px"},
+                     **({"data-defer": f"{prefix}-seen"} if defer else {})),
+            html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
         ], className="chart", **{"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"}),
-        html.P(id=f"{prefix}-source", className="source-line"),
+        html.P(source, id=f"{prefix}-source", className="source-line"),
         html.Div([
             html.Button("Download data (CSV)", id=f"{prefix}-csv-button", className="button",
                         n_clicks=0, type="button"),
@@ -61,6 +72,19 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420) -> htm
             *images.buttons(prefix),
         ], className="downloads"),
     ], className="card", **{"aria-labelledby": f"{prefix}-title"})
+
+
+def deferred(prefix: str) -> Output:
+    """The Output a deferred chart's callback fills (its waiting figure); call at import.
+
+    Plotly's drawing of charts below the fold (~100 ms of main thread on the overview)
+    waits until the chart nears the viewport or the page is printed: assets/defer.js
+    sets ``{prefix}-seen`` then, and a clientside function hands the waiting figure to
+    the graph. Text summaries and source lines are not deferred.
+    """
+    clientside_callback(ClientsideFunction("charts", "drawWhenSeen"), Output(f"{prefix}-graph", "figure"),
+                        Input(f"{prefix}-figure", "data"), Input(f"{prefix}-seen", "data"))
+    return Output(f"{prefix}-figure", "data")
 
 
 def csv_download(frame: pd.DataFrame, filename: str, source: str) -> dict:

@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.app.data import AppData
+from dashboard.app.index import link
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),
@@ -23,7 +24,7 @@ def shell(data: AppData) -> html.Div:
         html.Header([
             html.Div([
                 dcc.Link("Defence spending & pledges", href="/", className="brand"),
-                html.Nav([dcc.Link(label, href=href, className="nav-link") for href, label in NAV],
+                html.Nav([link(label, href, className="nav-link") for href, label in NAV],
                          **{"aria-label": "Main"}),
             ], className="bar"),
         ], className="site-header"),

@@ -93,10 +93,29 @@ def page(browser, base_url):
     assert not real, f"browser console errors: {real[:5]}"
 
 
+# A chart still showing the placeholder every chart card starts with (components.chart_card).
+PLACEHOLDER_JS = """(frame) => {
+    const gd = frame.querySelector('.js-plotly-plot');
+    return !gd || !gd.layout || (gd.data.length === 0 &&
+        (gd.layout.annotations || []).some(a => a.text === 'Loading…'));
+}"""
+
+
 def wait_for_charts(pg, count: int = 1) -> None:
     """Wait until ``count`` plotly charts have drawn and no loading spinner is left.
 
+    Charts below the fold are drawn only near the viewport (assets/defer.js): each is
+    scrolled into view and waited for, as a reader scrolling down would.
     Locators, not wait_for_function: the app's CSP forbids eval, which string predicates need.
     """
     pg.locator(".js-plotly-plot .main-svg").nth(count - 1).wait_for(state="attached")
     pg.locator("._dash-loading").first.wait_for(state="detached")
+    frames = pg.locator("[data-defer]")
+    for i in range(frames.count()):
+        frame = frames.nth(i)
+        frame.scroll_into_view_if_needed()
+        deadline = time.monotonic() + 20
+        while frame.evaluate(PLACEHOLDER_JS):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"deferred chart {i} was not drawn after scrolling to it")
+            pg.wait_for_timeout(50)

@@ -67,6 +67,8 @@ def layout(**params: object) -> html.Div:
     app = data.get()
     view = parse(*(params.get(k) for k in ("countries", "indicator", "source", "chart", "base")))
     spec = fig.INDICATORS[view.indicator]
+    # title and summary as the callback will set them (memoised): in the page's static copy
+    _, summary, _, title = chart_output(id(app), view)
     return html.Div([
         dcc.Location(id="compare-url", refresh=False),
         html.H1("Compare countries"),
@@ -99,7 +101,7 @@ def layout(**params: object) -> html.Div:
             dcc.Input(id="compare-base", type="number", min=BASE_YEARS[0], max=BASE_YEARS[1], step=1,
                       value=view.base, placeholder="off", debounce=True, style={"width": "7em"}),
         ], className="controls"),
-        chart_card("compare-chart", "Defence spending compared", "compare", height=460),
+        chart_card("compare-chart", title, "compare", height=460, summary=summary),
     ])
 
 

@@ -8,7 +8,16 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
 from dashboard.export import frames
-from dashboard.app.components import chart_card, csv_download, param_choice, param_iso3, param_year, query
+from dashboard.app.components import (
+    DROPDOWN_BOX,
+    chart_card,
+    csv_download,
+    deferred,
+    param_choice,
+    param_iso3,
+    param_year,
+    query,
+)
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 
@@ -27,30 +36,35 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         return not_found(iso3)
     start = param_year(params.get("from"), DEFAULT_FROM, 1949, 2024)
     measure = param_choice(params.get("measure"), tuple(MEASURES), "lcu")
+    name, pledges = app.name(code), app.progress_by_country.get(code, [])
+    # the summaries the callback will set, known now: painted with the page's static copy
+    shown = fig.cut(app.share_series(code), start)
     return html.Div([
         dcc.Location(id="country-url", refresh="callback-nav"),
         dcc.Store(id="country-code", data=code),
         html.H1(app.name(code)),
         html.Div([
             html.Label("Country", htmlFor="country-select"),
-            dcc.Dropdown(id="country-select", value=code, clearable=False, searchable=True,
-                         options=[{"label": app.name(c), "value": c} for c in app.country_codes]),
+            html.Div(dcc.Dropdown(id="country-select", value=code, clearable=False, searchable=True,
+                                  options=[{"label": app.name(c), "value": c} for c in app.country_codes]),
+                     style=DROPDOWN_BOX),
             html.Label("From year", htmlFor="country-from"),
             dcc.Input(id="country-from", type="number", min=1949, max=2024, step=1, value=start,
                       debounce=True, style={"width": "7em"}),
         ], className="controls"),
         # rendered with the page (not only by the callback) so nothing below it moves on load
-        html.Div(_headline(app.progress_by_country.get(code, []), app.name(code)), id="country-headline",
-                 className="headline"),
-        chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp"),
+        html.Div(_headline(pledges, name), id="country-headline", className="headline"),
+        chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp",
+                   summary=fig.share_summary(shown, pledges, name), source=fig.share_source(shown)),
         html.Aside(id="country-notes", className="notes", **{"aria-label": "Footnotes"}),
-        chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=320),
+        chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=320,
+                   summary=_gap_summary(pledges, name), source=_gap_source(pledges)),
         html.Div([
             html.Label("Spending measure", htmlFor="country-measure"),
             dcc.RadioItems(id="country-measure", value=measure, inline=True,
                            options=[{"label": label, "value": key} for key, (label, _) in MEASURES.items()]),
         ], className="controls"),
-        chart_card("country-spend", "Defence spending", f"{code}-spending", height=380),
+        chart_card("country-spend", "Defence spending", f"{code}-spending", height=380, defer=True),
     ])
 
 
@@ -87,22 +101,20 @@ def update_country(code: str, start: object):
     series = app.share_series(code)
     pledges = app.progress_by_country.get(code, [])
     shown = fig.cut(series, start)
-    gap_pairs = [(r["latest_source"], r["latest_edition"]) for r in pledges if isinstance(r["latest_source"], str)]
     return (
         fig.share_figure(series, pledges, name, start),
         fig.share_summary(shown, pledges, name),
         fig.share_source(shown),
         fig.money_gap_figure(pledges, name),
         _gap_summary(pledges, name),
-        source_line(gap_pairs, "Money gap: (target − latest share) × projected GDP in the target year; "
-                               "assumptions in the CSV and on the Pledges page."),
+        _gap_source(pledges),
         _headline(pledges, name),
         _notes(shown),
     )
 
 
 @callback(
-    Output("country-spend-graph", "figure"),
+    deferred("country-spend"),
     Output("country-spend-summary", "children"),
     Output("country-spend-source", "children"),
     Input("country-code", "data"),
@@ -217,6 +229,12 @@ def _gap_summary(pledges: list[dict], name: str) -> str:
         return f"{name} has no open money gap on the pledges that can be measured."
     return "Money gaps: " + "; ".join(
         f"{t}: {m['lcu_million'] / 1000:,.1f}bn {m['currency']} a year in {m['year']}" for t, m in gaps) + "."
+
+
+def _gap_source(pledges: list[dict]) -> str:
+    pairs = [(r["latest_source"], r["latest_edition"]) for r in pledges if isinstance(r["latest_source"], str)]
+    return source_line(pairs, "Money gap: (target − latest share) × projected GDP in the target year; "
+                              "assumptions in the CSV and on the Pledges page.")
 
 
 def _notes(series: list[dict]) -> list:

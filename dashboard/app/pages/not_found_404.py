@@ -5,6 +5,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from dashboard.app.index import link
+
 dash.register_page(__name__, path="/404", title="Page not found")
 
 
@@ -13,6 +15,6 @@ def layout(**_: object) -> html.Div:
     return html.Div([
         html.H1("Page not found"),
         html.P(["This page does not exist. Try the ", dcc.Link("overview", href="/"), ", the ",
-                dcc.Link("pledge tracker", href="/pledges"), " or a country such as ",
+                link("pledge tracker", "/pledges"), " or a country such as ",
                 dcc.Link("the United Kingdom", href="/country/GBR"), "."]),
     ])

@@ -18,6 +18,7 @@ from dashboard.export import frames
 from dashboard.app.components import (
     chart_card,
     csv_download,
+    deferred,
     param_choice,
     param_year,
     query,
@@ -67,13 +68,15 @@ def layout(**params: object) -> html.Div:
                                     marks=year_marks(low, high),
                                     tooltip={"placement": "bottom", "always_visible": False},
                                     updatemode="mouseup"),
-                         style={"flex": "1 1 280px", "minWidth": "0"}),
+                         # minHeight: the slider's drawn height, before its lazily loaded code runs
+                         style={"flex": "1 1 280px", "minWidth": "0", "minHeight": "40px"}),
             ], className="controls"),
         ], className="card", style={"padding": "8px 14px"}),
         chart_card("overview-map", "Defence spending as a share of GDP", "share-of-gdp-map", height=460),
-        chart_card("overview-ranking", "Ranking by share of GDP", "share-of-gdp-ranking", height=820),
+        chart_card("overview-ranking", "Ranking by share of GDP", "share-of-gdp-ranking", height=820,
+                   defer=True),
         chart_card("overview-allies", f"NATO allies at or above {threshold(app):g}% of GDP, by year",
-                   "nato-allies-at-target", height=360),
+                   "nato-allies-at-target", height=360, defer=True),
     ])
 
 
@@ -119,7 +122,7 @@ def update_map(year: object, source: object, region: object):
 
 
 @callback(
-    Output("overview-ranking-graph", "figure"),
+    deferred("overview-ranking"),
     Output("overview-ranking-summary", "children"),
     Output("overview-ranking-source", "children"),
     Output("overview-headline", "children"),
@@ -142,7 +145,7 @@ def update_ranking(year: object, source: object):
 
 
 @callback(
-    Output("overview-allies-graph", "figure"),
+    deferred("overview-allies"),
     Output("overview-allies-summary", "children"),
     Output("overview-allies-source", "children"),
     Input("overview-year", "value"),

@@ -18,9 +18,11 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
 from dashboard.app.components import (
+    DROPDOWN_BOX,
     MAX_PARAM_LEN,
     chart_card,
     csv_download,
+    deferred,
     param_choice,
     query,
 )
@@ -83,10 +85,11 @@ def layout(**params: object) -> html.Div:
                "Select a country to see its path to each pledge."),
         html.Div([
             html.Label("Status", htmlFor="pledges-status"),
-            dcc.Dropdown(id="pledges-status", value=status, clearable=False, searchable=False,
-                         options=status_options()),
+            html.Div(dcc.Dropdown(id="pledges-status", value=status, clearable=False, searchable=False,
+                                  options=status_options()), style=DROPDOWN_BOX),
             html.Label("Pledged by", htmlFor="pledges-actor"),
-            dcc.Dropdown(id="pledges-actor", value=actor, clearable=False, options=actor_options()),
+            html.Div(dcc.Dropdown(id="pledges-actor", value=actor, clearable=False, options=actor_options()),
+                     style=DROPDOWN_BOX),
             html.Label("Search", htmlFor="pledges-q"),
             dcc.Input(id="pledges-q", type="search", value=q, debounce=0.4, maxLength=MAX_QUERY,
                       placeholder="country, pledge, status…", style={"width": "14em", "padding": "4px"}),
@@ -116,7 +119,7 @@ def layout(**params: object) -> html.Div:
             ], className="downloads"),
         ], className="card", **{"aria-labelledby": "pledges-table-title"}),
         chart_card("pledges-chart", "Alliance pledges: status across the countries they bind",
-                   "alliance-pledge-status", height=450),
+                   "alliance-pledge-status", height=450, defer=True),
     ])
 
 
@@ -158,7 +161,7 @@ def actors() -> tuple[str, ...]:
     Output("pledges-grid", "rowData"),
     Output("pledges-count", "children"),
     Output("pledges-table-source", "children"),
-    Output("pledges-chart-graph", "figure"),
+    deferred("pledges-chart"),
     Output("pledges-chart-summary", "children"),
     Output("pledges-chart-source", "children"),
     Input("pledges-status", "value"),

@@ -62,6 +62,7 @@ def layout(**params: object) -> html.Div:
     """The scenario in the URL; malformed values fall back to the defaults (with a note)."""
     app = data.get()
     view = parse(*(params.get(k) for k in ("group", "target", "year", "growth")))
+    result = scenario_result(id(app), *view)  # memoised; the callback reuses it
     return html.Div([
         dcc.Location(id="scenarios-url", refresh=False),
         html.H1("Scenarios: what would a target cost?"),
@@ -93,7 +94,8 @@ def layout(**params: object) -> html.Div:
         ], className="controls"),
         html.P("Auto: IMF WEO projections where the snapshot has them, else each country's trailing "
                "5-year nominal GDP growth (see the assumptions below the table).", className="hint"),
-        chart_card("scenarios-chart", "Extra defence spending per year", "scenario", height=520),
+        # title and summary as the callback will set them: in the page's static copy
+        chart_card("scenarios-chart", chart_title(app, view), "scenario", height=520, summary=result.summary),
         html.Section([
             html.H2("Extra spending in the target year, by country", id="scenarios-table-title"),
             html.Div(id="scenarios-table", className="table-scroll", style=SCROLL_STYLE),
@@ -120,9 +122,13 @@ def update_scenario(group: object, target: object, year: object, growth: object)
     app = data.get()
     view = parse(group, target, year, growth)
     result = scenario_result(id(app), *view)
-    title = f"Extra defence spending per year: {app.groups[view.group].name} at {view.target:g}% of GDP by {view.year}"
-    return (result.figure, result.summary, result.source, title, _table(result.rows, view),
+    return (result.figure, result.summary, result.source, chart_title(app, view), _table(result.rows, view),
             _assumptions(result.rows, view))
+
+
+def chart_title(app: data.AppData, view: View) -> str:
+    """The chart card's title for the scenario."""
+    return f"Extra defence spending per year: {app.groups[view.group].name} at {view.target:g}% of GDP by {view.year}"
 
 
 @callback(

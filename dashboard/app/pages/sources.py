@@ -17,6 +17,7 @@ from dashboard.app.components import (
     TABLE_STYLE,
     chart_card,
     csv_download,
+    deferred,
     param_choice,
     param_iso3,
     param_year,
@@ -70,7 +71,7 @@ def layout(**params: object) -> html.Div:
             html.H2("Differences to NATO, and why", id="sources-reasons-title"),
             html.Div(id="sources-reconcile-table", className="table-scroll", style=SCROLL_STYLE),
         ], className="card", **{"aria-labelledby": "sources-reasons-title"}),
-        chart_card("sources-revisions", "Revisions between editions", "revisions", height=460),
+        chart_card("sources-revisions", "Revisions between editions", "revisions", height=460, defer=True),
     ])
 
 
@@ -96,7 +97,7 @@ def update_reconcile(country: object, year: object):
 
 
 @callback(
-    Output("sources-revisions-graph", "figure"),
+    deferred("sources-revisions"),
     Output("sources-revisions-summary", "children"),
     Output("sources-revisions-source", "children"),
     Output("sources-revisions-title", "children"),

@@ -1,0 +1,152 @@
+"""A server-rendered copy of each page, shown until Dash has drawn the page in the browser.
+
+Dash draws everything in the browser: before its scripts have run and the page's
+layout has come back from the server, a visitor sees a blank page (Lighthouse: the
+largest text painted 1.0-1.5 s after the first byte, most of it waiting for scripts).
+The index therefore carries a static HTML copy of the page's layout — the same
+components, rendered here — beside Dash's entry point. A stylesheet rule hides Dash's
+half-built tree and shows the copy until the page's content exists, then swaps them in
+one style recalculation (assets/style.css); assets/prerender.js removes the copy afterwards,
+so a later navigation can never bring it back. Browsers without ``:has()`` never show
+the copy. Without JavaScript the copy stays: a readable page with working links.
+
+Only plain HTML components are copied. Controls and charts keep their place (their
+frames have fixed heights) but are drawn by Dash; ids are dropped (no duplicates with
+the live tree), and so are ARIA references to ids. Every text and attribute is escaped:
+layouts echo cleaned URL parameters, never raw ones, but the copy does not rely on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from html import escape
+
+from dash.development.base_component import Component
+
+CONTENT_ID = "_pages_content"  # dash.page_container's div the router fills
+NOT_FOUND_MODULE = "not_found_404"
+CACHE_SIZE = 256  # pages by full path; the query string makes the key space unbounded
+VOID = frozenset({"br", "hr", "img", "input", "wbr", "col"})
+# Attributes worth copying (React prop name -> HTML attribute); everything else is dropped,
+# <label for> too: its control exists only in Dash's tree.
+ATTRIBUTES = {
+    "className": "class", "style": "style", "href": "href", "title": "title",
+    "role": "role", "scope": "scope", "colSpan": "colspan", "rowSpan": "rowspan", "lang": "lang",
+    "alt": "alt", "aria-label": "aria-label", "type": "type",
+}
+# CSS properties React writes without a unit (all other numbers get "px").
+UNITLESS = frozenset({"flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "opacity", "order",
+                      "zIndex", "zoom"})
+# Controls Dash draws; the copy holds a box of about their height in their place.
+CONTROLS = frozenset({"Dropdown", "RadioItems", "Checklist", "Slider", "RangeSlider", "Input", "AgGrid"})
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def render(node: object, slots: dict[str, object] | None = None) -> str:
+    """HTML for a Dash component tree (plain HTML components, links, frames of the rest).
+
+    ``slots`` maps component ids to what to render in their place (the page's layout in
+    the shell's page container).
+    """
+    if node is None or isinstance(node, bool):
+        return ""
+    if isinstance(node, (str, int, float)):
+        return escape(str(node))
+    if isinstance(node, (list, tuple)):
+        return "".join(render(child, slots) for child in node)
+    if not isinstance(node, Component):
+        return ""
+    props = node.to_plotly_json()["props"]
+    cid = props.get("id")
+    if slots and isinstance(cid, str) and cid in slots:
+        return render(slots[cid], slots)
+    inner = render(props.get("children"), slots)
+    namespace, kind = node._namespace, node._type
+    if namespace == "dash_html_components":
+        tag = kind.lower()
+        if tag in ("script", "iframe", "object", "embed"):
+            return ""
+        attrs = _attributes(props)
+        if tag == "button":
+            attrs += " disabled"  # nothing to do before Dash is running
+        return f"<{tag}{attrs}>" if tag in VOID else f"<{tag}{attrs}>{inner}</{tag}>"
+    if kind == "Link":
+        return f"<a{_attributes(props)}>{inner}</a>"
+    if kind == "Loading":
+        return inner
+    if kind == "Graph":
+        return f'<div class="prerender-graph"{_attributes({"style": props.get("style")})}></div>'
+    if kind in CONTROLS:
+        return '<div class="prerender-control"></div>'
+    return ""  # Location, Store, Download, Markdown filled by callbacks, ...
+
+
+def _attributes(props: dict) -> str:
+    parts = []
+    for prop, attr in ATTRIBUTES.items():
+        value = props.get(prop)
+        if value is None or value is False:
+            continue
+        if prop == "style":
+            value = _style(value) if isinstance(value, dict) else ""
+            if not value:
+                continue
+        elif prop == "href" and not _safe_href(str(value)):
+            continue
+        parts.append(f' {attr}="{escape(str(value), quote=True)}"')
+    return "".join(parts)
+
+
+def _style(style: dict) -> str:
+    rules = []
+    for name, value in style.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            continue
+        if isinstance(value, (int, float)) and name not in UNITLESS and value != 0:
+            value = f"{value}px"
+        rules.append(f"{_CAMEL.sub('-', str(name)).lower()}: {value}")
+    return "; ".join(rules)
+
+
+def _safe_href(href: str) -> bool:
+    """Only site paths and http(s) links (never javascript: or data: URLs)."""
+    lowered = href.strip().lower()
+    return lowered.startswith(("/", "#", "http://", "https://", "?"))
+
+
+def page_layout(pathname: str, search: str) -> object:
+    """The layout Dash's page router would return for this URL (the 404 page if none)."""
+    from dash import _pages
+
+    params = _pages._parse_query_string(search)
+    page, variables = _pages._path_to_page(pathname.strip("/"))
+    if not page:
+        page = next((p for m, p in _pages.PAGE_REGISTRY.items() if m.split(".")[-1] == NOT_FOUND_MODULE), {})
+    layout = page.get("layout", "")
+    return layout(**{**(variables or {}), **params}) if callable(layout) else layout
+
+
+def render_page(shell: Component, pathname: str, search: str) -> str:
+    """The whole page (the app's shell with the page's layout in its container) as HTML."""
+    return render(shell, {CONTENT_ID: page_layout(pathname, search)})
+
+
+class PageCache:
+    """Rendered pages by full path, least recently used dropped first."""
+
+    def __init__(self, build: Callable[[str, str], str], size: int = CACHE_SIZE) -> None:
+        self._build, self._size = build, size
+        self._pages: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def get(self, pathname: str, search: str) -> str:
+        key = (pathname, search)
+        if key in self._pages:
+            self._pages.move_to_end(key)
+            return self._pages[key]
+        html = self._build(pathname, search)
+        self._pages[key] = html
+        if len(self._pages) > self._size:
+            self._pages.popitem(last=False)
+        return html

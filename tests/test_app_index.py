@@ -1,0 +1,130 @@
+"""The page Dash serves for each URL: its static copy and the bundles it sends."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dash import dcc, html
+
+from dashboard.app import create_app, prerender
+from dashboard.app.index import page_scripts
+
+AG_GRID = "/_dash-component-suites/dash_ag_grid/"
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().server.test_client()
+
+
+def copy_of(body: str) -> str:
+    """The static copy's HTML in an index page ('' if there is none)."""
+    start = body.find('<div class="prerender">')
+    return "" if start < 0 else body[start:body.index("<script", start)]
+
+
+def test_render_writes_plain_html_links_and_frames():
+    tree = html.Div([
+        html.H1("Spend & pledges"),
+        dcc.Link("UK", href="/country/GBR", className="nav-link"),
+        dcc.Loading(dcc.Graph(id="g", style={"height": "300px"})),
+        dcc.Dropdown(id="d", options=["a"]),
+        dcc.Store(id="s", data=1),
+        html.Button("Download", id="b", type="button"),
+    ], id="top", className="card", style={"minHeight": 40, "flex": 1, "padding": "8px 14px"})
+    # worked out by hand: ids dropped, camelCase styles as CSS, numbers in px except unitless
+    assert prerender.render(tree) == (
+        '<div class="card" style="min-height: 40px; flex: 1; padding: 8px 14px">'
+        "<h1>Spend &amp; pledges</h1>"
+        '<a class="nav-link" href="/country/GBR">UK</a>'
+        '<div class="prerender-graph" style="height: 300px"></div>'
+        '<div class="prerender-control"></div>'
+        '<button type="button" disabled>Download</button>'
+        "</div>")
+
+
+def test_render_escapes_text_and_drops_unsafe_links_and_scripts():
+    tree = html.Div([
+        html.P('<img src=x onerror="alert(1)">'),
+        html.A("x", href="javascript:alert(1)"),
+        html.A("y", href=' " onmouseover="alert(1)'),
+        html.Script("alert(1)"),
+        html.P("z", title='" onclick="alert(1)'),
+    ])
+    out = prerender.render(tree)
+    assert "<img" not in out and "<script" not in out and "javascript:" not in out
+    assert "onmouseover" not in out
+    assert '<p title="&quot; onclick=&quot;alert(1)">z</p>' in out
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in out
+
+
+def test_slots_put_the_page_into_the_shell():
+    shell = html.Div([html.Header("H"), html.Main(html.Div(id="_pages_content"))])
+    assert prerender.render(shell, {"_pages_content": html.P("page")}) == \
+        "<div><header>H</header><main><p>page</p></main></div>"
+
+
+def test_page_cache_keeps_the_most_recent_pages():
+    built = []
+    cache = prerender.PageCache(lambda path, search: built.append(path) or f"<{path}>", size=2)
+    assert cache.get("/a", "") == "</a>"
+    cache.get("/b", "")
+    cache.get("/a", "")       # hit: /a becomes the most recent
+    cache.get("/c", "")       # evicts /b
+    cache.get("/a", "")       # still cached
+    cache.get("/b", "")       # built again
+    assert built == ["/a", "/b", "/c", "/b"]
+
+
+def test_page_scripts_keep_the_grid_bundle_for_pledges_only():
+    scripts = "\n".join(['<script src="/_dash-component-suites/dash/dash_renderer.js"></script>',
+                         f'<script src="{AG_GRID}dash_ag_grid.min.js"></script>'])
+    assert AG_GRID not in page_scripts(scripts, "/")
+    assert AG_GRID not in page_scripts(scripts, "/country/GBR")
+    assert AG_GRID in page_scripts(scripts, "/pledges")
+    assert AG_GRID in page_scripts(scripts, "/pledges/")
+    assert "dash_renderer" in page_scripts(scripts, "/")
+
+
+def test_overview_index_carries_the_page_and_no_grid(client):
+    body = client.get("/").get_data(as_text=True)
+    copy = copy_of(body)
+    assert "<h1>Defence spending and pledges</h1>" in copy
+    assert '<nav aria-label="Main">' in copy and '<a class="nav-link" href="/pledges">Pledges</a>' in copy
+    assert re.search(r"<strong>\d+ of \d+</strong>allies at or above 2% of GDP", copy)  # the headline strip
+    assert 'id="' not in copy and " for=" not in copy  # no duplicate ids, no dangling labels
+    assert AG_GRID not in body
+    assert 'id="react-entry-point"' in body  # Dash still renders the live page
+
+
+def test_pledges_index_sends_the_grid_bundle(client):
+    body = client.get("/pledges").get_data(as_text=True)
+    assert f'<script src="{AG_GRID}' in body
+    assert "<h1>Pledge tracker</h1>" in copy_of(body)
+
+
+def test_country_copy_has_the_chart_summaries(client):
+    copy = copy_of(client.get("/country/GBR?from=2000").get_data(as_text=True))
+    assert "<h1>United Kingdom</h1>" in copy
+    assert re.search(r'<figcaption class="chart-summary">United Kingdom, defence spending as a share of GDP', copy)
+    assert "NATO (2024-06 edition)" in copy  # the share chart's source line
+
+
+@pytest.mark.parametrize("url", [
+    "/?year=%3Cscript%3Ealert(1)%3C/script%3E",
+    "/country/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "/compare?countries=%3Cb%3EGBR&indicator=%22%3E%3Cimg",
+    "/no/such/page",
+])
+def test_hostile_urls_get_an_escaped_copy(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    copy = copy_of(response.get_data(as_text=True))
+    assert copy
+    assert "<script" not in copy and "<img" not in copy and "<b>" not in copy
+
+
+def test_unknown_page_copy_is_the_friendly_404(client):
+    copy = copy_of(client.get("/no/such/page").get_data(as_text=True))
+    assert "<h1>Page not found</h1>" in copy
