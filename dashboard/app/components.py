@@ -58,7 +58,10 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
         # the frame keeps the chart's height before plotly.js has loaded (no layout shift).
         html.Figure([
             html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure("Loading…", height),
-                                           config=graph_config(filename), style={"height": f"{height}px"}),
+                                           config=graph_config(filename), style={"height": f"{height}px"},
+                                           # the card's frame sets the size, whatever height the
+                                           # figure asks for (the ranking's grows with its bars)
+                                           responsive=True),
                                  type="dot", delay_show=300),
                      className="chart-frame", style={"minHeight": f"{height}px"},
                      **({"data-defer": f"{prefix}-seen"} if defer else {})),

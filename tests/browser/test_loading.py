@@ -60,3 +60,17 @@ def test_nav_link_to_pledges_loads_the_page_afresh(page):
         page.get_by_role("link", name="Pledges", exact=True).click()
     page.locator("#pledges-grid .ag-row").first.wait_for()
     assert page.locator("script[src*=dash_ag_grid]").count() == 1
+
+
+def test_charts_fit_their_cards(page):
+    # the ranking's figure asks for 990 px (40 bars); drawn late it once overflowed its 820 px card
+    for path, count in (("/", 3), ("/country/GBR", 3), ("/sources", 2)):
+        page.goto(path)
+        page.wait_for_timeout(2500)  # a reader who scrolls down after a while (the overflow needed it)
+        wait_for_charts(page, count)
+        sizes = page.evaluate("""Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => [
+            gd.closest('[id$=-graph]').id, Math.round(gd.querySelector('.main-svg').getBoundingClientRect().height),
+            Math.round(gd.closest('[id$=-graph]').getBoundingClientRect().height)])""")
+        assert len(sizes) == count
+        for gid, drawn, box in sizes:
+            assert drawn <= box, f"{path} {gid}: chart {drawn} px tall in a {box} px frame"
