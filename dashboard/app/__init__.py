@@ -70,18 +70,27 @@ def _static_key(request) -> str:
 # kaleido's full plotly.js.
 PLOTLY_BUNDLE = HERE / "vendor" / "plotly-custom.min.js"
 PLOTLY_PATH = re.compile(r"/_dash-component-suites/plotly/package_data/plotly(\.v\w+)?\.min\.js")
+# Dash sends babel-polyfill 7.12 (core-js 2) first on every page, for browsers older than
+# any Dash 4 supports. Of it the bundles use only the `regeneratorRuntime` global (Dash's
+# lazy loaders); the rest replaced native code with slower copies (core-js swaps in its
+# own String.prototype.trim, which plotly.js calls for every label). Its path serves
+# regenerator-runtime alone (7 KB; tools/plotly builds it too).
+RUNTIME_BUNDLE = HERE / "vendor" / "regenerator-runtime.min.js"
+POLYFILL_PATH = re.compile(r"/_dash-component-suites/dash/deps/polyfill@7[\w.]*\.min\.js")
+VENDORED = ((PLOTLY_PATH, PLOTLY_BUNDLE), (POLYFILL_PATH, RUNTIME_BUNDLE))
 
 
-def _serve_plotly_bundle(server) -> None:
-    """Answer dcc.Graph's request for plotly.js with the trimmed bundle."""
+def _serve_vendored_bundles(server) -> None:
+    """Answer requests for plotly.js and Dash's polyfill with the trimmed bundles."""
     import flask
 
-    bundle = PLOTLY_BUNDLE.read_bytes()
+    bundles = [(path, bundle.read_bytes()) for path, bundle in VENDORED]
 
     @server.before_request
-    def _plotly():
-        if PLOTLY_PATH.fullmatch(flask.request.path):
-            return flask.Response(bundle, mimetype="application/javascript")
+    def _vendored():
+        for path, body in bundles:
+            if path.fullmatch(flask.request.path):
+                return flask.Response(body, mimetype="application/javascript")
         return None
 
 
@@ -96,7 +105,7 @@ def create_app(snapshot: Path | None = None):
     server = flask.Flask(__name__)
     server.config.update(COMPRESSION, COMPRESS_CACHE_KEY=_static_key,
                          COMPRESS_CACHE_BACKEND=StaticCompressionCache)
-    _serve_plotly_bundle(server)
+    _serve_vendored_bundles(server)
     app = index.DashboardDash(
         __name__,
         server=server,

@@ -57,7 +57,7 @@ def install(app, health: dict) -> None:
     """Add headers, limits, request validation, error handlers and /health to ``app``."""
     server: flask.Flask = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    csp = {"value": None}
+    policies: dict[tuple[str, ...], str] = {}
 
     @server.before_request
     def _reject_malformed():
@@ -72,10 +72,14 @@ def install(app, health: dict) -> None:
 
     @server.after_request
     def _headers(response: flask.Response) -> flask.Response:
-        if csp["value"] is None:
-            csp["value"] = content_security_policy(app.csp_hashes())
+        # Hashed per response, not once: Dash registers inline scripts (the page router's
+        # title callback) on a request's way in, and a first request answered before that
+        # (a vendored bundle) once fixed a policy that blocked them. Hashing takes ~20 µs.
+        hashes = tuple(app.csp_hashes())
+        if hashes not in policies:
+            policies[hashes] = content_security_policy(list(hashes))
         response.headers.update(BASE_HEADERS)
-        response.headers["Content-Security-Policy"] = csp["value"]
+        response.headers["Content-Security-Policy"] = policies[hashes]
         if response.status_code == 200:
             path = flask.request.path
             if path.startswith(STATIC_PREFIX) or (path.startswith(ASSETS_PREFIX) and "m" in flask.request.args):
