@@ -19,6 +19,7 @@ layouts echo cleaned URL parameters, never raw ones, but the copy does not rely 
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from html import escape
@@ -134,19 +135,24 @@ def render_page(shell: Component, pathname: str, search: str) -> str:
 
 
 class PageCache:
-    """Rendered pages by full path, least recently used dropped first."""
+    """Rendered pages by full path, least recently used dropped first (thread-safe: the
+    development server answers requests in threads)."""
 
     def __init__(self, build: Callable[[str, str], str], size: int = CACHE_SIZE) -> None:
         self._build, self._size = build, size
         self._pages: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, pathname: str, search: str) -> str:
         key = (pathname, search)
-        if key in self._pages:
+        with self._lock:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                return self._pages[key]
+        html = self._build(pathname, search)  # outside the lock: two threads may both build
+        with self._lock:
+            self._pages[key] = html
             self._pages.move_to_end(key)
-            return self._pages[key]
-        html = self._build(pathname, search)
-        self._pages[key] = html
-        if len(self._pages) > self._size:
-            self._pages.popitem(last=False)
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
         return html
