@@ -21,7 +21,7 @@ def client():
 def copy_of(body: str) -> str:
     """The static copy's HTML in an index page ('' if there is none)."""
     start = body.find('<div class="prerender">')
-    return "" if start < 0 else body[start:body.index("<script", start)]
+    return "" if start < 0 else body[start:body.index('<div id="react-entry-point">', start)]
 
 
 def test_render_writes_plain_html_links_and_frames():
@@ -93,7 +93,10 @@ def test_overview_index_carries_the_page_and_no_grid(client):
     assert "<h1>Defence spending and pledges</h1>" in copy
     assert '<nav aria-label="Main">' in copy and '<a class="nav-link" href="/pledges">Pledges</a>' in copy
     assert re.search(r"<strong>\d+ of \d+</strong>allies at or above 2% of GDP", copy)  # the headline strip
-    assert 'id="' not in copy and " for=" not in copy  # no duplicate ids, no dangling labels
+    # no duplicate ids but the skip link's target, no dangling labels
+    assert re.findall(r' id="([^"]*)"', copy) == ["main"] and " for=" not in copy
+    assert '<main id="main" tabindex="-1">' in copy
+    assert body.index('<div class="prerender">') < body.index('<div id="react-entry-point">')
     assert AG_GRID not in body
     assert 'id="react-entry-point"' in body  # Dash still renders the live page
 
@@ -121,8 +124,24 @@ def test_hostile_urls_get_an_escaped_copy(client, url):
     response = client.get(url)
     assert response.status_code == 200
     copy = copy_of(response.get_data(as_text=True))
-    assert copy
-    assert "<script" not in copy and "<img" not in copy and "<b>" not in copy
+    assert "</main>" in copy  # the whole copy, up to Dash's entry point
+    low = copy.lower()  # the compare page echoes unknown codes upper-cased
+    assert "<script" not in low and "<img" not in low and "<b>" not in low
+
+
+def test_an_echoed_hostile_code_is_escaped(client):
+    # the compare page names the codes it does not know (upper-cased, 12 characters each)
+    copy = copy_of(client.get("/compare?countries=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True))
+    assert "Not in the data (use ISO 3166 alpha-3 codes such as GBR): &lt;SCRIPT&gt;ALE" in copy
+    assert "<SCRIPT" not in copy
+
+
+def test_copy_routes_the_path_as_the_browser_sent_it(client):
+    # Dash routes the live page by location.pathname, which keeps percent-escapes
+    copy = copy_of(client.get("/country/%47BR").get_data(as_text=True))
+    assert "<h1>Country not found</h1>" in copy
+    body = client.get("/%70ledges").get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in copy_of(body) and AG_GRID not in body
 
 
 def test_unknown_page_copy_is_the_friendly_404(client):

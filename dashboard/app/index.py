@@ -6,6 +6,7 @@ Imported by ``create_app`` only (it imports dash and flask).
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import dash
 import flask
@@ -38,10 +39,11 @@ class DashboardDash(dash.Dash):
 
     def interpolate_index(self, **kwargs) -> str:
         if flask.has_request_context():
-            path = flask.request.path
+            path = raw_path(flask.request)
             search = flask.request.query_string.decode("utf-8", "replace")
             kwargs["scripts"] = page_scripts(kwargs.get("scripts", ""), path)
-            kwargs["app_entry"] = kwargs.get("app_entry", "") + self._copies.get(path, f"?{search}" if search else "")
+            # before Dash's entry point: the skip link's #main is the copy's while it shows
+            kwargs["app_entry"] = self._copies.get(path, f"?{search}" if search else "") + kwargs.get("app_entry", "")
         return super().interpolate_index(**kwargs)
 
     def _render_copy(self, pathname: str, search: str) -> str:
@@ -51,6 +53,20 @@ class DashboardDash(dash.Dash):
             LOG.exception("no static copy for %s%s", pathname, search)
             return ""
         return f'<div class="prerender">{body}</div>'
+
+
+def raw_path(request: flask.Request) -> str:
+    """The path as the browser sent it, percent-escapes kept.
+
+    Dash routes the live page by ``location.pathname``, which keeps them
+    (``/country/%47BR`` is "country not found" there); Flask's ``request.path`` decodes
+    them, so the copy would show a different page.
+    """
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if not raw:
+        return request.path
+    path = urlsplit(raw).path if "://" in raw.split("?", 1)[0] else raw.split("?", 1)[0]
+    return path or "/"
 
 
 def page_scripts(scripts: str, path: str) -> str:

@@ -4,7 +4,7 @@ Dash draws everything in the browser: before its scripts have run and the page's
 layout has come back from the server, a visitor sees a blank page (Lighthouse: the
 largest text painted 1.0-1.5 s after the first byte, most of it waiting for scripts).
 The index therefore carries a static HTML copy of the page's layout — the same
-components, rendered here — beside Dash's entry point. A stylesheet rule hides Dash's
+components, rendered here — before Dash's entry point. A stylesheet rule hides Dash's
 half-built tree and shows the copy until the page's content exists, then swaps them in
 one style recalculation (assets/style.css); assets/prerender.js removes the copy afterwards,
 so a later navigation can never bring it back. Browsers without ``:has()`` never show
@@ -12,7 +12,8 @@ the copy. Without JavaScript the copy stays: a readable page with working links.
 
 Only plain HTML components are copied. Controls and charts keep their place (their
 frames have fixed heights) but are drawn by Dash; ids are dropped (no duplicates with
-the live tree), and so are ARIA references to ids. Every text and attribute is escaped:
+the live tree; only ``main``, the skip link's target, stays), and so are ARIA references
+to ids. Every text and attribute is escaped:
 layouts echo cleaned URL parameters, never raw ones, but the copy does not rely on it.
 """
 
@@ -33,10 +34,13 @@ VOID = frozenset({"br", "hr", "img", "input", "wbr", "col"})
 # Attributes worth copying (React prop name -> HTML attribute); everything else is dropped,
 # <label for> too: its control exists only in Dash's tree.
 ATTRIBUTES = {
-    "className": "class", "style": "style", "href": "href", "title": "title",
+    "tabIndex": "tabindex", "className": "class", "style": "style", "href": "href", "title": "title",
     "role": "role", "scope": "scope", "colSpan": "colspan", "rowSpan": "rowspan", "lang": "lang",
     "alt": "alt", "aria-label": "aria-label", "type": "type",
 }
+# Ids the copy keeps: the skip link's target (the copy comes before Dash's tree, so it wins
+# while both exist; the copy is gone before anything else looks the id up).
+KEEP_IDS = frozenset({"main"})
 # CSS properties React writes without a unit (all other numbers get "px").
 UNITLESS = frozenset({"flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "opacity", "order",
                       "zIndex", "zoom"})
@@ -85,7 +89,8 @@ def render(node: object, slots: dict[str, object] | None = None) -> str:
 
 
 def _attributes(props: dict) -> str:
-    parts = []
+    cid = props.get("id")
+    parts = [f' id="{cid}"'] if isinstance(cid, str) and cid in KEEP_IDS else []
     for prop, attr in ATTRIBUTES.items():
         value = props.get(prop)
         if value is None or value is False:

@@ -53,6 +53,22 @@ def test_pledges_reached_without_its_bundle_reloads_with_it(page):
     assert page.locator("script[src*=dash_ag_grid]").count() == 1
 
 
+def test_pledges_without_its_bundle_says_so_instead_of_reloading(browser, base_url):
+    # its own page: the blocked bundle is a console error the shared fixture would fail on
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.route("**/dash_ag_grid/dash_ag_grid*.js", lambda route: route.abort())
+        loads = []
+        page.on("load", lambda _: loads.append(1))
+        page.goto("/pledges")
+        page.get_by_role("status").filter(has_text="The table could not be loaded").wait_for()
+        page.wait_for_timeout(1500)
+        assert len(loads) == 1, "the page reloaded"
+    finally:
+        context.close()
+
+
 def test_nav_link_to_pledges_loads_the_page_afresh(page):
     page.goto("/")
     wait_for_charts(page, 1)

@@ -1,14 +1,22 @@
 /* AG Grid's bundle is sent only with /pledges (dashboard/app/index.py). Links to /pledges load the
  * page afresh; if a page loaded elsewhere still reaches the grid (history navigation), this
  * stand-in reloads the page so the server sends the bundle. Loaded after the real bundle, so it
- * never replaces it. */
+ * never replaces it. A page loaded at /pledges without the grid (its bundle failed to load) says
+ * so instead of reloading again and again. */
 (function () {
   "use strict";
   if (window.dash_ag_grid) return;
   var React = window.React;
+  var loadedAt = window.location.pathname.replace(/\/+$/, "") || "/";
+  var bundleWasSent = loadedAt === "/pledges";
+
   function AgGridReload() {
-    React.useEffect(function () { window.location.reload(); }, []);
-    return React.createElement("p", {className: "hint"}, "Loading the table…");
+    React.useEffect(function () {
+      if (!bundleWasSent) window.location.reload();
+    }, []);
+    return React.createElement("p", {className: "hint", role: "status"}, bundleWasSent
+      ? "The table could not be loaded. Reload the page to try again."
+      : "Loading the table…");
   }
   window.dash_ag_grid = {AgGrid: AgGridReload};
 })();
