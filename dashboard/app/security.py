@@ -1,7 +1,8 @@
 """HTTP hardening for the Dash server: headers, request limits, 4xx for malformed requests, health.
 
 Hostile or malformed requests get a 4xx with a short plain message, never a 5xx or a
-traceback; the server logs what it rejected.
+traceback; the server logs what it rejected, one line each and at most a few lines a
+minute (dashboard/app/boundedlog.py).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import logging
 
 import flask
 
-LOG = logging.getLogger("dashboard.app")
+from dashboard.app import shapes
+from dashboard.app.boundedlog import APP_LOG
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # the largest callback (the pledge grid's rows) is ~150 KB
-MAX_URL_CHARS = 2048
+MAX_URL_CHARS = shapes.MAX_URL_CHARS
 UPDATE_PATH = "/_dash-update-component"
 STATIC_PREFIX = "/_dash-component-suites/"
 ASSETS_PREFIX = "/assets/"
@@ -53,8 +55,12 @@ def content_security_policy(script_hashes: list[str]) -> str:
     ])
 
 
-def install(app, health: dict) -> None:
-    """Add headers, limits, request validation, error handlers and /health to ``app``."""
+def install(app, health: dict, dev: bool = False) -> None:
+    """Add headers, limits, request validation, error handlers and /health to ``app``.
+
+    ``dev``: Dash's development tools are on (``serve --debug``); otherwise their routes
+    answer 404.
+    """
     server: flask.Flask = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     policies: dict[tuple[str, ...], str] = {}
@@ -63,10 +69,18 @@ def install(app, health: dict) -> None:
     def _reject_malformed():
         if len(flask.request.full_path) > MAX_URL_CHARS:
             return _plain("URL too long", 414)
+        if not dev and flask.request.path in DEV_ONLY_PATHS:
+            return _plain("Not found", 404)
         if flask.request.path == UPDATE_PATH and flask.request.method == "POST":
-            problem = _callback_problem(flask.request.get_json(silent=True), app)
+            try:
+                body = flask.request.get_json(silent=True)
+            except RecursionError:
+                body = None
+                problem = "body nested too deeply"
+            else:
+                problem = shapes.problem(body, app.callback_map)
             if problem:
-                LOG.warning("rejected callback request: %s", problem)
+                APP_LOG.log(logging.WARNING, "rejected callback request", problem)
                 return _plain(f"Bad callback request: {problem}", 400)
         return None
 
@@ -80,6 +94,8 @@ def install(app, health: dict) -> None:
             policies[hashes] = content_security_policy(list(hashes))
         response.headers.update(BASE_HEADERS)
         response.headers["Content-Security-Policy"] = policies[hashes]
+        if response.status_code == 200 and flask.g.get("page_status", 200) != 200:
+            response.status_code = flask.g.page_status  # a "not found" page (index.py)
         if response.status_code == 200:
             path = flask.request.path
             if path.startswith(STATIC_PREFIX) or (path.startswith(ASSETS_PREFIX) and "m" in flask.request.args):
@@ -93,6 +109,7 @@ def install(app, health: dict) -> None:
         return flask.jsonify({"status": "ok", **health})
 
     from dash.exceptions import DependencyException
+    from werkzeug.exceptions import HTTPException
 
     @server.errorhandler(DependencyException)
     def _unknown_bundle(_exc):
@@ -102,44 +119,32 @@ def install(app, health: dict) -> None:
     def _too_large(_exc):
         return _plain("Request too large", 413)
 
-
-def _callback_problem(body: object, app) -> str | None:
-    """Why a callback request body is malformed, or None if it is well-formed."""
-    if not isinstance(body, dict):
-        return "body is not a JSON object"
-    output = body.get("output")
-    if not isinstance(output, str) or output not in app.callback_map:
-        return "unknown output"
-    if not callable(app.callback_map[output].get("callback")):
-        return "not a server-side callback"
-    for key in ("inputs", "state"):
-        items = body.get(key, [])
-        # an ALL/ALLSMALLER pattern input arrives as a list of {id, property, value}
-        if not isinstance(items, list) or not all(
-                _dependency(i) or (isinstance(i, list) and all(_dependency(j) for j in i)) for i in items):
-            return f"{key} must be a list of {{id, property, value}}"
-    outputs = body.get("outputs")
-    if not (_dependency(outputs) or (isinstance(outputs, list) and all(
-            _dependency(o) or (isinstance(o, list) and all(_dependency(j) for j in o)) for o in outputs))):
-        return "outputs must be {id, property} with concrete ids"
-    expected = app.callback_map[output]
-    if len(body.get("inputs", [])) != len(expected.get("inputs", [])) or \
-            len(body.get("state", [])) != len(expected.get("state", [])):
-        return "wrong number of inputs or state"
-    changed = body.get("changedPropIds", [])
-    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
-        return "changedPropIds must be a list of strings"
-    return None
+    @server.errorhandler(Exception)
+    def _failed(exc: Exception):
+        """One bounded log line, never a traceback; a callback that cannot use the values a
+        client sent is the client's error (the request's shape was checked above)."""
+        if isinstance(exc, HTTPException):
+            return exc
+        where = flask.request.path[:100]
+        if flask.request.path == UPDATE_PATH:
+            body = flask.request.get_json(silent=True)
+            output = body.get("output") if isinstance(body, dict) else None
+            APP_LOG.log(logging.ERROR, CALLBACK_FAILED, f"{str(output)[:100]}: {_describe(exc)}")
+            return _plain("Bad callback request: the callback cannot use these values", 400)
+        APP_LOG.log(logging.ERROR, "request failed", f"{flask.request.method} {where}: {_describe(exc)}")
+        return _plain("Internal error", 500)
 
 
-def _dependency(item: object) -> bool:
-    """A well-formed {id, property} with a concrete id (no wildcard lists inside)."""
-    if not isinstance(item, dict) or not isinstance(item.get("property"), str):
-        return False
-    cid = item.get("id")
-    if isinstance(cid, str):
-        return not cid.startswith("{")  # a stringified (wildcard) id is never a real component
-    return isinstance(cid, dict) and all(isinstance(v, (str, int, float, bool)) for v in cid.values())
+# The log kind of a callback that raised on a well-shaped request: the fuzz tests look
+# for it (a shape the checks let through, or a callback that does not check its values).
+CALLBACK_FAILED = "callback raised"
+# Routes Dash registers for its development tools (hot reload); off in production.
+DEV_ONLY_PATHS = frozenset({"/_reload-hash"})
+
+
+def _describe(exc: BaseException) -> str:
+    first = (str(exc).splitlines() or [""])[0][:160]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 def _plain(message: str, status: int) -> flask.Response:
