@@ -127,14 +127,15 @@ def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev:
     """
     if dev and workers:
         raise click.UsageError("--debug runs the single-process development server; drop --workers")
+    from dashboard.app import serving
+
+    serving.check_port(host, port)
     click.echo(f"Serving the dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     if dev:
         from dashboard.app import create_app
 
-        create_app(snapshot).run(host=host, port=port, debug=True)
+        create_app(snapshot, dev=True).run(host=host, port=port, debug=True)
         return
-    from dashboard.app import serving
-
     serving.run(snapshot, host, port, workers or serving.default_workers())
 
 

@@ -94,12 +94,19 @@ def _serve_vendored_bundles(server) -> None:
         return None
 
 
-def create_app(snapshot: Path | None = None):
-    """The dashboard on the snapshot in ``snapshot`` (default: the embedded one)."""
+def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str | None = None):
+    """The dashboard on the snapshot in ``snapshot`` (default: the embedded one).
+
+    ``dev``: Dash's development tools are wanted (``serve --debug``). ``public_url``: the
+    site's public address for absolute URLs in meta tags (default:
+    ``$DEFENCE_DASHBOARD_PUBLIC_URL``; none: no absolute URLs).
+    """
+    import os
+
     import dash
     import flask
 
-    from dashboard.app import data, index, layout, security
+    from dashboard.app import data, index, layout, meta, routing, security
 
     app_data = data.configure(snapshot)
     server = flask.Flask(__name__)
@@ -116,10 +123,14 @@ def create_app(snapshot: Path | None = None):
         update_title=None,
         compress=True,
         suppress_callback_exceptions=True,
+        include_pages_meta=False,  # its tags echo the Host header: meta.py writes ours
+        routing_callback_inputs=routing.ROUTING_INPUTS,
+        public_url=public_url if public_url is not None else os.environ.get(meta.ENV_PUBLIC_URL, ""),
     )
+    routing.install(dash.page_registry)
     app.index_string = INDEX_STRING
     app.layout = layout.shell(app_data)
-    security.install(app, health={
+    security.install(app, dev=dev, health={
         "rows": int(len(app_data.table)),
         "editions": sorted({f"{s['name']} {e['edition']}" for s in app_data.package.get("sources", [])
                             for e in s.get("editions", [])}),

@@ -12,9 +12,9 @@ import dash
 import flask
 from dash import dcc
 
-from dashboard.app import prerender
+from dashboard.app import meta, prerender
+from dashboard.app.boundedlog import APP_LOG
 
-LOG = logging.getLogger("dashboard.app")
 
 # AG Grid's bundle is 1.3 MB (311 KB brotli) and only /pledges draws a grid: other pages'
 # first load skips it (Lighthouse: 0.25 s of transfer on a 10 Mbit/s line). Links to
@@ -31,28 +31,33 @@ def link(children: object, href: str, **kwargs: object) -> dcc.Link:
 
 
 class DashboardDash(dash.Dash):
-    """dash.Dash with a per-URL index (Dash's documented ``interpolate_index`` override)."""
+    """dash.Dash with a per-URL index (Dash's documented ``interpolate_index`` override):
+    the page's own bundles, its static copy, its meta tags and its HTTP status."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, public_url: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._copies = prerender.PageCache(self._render_copy)
+        self.public_url = public_url.rstrip("/")
+        self._copies: prerender.PageCache[tuple[str, int]] = prerender.PageCache(self._render_copy)
 
     def interpolate_index(self, **kwargs) -> str:
         if flask.has_request_context():
             path = raw_path(flask.request)
             search = flask.request.query_string.decode("utf-8", "replace")
             kwargs["scripts"] = page_scripts(kwargs.get("scripts", ""), path)
+            copy, status = self._copies.get(path, f"?{search}" if search else "")
+            flask.g.page_status = status  # security's after_request sets it on the answer
             # before Dash's entry point: the skip link's #main is the copy's while it shows
-            kwargs["app_entry"] = self._copies.get(path, f"?{search}" if search else "") + kwargs.get("app_entry", "")
+            kwargs["app_entry"] = copy + kwargs.get("app_entry", "")
+            kwargs["metas"] = meta.tags(path, self.public_url) + "\n" + kwargs.get("metas", "")
         return super().interpolate_index(**kwargs)
 
-    def _render_copy(self, pathname: str, search: str) -> str:
+    def _render_copy(self, pathname: str, search: str) -> tuple[str, int]:
         try:
-            body = prerender.render_page(self.layout, pathname, search)
-        except Exception:  # the copy is an extra: without it the page still works
-            LOG.exception("no static copy for %s%s", pathname, search)
-            return ""
-        return f'<div class="prerender">{body}</div>'
+            body, status = prerender.render_page(self.layout, pathname, search)
+        except Exception as exc:  # the copy is an extra: without it the page still works
+            APP_LOG.log(logging.WARNING, "no static copy", f"{pathname[:100]}: {type(exc).__name__}")
+            return "", 200
+        return f'<div class="prerender">{body}</div>', status
 
 
 def raw_path(request: flask.Request) -> str:

@@ -24,11 +24,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from html import escape
+from typing import Generic, TypeVar
 
 from dash.development.base_component import Component
 
 CONTENT_ID = "_pages_content"  # dash.page_container's div the router fills
 NOT_FOUND_MODULE = "not_found_404"
+# The root class of every "not found" layout (unknown path, unknown country): the index
+# answers such a page with HTTP 404, the friendly page still in its body.
+NOT_FOUND_CLASS = "page-not-found"
 CACHE_SIZE = 256  # pages by full path; the query string makes the key space unbounded
 VOID = frozenset({"br", "hr", "img", "input", "wbr", "col"})
 # Attributes worth copying (React prop name -> HTML attribute); everything else is dropped,
@@ -126,29 +130,43 @@ def page_layout(pathname: str, search: str) -> object:
     """The layout Dash's page router would return for this URL (the 404 page if none)."""
     from dash import _pages
 
+    from dashboard.app.routing import PATH_ARG
+
     params = _pages._parse_query_string(search)
     page, variables = _pages._path_to_page(pathname.strip("/"))
     if not page:
         page = next((p for m, p in _pages.PAGE_REGISTRY.items() if m.split(".")[-1] == NOT_FOUND_MODULE), {})
     layout = page.get("layout", "")
-    return layout(**{**(variables or {}), **params}) if callable(layout) else layout
+    # as the live router calls it: path variables, then the query, then the routing state
+    return layout(**{**(variables or {}), **params, PATH_ARG: pathname}) if callable(layout) else layout
 
 
-def render_page(shell: Component, pathname: str, search: str) -> str:
-    """The whole page (the app's shell with the page's layout in its container) as HTML."""
-    return render(shell, {CONTENT_ID: page_layout(pathname, search)})
+def render_page(shell: Component, pathname: str, search: str) -> tuple[str, int]:
+    """The whole page (the app's shell with the page's layout in its container) as HTML,
+    and the HTTP status it deserves (404 for a page that says "not found")."""
+    layout = page_layout(pathname, search)
+    return render(shell, {CONTENT_ID: layout}), 404 if is_not_found(layout) else 200
 
 
-class PageCache:
+def is_not_found(layout: object) -> bool:
+    """True for a layout that is a "not found" page (its root carries ``NOT_FOUND_CLASS``)."""
+    classes = getattr(layout, "className", None)
+    return isinstance(classes, str) and NOT_FOUND_CLASS in classes.split()
+
+
+T = TypeVar("T")
+
+
+class PageCache(Generic[T]):
     """Rendered pages by full path, least recently used dropped first (thread-safe: the
     development server answers requests in threads)."""
 
-    def __init__(self, build: Callable[[str, str], str], size: int = CACHE_SIZE) -> None:
+    def __init__(self, build: Callable[[str, str], T], size: int = CACHE_SIZE) -> None:
         self._build, self._size = build, size
-        self._pages: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, str], T] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, pathname: str, search: str) -> str:
+    def get(self, pathname: str, search: str) -> T:
         key = (pathname, search)
         with self._lock:
             if key in self._pages:

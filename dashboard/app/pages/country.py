@@ -7,6 +7,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
+from dashboard.app.prerender import NOT_FOUND_CLASS
 from dashboard.export import frames
 from dashboard.app.components import (
     DROPDOWN_BOX,
@@ -77,7 +78,7 @@ def not_found(raw: object) -> html.Div:
                if shown else "No country given."),
         html.P(["Codes are ISO 3166 alpha-3, e.g. ", dcc.Link("GBR", href="/country/GBR"), ", ",
                 dcc.Link("DEU", href="/country/DEU"), ", ", dcc.Link("POL", href="/country/POL"), "."]),
-    ])
+    ], className=NOT_FOUND_CLASS)
 
 
 @callback(

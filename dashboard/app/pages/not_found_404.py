@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.app.index import link
+from dashboard.app.prerender import NOT_FOUND_CLASS
 
 dash.register_page(__name__, path="/404", title="Page not found")
 
@@ -17,4 +18,4 @@ def layout(**_: object) -> html.Div:
         html.P(["This page does not exist. Try the ", dcc.Link("overview", href="/"), ", the ",
                 link("pledge tracker", "/pledges"), " or a country such as ",
                 dcc.Link("the United Kingdom", href="/country/GBR"), "."]),
-    ])
+    ], className=NOT_FOUND_CLASS)

@@ -1,0 +1,49 @@
+"""The page's meta tags: description and social-card tags, with absolute URLs from configuration.
+
+Dash's own page meta tags put ``request.url`` into ``twitter:url``, so whatever Host
+header a client sent was echoed into the page. Here absolute URLs are built only from
+the configured public address (``serve --public-url`` or
+``DEFENCE_DASHBOARD_PUBLIC_URL``); without one the tags that need them are left out.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import dash
+
+from dashboard.app.routing import template_regex
+
+ENV_PUBLIC_URL = "DEFENCE_DASHBOARD_PUBLIC_URL"
+DESCRIPTION = ("How much each country spends on defence, how far it is from what it promised, and what "
+               "closing the gap costs, from published figures (SIPRI, NATO, World Bank, Eurostat).")
+SITE_NAME = "Defence spending and pledges"
+
+
+def page_title(path: str) -> str:
+    """The title of the page at ``path`` (the site's name for an unknown path)."""
+    for page in dash.page_registry.values():
+        template = page.get("path_template")
+        variables: dict[str, str] = {}
+        if template:
+            match = template_regex(template).fullmatch(path.strip("/"))
+            if not match:
+                continue
+            variables = match.groupdict()
+        elif page.get("path", "").strip("/") != path.strip("/"):
+            continue
+        title = page.get("title", SITE_NAME)
+        return str(title(**variables) if callable(title) else title)
+    return SITE_NAME
+
+
+def tags(path: str, public_url: str = "") -> str:
+    """``<meta>`` tags for the page at ``path``; og:url only when ``public_url`` is set."""
+    title = page_title(path)
+    pairs = [("property", "og:title", title), ("property", "og:type", "website"),
+             ("property", "og:site_name", SITE_NAME), ("property", "og:description", DESCRIPTION),
+             ("name", "twitter:card", "summary"), ("name", "twitter:title", title)]
+    if public_url:
+        pairs.append(("property", "og:url", public_url + path))
+    return "\n".join(f'<meta {kind}="{escape(name)}" content="{escape(value, quote=True)}">'
+                     for kind, name, value in pairs)
