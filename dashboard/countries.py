@@ -125,7 +125,7 @@ def map_names(names: Iterable[str], source: str, where: str = "") -> dict[str, s
         at = f" ({where})" if where else ""
         raise UnmappedCountryError(
             f"{source}{at}: no ISO3 code for {', '.join(repr(n) for n in unmapped)}; "
-            "add it to NAME_OVERRIDES in dashboard/countries.py"
+            "add it to NAME_OVERRIDES in dashboard/countries.py (its figures would be lost)"
         )
     return mapping
 

@@ -84,7 +84,7 @@ BODY = [
     f'"World","WLD",{NAME},"2000000000000","","",',
     f'"European Union","EUU",{NAME},"","250000000000","",',
     f'"Euro area","EMU",{NAME},"","","1500000",',
-    f'"Zedland","ZZZ",{NAME},"","","3000000",',
+    f'"France","FRA",{NAME},"","","3000000",',
 ]
 METADATA = "\n".join([
     '"Country Code","Region","IncomeGroup","SpecialNotes","TableName",',
@@ -93,7 +93,7 @@ METADATA = "\n".join([
     '"WLD","","","","World",',
     '"EUU","","","","European Union",',
     '"EMU","","","","Euro area",',
-    '"ZZZ","Europe & Central Asia","High income","","Zedland",',
+    '"FRA","Europe & Central Asia","High income","","France",',
 ])
 CSV_NAME = "API_MS.MIL.XPND.CD_DS2_en_csv_v2_99.csv"
 
@@ -125,18 +125,26 @@ def test_built_csv_with_metadata(tmp_path: Path):
         ("WLD", 2020): 2_000_000.0,
         ("EU27", 2021): 250_000.0,          # EUU → EU27
         ("WB_EMU", 2022): 1.5,
-        ("ZZZ", 2022): 3.0,                 # metadata gives a Region: a country, not an aggregate
+        ("FRA", 2022): 3.0,
     })
     assert set(frame.edition) == {"2025-07-01"} and set(frame.retrieved) == {"2025-07-02"}
     assert set(frame.unit) == {"US$ million"} and set(frame.price_base) == {"current"}
     assert frame.loc[frame.iso3 == "GBR", "country"].iloc[0] == "United Kingdom"
 
 
-def test_built_csv_without_metadata_uses_the_code_rule(tmp_path: Path):
+def test_built_csv_without_metadata_uses_the_listed_aggregates(tmp_path: Path):
     frame = wb.parse(raw("worldbank", _write_csv(tmp_path, _bulk_csv(newline="\n"), metadata=False)))
-    codes = set(frame.iso3)
-    # rule: unknown to ISO 3166 (and not XKX/CHI) → aggregate
-    assert codes == {"GBR", "XKX", "WLD", "EU27", "WB_EMU", "WB_ZZZ"}
+    # ISO economies (and XKX) as they are; EMU is a listed WDI aggregate
+    assert set(frame.iso3) == {"GBR", "XKX", "WLD", "EU27", "WB_EMU", "FRA"}
+
+
+@pytest.mark.parametrize("metadata", [True, False])
+def test_a_code_neither_iso_nor_a_listed_aggregate_fails(tmp_path: Path, metadata: bool):
+    """GBR retyped GBX: once stored as an invented aggregate WB_GBX with the UK's figures."""
+    lines = PREAMBLE + [HEADER] + [line.replace('"GBR"', '"GBX"') for line in BODY]
+    path = _write_csv(tmp_path, _bulk_csv(lines), metadata=metadata)
+    with pytest.raises(SourceError, match=r"country code 'GBX' .* \(2 values would be lost\)"):
+        wb.parse(raw("worldbank", path))
 
 
 def test_built_csv_with_header_moved_down_still_parses(tmp_path: Path):
@@ -153,7 +161,7 @@ def test_built_zip_with_data_and_metadata(tmp_path: Path):
         zf.writestr(f"Metadata_Country_{CSV_NAME}", "\ufeff" + METADATA + "\n")
     assert wb.discover(tmp_path) == [path]
     frame = wb.parse(raw("worldbank", path))
-    assert _by_code(frame)[("ZZZ", 2022)] == pytest.approx(3.0)
+    assert _by_code(frame)[("FRA", 2022)] == pytest.approx(3.0)
     assert _by_code(frame)[("EU27", 2021)] == pytest.approx(250_000.0)
     assert len(frame) == 7
 

@@ -62,9 +62,10 @@ NA_ITEM, UNIT, GEO, TIME = "na_item", "unit", "geo", "time"
 # Croatia's MIO_NAC equal their MIO_EUR for 2021-2025), which currencies.currency_code
 # gives when asked for the currency on the edition date.
 
-# Eurostat aggregates other than EU27_2020 (euro area EA19/EA20, EU28, EU27_2007...):
+# Eurostat aggregates other than EU27_2020 (euro area EA, EA19, EA20, EU28, EU27_2007...):
 # not carried by the dashboard, so skipped rather than reported as unknown countries.
-SKIPPED_GEO_PREFIXES: tuple[str, ...] = ("EA", "EU")
+# Only codes of these documented forms are skipped; any other unknown code fails.
+SKIPPED_GEOS = re.compile(r"EA\d*|EU\d+(_\d{4})?")
 
 # Status codes are Eurostat's: "p" provisional, "e" estimated, "b" break, "d"
 # definition differs... A status containing ESTIMATE_FLAG marks an estimate.
@@ -76,7 +77,7 @@ PRICE_BASE = "current"
 def discover(folder: Path) -> list[Path]:
     """Saved GOV_EV answers (``gov_ev*.json``) under ``folder``."""
     return sorted(p for p in folder.rglob(FILE_GLOB)
-                  if p.is_file() and not p.name.endswith(SIDECAR_SUFFIX))
+                  if not p.is_dir() and not p.name.endswith(SIDECAR_SUFFIX))
 
 
 def parse(raw: RawFile) -> pd.DataFrame:
@@ -94,6 +95,7 @@ def parse(raw: RawFile) -> pd.DataFrame:
     for dim, cats in zip(ids, categories):
         if dim not in (NA_ITEM, UNIT, GEO, TIME) and len(cats) != 1:
             raise SourceError(SOURCE, path, f"dimension {dim!r} has {len(cats)} categories; expected 1")
+    _check_categories(ids, categories, path)
     labels = data["dimension"][GEO]["category"].get("label", {})
     status = data.get("status") or {}
     positions = {dim: ids.index(dim) for dim in (NA_ITEM, UNIT, GEO, TIME)}
@@ -120,6 +122,20 @@ def parse(raw: RawFile) -> pd.DataFrame:
             "estimate": ESTIMATE_FLAG in flags, "flags": flags, "retrieved": raw.retrieved,
         })
     return tidy(rows)
+
+
+def _check_categories(ids: list[str], categories: list[list[str]], path: Path) -> None:
+    """At least one na_item/unit pair the dashboard reads is in the file.
+
+    A file may hold a subset (an API query can ask for less), so a single missing pair is
+    not an error here; a pair that an earlier build had and this file lacks (a renamed
+    category) is caught by the build's comparison with the snapshot it replaces.
+    """
+    present = {dim: set(cats) for dim, cats in zip(ids, categories)}
+    if not any(na in present[NA_ITEM] and unit in present[UNIT] for na, unit in INDICATOR_MAP):
+        raise SourceError(SOURCE, path, f"none of the na_item/unit pairs the dashboard reads is in the file "
+                          f"(na_item {sorted(present[NA_ITEM])[:4]}, unit {sorted(present[UNIT])[:4]}); "
+                          "all its figures would be lost")
 
 
 def _year(code: str, path: Path) -> int:
@@ -240,9 +256,10 @@ def _iso3(geo: str, path: Path) -> str | None:
     code = iso2_to_iso3(geo)
     if code is not None:
         return code
-    if geo.startswith(SKIPPED_GEO_PREFIXES):
+    if SKIPPED_GEOS.fullmatch(geo):
         return None
-    raise SourceError(SOURCE, path, f"unknown geo code {geo!r}; add it to EUROSTAT_GEO_OVERRIDES")
+    raise SourceError(SOURCE, path, f"unknown geo code {geo[:12]!r}; add it to EUROSTAT_GEO_OVERRIDES "
+                      "(its figures would be lost)")
 
 
 def _unit(unit: str, iso3: str, edition: str, path: Path) -> str:

@@ -89,7 +89,7 @@ def discover(folder: Path) -> list[Path]:
     found: set[Path] = set()
     for indicator in INDICATOR_MAP:
         for path in folder.rglob(f"{FILE_PREFIX}{indicator}*.json"):
-            if path.is_file() and not path.name.endswith(SIDECAR_SUFFIX):
+            if not path.is_dir() and not path.name.endswith(SIDECAR_SUFFIX):
                 found.add(path)
     return sorted(found)
 

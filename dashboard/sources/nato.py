@@ -108,6 +108,10 @@ JUNK_MARKERS: frozenset[str] = frozenset(
     {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
      "..", "...", "-", "–", "—", "n.a.", "na", "n/a", "x", ""}
 )
+# Rows with no label whose cells are all junk markers or zeros are leftovers of the
+# print layout (the 2024 edition has "#REF!" rows under Tables 1, 8a and 8b and a row of
+# zeros in 8b): skipped. An unlabelled row with any other figure fails (_parse_table).
+UNLABELLED_LEFTOVERS = "rows of junk markers or zeros without a label"
 # Numbers stored as text ("12.5") are read as numbers, as Excel itself shows them.
 NUMBER_TEXT = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 
@@ -240,7 +244,7 @@ def discover(folder: Path) -> list[Path]:
     """NATO workbooks (``*def-exp*.xlsx``) anywhere under ``folder``, sorted."""
     return sorted(
         p for p in folder.rglob("*.xlsx")
-        if p.is_file() and FILE_PATTERN.search(p.name) and not p.name.startswith(LOCK_FILE_PREFIX)
+        if not p.is_dir() and FILE_PATTERN.search(p.name) and not p.name.startswith(LOCK_FILE_PREFIX)
     )
 
 
@@ -277,9 +281,11 @@ def parse(raw: RawFile) -> pd.DataFrame:
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
         names = ", ".join(f"Table {t}" for t in missing)
-        raise SourceError(INFO.name, raw.path, f"missing {names} (no such title in any sheet)")
+        raise SourceError(INFO.name, raw.path, f"missing {names} (no such title in any sheet; "
+                          "its figures would be lost)")
     parsed = {tid: _parse_table(raw.path, tid, seg) for tid, seg in tables.items()
               if tid in TABLES}
+    _check_coverage(raw.path, parsed, tables)
     edition = _edition(raw, parsed["1"].years)
     codes = map_names(
         [obs.name for table in parsed.values() for obs in table.observations],
@@ -396,7 +402,12 @@ def _parse_table(path: Path, tid: str, seg: _Segment) -> _Table:
         label = _label(row, first_col)
         values = {c: row[c] for c in years if c < len(row) and row[c] is not None}
         if label is None:
-            continue  # blank row, "#REF!" row or unlabelled leftover (8b's row of zeros)
+            if any(_value(path, cell, where) for cell in values.values()):
+                # figures with no label: the label column has moved or gone, and the row
+                # cannot be told from its neighbours (see UNLABELLED_LEFTOVERS)
+                raise SourceError(INFO.name, path, f"Table {tid}: a row of figures has no label "
+                                  f"({len(values)} figures would be lost; label column moved or deleted?)", where)
+            continue  # blank row, or a leftover (UNLABELLED_LEFTOVERS)
         if not values:  # a text-only row: a block heading or a note
             if NOTE_PATTERN.match(label):
                 continue
@@ -405,7 +416,8 @@ def _parse_table(path: Path, tid: str, seg: _Segment) -> _Table:
             context = _block_context(path, tid, seg, spec, block, label, unit_line, i)
             continue
         if context is None:
-            raise SourceError(INFO.name, path, f"Table {tid}: values before any block heading", where)
+            raise SourceError(INFO.name, path, f"Table {tid}: figures before any block heading (heading or "
+                              "label column moved or deleted? the table's figures would be lost)", where)
         indicator, price_base = context
         name, flags, currency = _split_label(path, label, spec.currency_in_label, where)
         for col, cell in values.items():
@@ -424,6 +436,28 @@ def _parse_table(path: Path, tid: str, seg: _Segment) -> _Table:
     return _Table(observations, sorted(y for y, _ in years.values()))
 
 
+def _check_coverage(path: Path, parsed: dict[str, _Table], tables: dict[str, _Segment]) -> None:
+    """Every table spans Table 1's years, and every block holds figures.
+
+    A year column deleted from one table, or a block whose rows all lost their labels,
+    would otherwise drop those figures while the rest of the workbook loads. (Which
+    Allies a block covers is NATO's choice; a row lost since the last build is caught by
+    the build's comparison with the snapshot it replaces.)
+    """
+    years = parsed["1"].years
+    for tid, table in parsed.items():
+        where = f"sheet {tables[tid].sheet!r}"
+        if table.years != years:
+            missing = sorted(set(years) - set(table.years)) or sorted(set(table.years) - set(years))
+            raise SourceError(INFO.name, path, f"Table {tid}: years {table.years[0]}-{table.years[-1]} "
+                              f"differ from Table 1's {years[0]}-{years[-1]} (year {missing[0]}; "
+                              "its figures would be lost)", where)
+        filled = {obs.indicator for obs in table.observations}
+        empty = [b.indicator for b in TABLES[tid].blocks if b.indicator not in filled]
+        if empty:
+            raise SourceError(INFO.name, path, f"Table {tid}: the {empty[0]} block has no figures", where)
+
+
 def _year_header(path: Path, tid: str, seg: _Segment) -> tuple[int, dict[int, tuple[int, bool]]]:
     """Index of the year header row in ``seg`` and column → (year, estimate)."""
     for i, row in enumerate(seg.rows):
@@ -433,9 +467,24 @@ def _year_header(path: Path, tid: str, seg: _Segment) -> tuple[int, dict[int, tu
             if ordered != sorted(set(ordered)):
                 raise SourceError(INFO.name, path, f"Table {tid}: years in header not increasing",
                                   f"sheet {seg.sheet!r}, row {seg.start + i}")
+            if ordered != list(range(ordered[0], ordered[-1] + 1)):
+                gap = sorted(set(range(ordered[0], ordered[-1] + 1)) - set(ordered))[0]
+                raise SourceError(INFO.name, path, f"Table {tid}: year {gap} missing from the header "
+                                  "(its figures would be lost)", f"sheet {seg.sheet!r}, row {seg.start + i}")
+            _check_header_text(path, tid, seg, row, years, i)
             return i, years
     raise SourceError(INFO.name, path, f"Table {tid}: no year header row found",
                       f"sheet {seg.sheet!r}, from row {seg.start}")
+
+
+def _check_header_text(path: Path, tid: str, seg: _Segment, row: Row, years: dict, i: int) -> None:
+    """Anything but a year right of the first year cell ("2024x", "FY2024") fails: it
+    would drop that column's figures. (Only Table 4, which is not read, has text there.)"""
+    for col in range(min(years), len(row)):
+        cell = row[col]
+        if col not in years and cell not in (None, "") and not (isinstance(cell, str) and not cell.strip()):
+            raise SourceError(INFO.name, path, f"Table {tid}: header {str(cell)[:20]!r} among the years is not a "
+                              "year (its figures would be lost)", f"sheet {seg.sheet!r}, row {seg.start + i}")
 
 
 def _year_cell(cell: Cell) -> tuple[int, bool] | None:

@@ -64,6 +64,17 @@ UNITS_TO_MILLIONS = 1e-6
 # Regional totals are in US$ billions; the table uses millions.
 BILLIONS_TO_MILLIONS = 1e3
 
+# Header labels of the non-year columns (lower case, matched as prefixes): country sheets
+# have Country, Currency, Fiscal Year (Jan-Dec if not stated), Notes and Reporting year
+# before the years; Regional totals has Region before and "Omitted countries" after.
+HEADER_LABELS: tuple[str, ...] = ("country", "currency", "fiscal year", "notes", "reporting year", "region",
+                                  "omitted countries")
+# A year header stored as text ("2024" instead of 2024) still names that year: Excel shows
+# it the same way. Any other text in a year's place fails (see _year_columns).
+TEXT_YEAR = re.compile(r"(19|20)\d{2}")
+# Regional totals: the last figure is the latest year at current prices.
+CURRENT_PRICES_HEADER = re.compile(r"(\d{4})\s*\(current prices\)", re.IGNORECASE)
+
 CONSTANT_BASE = re.compile(r"constant\s*\(?\s*(\d{4})", re.IGNORECASE)
 YEAR_RANGE = re.compile(r"(19|20)\d{2}\s*-\s*((?:19|20)\d{2})")
 
@@ -95,7 +106,7 @@ REQUIRED_SHEET = "Share of GDP"  # a workbook without it is not a SIPRI milex fi
 
 def discover(folder: Path) -> list[Path]:
     """SIPRI workbooks under ``folder``."""
-    return sorted(p for p in folder.rglob(FILE_PATTERN) if p.is_file())
+    return sorted(p for p in folder.rglob(FILE_PATTERN) if not p.is_dir())  # non-files fail in read_raw
 
 
 def fetch(sess, cache) -> list[Path]:
@@ -116,7 +127,7 @@ def parse(raw: RawFile) -> pd.DataFrame:
     wb = open_workbook("sipri", raw.path)
     try:
         names = {ws.title: ws for ws in wb.worksheets}
-        share = _find_sheet(names, REQUIRED_SHEET)
+        share = _find_sheet(names, REQUIRED_SHEET, raw.path)
         if share is None:
             raise SourceError("sipri", raw.path, f"no sheet named '{REQUIRED_SHEET}' "
                               f"(sheets: {', '.join(names)})")
@@ -126,11 +137,12 @@ def parse(raw: RawFile) -> pd.DataFrame:
         colours = _font_colours(wb)
         frames = []
         for spec in SHEETS:
-            ws = _find_sheet(names, spec.title_prefix)
+            ws = _find_sheet(names, spec.title_prefix, raw.path)
             if ws is None:
-                raise SourceError("sipri", raw.path, f"no sheet starting '{spec.title_prefix}'")
+                raise SourceError("sipri", raw.path, f"no sheet starting '{spec.title_prefix}' "
+                                  "(its figures would be lost)")
             frames.append(_parse_sheet(ws, spec, raw, edition, on, colours))
-        regional = _find_sheet(names, REGIONAL_SHEET)
+        regional = _find_sheet(names, REGIONAL_SHEET, raw.path)
         if regional is not None:
             frames.append(_parse_regional(regional, raw, edition, colours))
     except READ_ERRORS as exc:
@@ -140,12 +152,18 @@ def parse(raw: RawFile) -> pd.DataFrame:
     return schema.tidy(pd.concat(frames, ignore_index=True))
 
 
-def _find_sheet(sheets: dict, prefix: str):
-    """The first sheet whose name starts with ``prefix`` (case-insensitive)."""
-    for title, ws in sheets.items():
-        if title.strip().lower().startswith(prefix.lower()):
-            return ws
-    return None
+def _find_sheet(sheets: dict, prefix: str, path: Path):
+    """The one sheet whose name starts with ``prefix`` (case-insensitive), or None.
+
+    Two candidates (a "Share of GDP (draft)" beside the real one) fail: taking the first
+    once read SIPRI's share of GDP from a one-row draft.
+    """
+    found = [title for title in sheets if title.strip().lower().startswith(prefix.lower())]
+    if len(found) > 1:
+        listed = ", ".join(f"'{t}'" for t in found)
+        raise SourceError("sipri", path, f"{len(found)} sheets could be the '{prefix}' sheet ({listed}); "
+                          "exactly one is expected (reading the other would lose its figures)")
+    return sheets[found[0]] if found else None
 
 
 def _last_year(ws, path: Path) -> int:
@@ -188,7 +206,7 @@ def _parse_sheet(ws, spec: SheetSpec, raw: RawFile, edition: str, on: dt.date,
     """One country sheet → tidy rows."""
     header, header_row = _header(ws, "Country", raw.path)
     labels = [str(h).strip().lower() if isinstance(h, str) else "" for h in header]
-    year_cols = [(i, h) for i, h in enumerate(header) if isinstance(h, int)]
+    year_cols, unlabelled = _year_columns(header, ws.title, raw.path, int(edition[:4]) - 1)
     notes_col = _col(labels, "notes")
     currency_col = _col(labels, "currency")
     fy_col = _col(labels, "fiscal year")
@@ -206,6 +224,7 @@ def _parse_sheet(ws, spec: SheetSpec, raw: RawFile, edition: str, on: dt.date,
         name = " ".join(row[0].value.split())
         base_flags = _flags(row, notes_col, fy_col)
         cur_label = str(row[currency_col].value or "").strip() if currency_col is not None else ""
+        _check_unlabelled(row, unlabelled, raw.path, ws.title, row_no)
         for col, year in year_cols:
             if col >= len(row):
                 break
@@ -243,12 +262,11 @@ def _parse_regional(ws, raw: RawFile, edition: str, colours: dict[int, str]) -> 
         raise SourceError("sipri", raw.path, "no 'constant YYYY prices' note above the header",
                           where=f"sheet '{ws.title}'")
     constant = f"constant {base_match.group(1)}"
-    columns: list[tuple[int, int, str]] = []
+    years, unlabelled = _year_columns(header, ws.title, raw.path, int(edition[:4]) - 1, (CURRENT_PRICES_HEADER,))
+    columns: list[tuple[int, int, str]] = [(i, year, constant) for i, year in years]
     omitted_col = None
     for i, h in enumerate(header):
-        if isinstance(h, int):
-            columns.append((i, h, constant))
-        elif isinstance(h, str) and (m := re.match(r"(\d{4})\s*\(current prices\)", h.strip())):
+        if isinstance(h, str) and (m := CURRENT_PRICES_HEADER.fullmatch(h.strip())):
             columns.append((i, int(m.group(1)), "current"))
         elif isinstance(h, str) and h.strip().lower().startswith("omitted"):
             omitted_col = i
@@ -256,6 +274,7 @@ def _parse_regional(ws, raw: RawFile, edition: str, colours: dict[int, str]) -> 
     for row_no, row in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
         if not row or not isinstance(row[0].value, str) or not row[0].value.strip():
             continue
+        _check_unlabelled(row, unlabelled, raw.path, ws.title, row_no)
         name = " ".join(row[0].value.split())
         omitted = str(row[omitted_col].value or "").strip() if omitted_col is not None and omitted_col < len(row) else ""
         base = [f"omits:{omitted.replace(' ', '')}"] if omitted else []
@@ -277,6 +296,50 @@ def _parse_regional(ws, raw: RawFile, edition: str, colours: dict[int, str]) -> 
     frame["iso3"] = frame["country"].map(codes)
     return frame.assign(source="sipri", edition=edition, indicator="milex_usd",
                         unit="US$ million", retrieved=raw.retrieved)
+
+
+def _year_columns(header: list, sheet: str, path: Path, last_year: int,
+                  extra: tuple[re.Pattern[str], ...] = ()) -> tuple[list[tuple[int, int]], list[int]]:
+    """(column, year) of every year column, and the columns with no header at all.
+
+    A header cell must be a year, a year stored as text (``TEXT_YEAR``), one of the
+    sheet's known labels (``HEADER_LABELS``, or ``extra`` patterns) or empty. Anything
+    else ("2024e", "FY2024") fails, naming it: read as a label it would drop that
+    column's figures without a word. The years must run without a gap to the edition's
+    last year.
+    """
+    years: list[tuple[int, int]] = []
+    blank: list[int] = []
+    for col, cell in enumerate(header):
+        text = cell.strip() if isinstance(cell, str) else None
+        if isinstance(cell, int) and not isinstance(cell, bool):
+            years.append((col, cell))
+        elif text is not None and TEXT_YEAR.fullmatch(text):
+            years.append((col, int(text)))
+        elif cell is None or text == "":
+            blank.append(col)
+        elif not (text and (text.lower().startswith(HEADER_LABELS) or any(p.fullmatch(text) for p in extra))):
+            raise SourceError("sipri", path, f"header {str(cell)[:30]!r} is neither a year nor a known label "
+                              "(its column's figures would be lost)", where=f"sheet '{sheet}' {_cell(0, col)[:-1]}")
+    found = [y for _, y in years]
+    if not found:
+        raise SourceError("sipri", path, "no year columns in the header", where=f"sheet '{sheet}'")
+    expected = list(range(found[0], last_year + 1))
+    if found != expected:
+        missing = sorted(set(expected) - set(found))
+        problem = (f"year {missing[0]} missing from the header" if missing
+                   else f"years not in order or beyond {last_year}: {found[-3:]}")
+        raise SourceError("sipri", path, f"{problem} (that year's figures would be lost)", where=f"sheet '{sheet}'")
+    first_year_col = years[0][0]
+    return years, [c for c in blank if c > first_year_col]
+
+
+def _check_unlabelled(row, columns: list[int], path: Path, sheet: str, row_no: int) -> None:
+    """A figure under an empty header cell (a year label deleted) fails, naming the cell."""
+    for col in columns:
+        if col < len(row) and isinstance(row[col].value, (int, float)) and not isinstance(row[col].value, bool):
+            raise SourceError("sipri", path, "a figure under an empty header cell (a year label missing?)",
+                              where=f"sheet '{sheet}' {_cell(row_no, col)}")
 
 
 def _col(labels: list[str], start: str) -> int | None:

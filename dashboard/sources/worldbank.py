@@ -88,6 +88,7 @@ CSV_ENCODING = "utf-8-sig"
 HEADER_FIRST_CELL = "Country Name"
 EDITION_LABEL = "Last Updated Date"
 ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
+YEAR_HEADER = re.compile(r"\d{4}")
 MAX_PREAMBLE_LINES = 20  # a header further down than this means the layout has changed
 
 # Country metadata: an economy whose Region is empty is an aggregate (World, income
@@ -98,6 +99,20 @@ METADATA_CODE, METADATA_REGION = "Country Code", "Region"
 # WDI economies with no ISO 3166 code that are nevertheless single economies, not
 # aggregates: Kosovo (XKX, also used by the IMF and the EU) and the Channel Islands (CHI).
 NON_ISO_ECONOMIES: frozenset[str] = frozenset({"XKX", "CHI"})
+
+# WDI's aggregates (the economies whose Region is empty in the Country metadata of the
+# 2024-03 and 2026-02 bulk files): regions, income and lending groups, the world. A file
+# read without its metadata may name only these besides ISO economies; a new aggregate
+# fails the build, naming it, until it is added here.
+WORLD_BANK_AGGREGATES: frozenset[str] = frozenset({
+    "AFE", "AFW", "ARB", "CEB", "CSS", "EAP", "EAR", "EAS", "ECA", "ECS", "EMU", "EUU", "FCS", "HIC",
+    "HPC", "IBD", "IBT", "IDA", "IDB", "IDX", "LAC", "LCN", "LDC", "LIC", "LMC", "LMY", "LTE", "MEA",
+    "MIC", "MNA", "NAC", "OED", "OSS", "PRE", "PSS", "PST", "SAS", "SSA", "SSF", "SST", "TEA", "TEC",
+    "TLA", "TMN", "TSA", "TSS", "UMC", "WLD",
+})
+# The v2 API leaves countryiso3code empty for a few aggregates and names them by the
+# World Bank's 2-character id only: "XY" is "Not classified".
+WORLD_BANK_AGGREGATE_IDS: frozenset[str] = frozenset({"XY"})
 
 ZIP_MAGIC = b"PK\x03\x04"  # every zip starts with a local file header
 
@@ -117,7 +132,7 @@ def discover(folder: Path) -> list[Path]:
         for pattern in (f"API_{indicator}_DS2_*.csv", f"API_{indicator}_DS2_*.zip",
                         f"API_{indicator}_*.json"):
             for path in folder.rglob(pattern):
-                if path.is_file() and not path.name.endswith(SIDECAR_SUFFIX):
+                if not path.is_dir() and not path.name.endswith(SIDECAR_SUFFIX):
                     found.add(path)
     return sorted(found)
 
@@ -282,7 +297,7 @@ def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile, membe
     if len(codes) != 1:
         raise SourceError(SOURCE, path, f"expected one indicator code, found {list(codes)[:5]}")
     series = _series(str(codes[0]), path)
-    years = [c for c in wide.columns if re.fullmatch(r"\d{4}", str(c))]  # drops the trailing empty column
+    years = _year_columns(wide, path)
     # ignore_index=False keeps each value's row number in ``wide``, to name its line.
     long = wide.melt(id_vars=["Country Name", "Country Code"], value_vars=years,
                      var_name="year", value_name="value", ignore_index=False).dropna(subset=["value"])
@@ -290,9 +305,32 @@ def _parse_bulk(text: str, metadata: dict[str, bool] | None, raw: RawFile, membe
     if numbers.isna().any():
         _raise_text_value(long[numbers.isna()], header_at, path, member)
     values = numbers / series.divisor
-    iso3 = [_code(c, metadata.get(c) if metadata else None) for c in long["Country Code"]]
+    iso3 = _codes(long["Country Code"], metadata, path)
     return _tidy_frame(long["Country Name"], iso3, long["year"].astype(int), values, series,
                        edition, [""] * len(long), raw)
+
+
+def _year_columns(wide: pd.DataFrame, path: Path) -> list[str]:
+    """The year columns, running without a gap; any other column must be empty.
+
+    The bulk file ends each line with an empty field (a nameless last column). A column
+    with figures whose header is not a year ("2020e", a header cell lost) fails, naming
+    it: dropping it would lose that year for every economy.
+    """
+    years = [c for c in wide.columns if YEAR_HEADER.fullmatch(str(c))]
+    for column in wide.columns:
+        if column in ID_COLUMNS or column in years:
+            continue
+        filled = int(wide[column].notna().sum())
+        if filled:
+            raise SourceError(SOURCE, path, f"column {str(column)[:20]!r} is not a year "
+                              f"({filled} values would be lost)")
+    numbers = [int(y) for y in years]
+    if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        gap = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers))
+        raise SourceError(SOURCE, path, f"year {gap[0] if gap else numbers[-1]} missing or out of order in the header "
+                          "(its values would be lost)")
+    return years
 
 
 def _check_complete(lines: list[str], header_at: int, path: Path, member: str) -> None:
@@ -377,6 +415,7 @@ def _parse_api_answer(raw: RawFile) -> pd.DataFrame:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", edition):
         raise SourceError(SOURCE, path, f"no 'lastupdated' date (got {edition!r})")
     names, codes, years, values, flags = [], [], [], [], []
+    listed: list[bool] = []  # the record had a countryiso3code (else: a 2-character aggregate id)
     for i, rec in enumerate(body["records"]):
         if rec.get("value") is None:
             continue
@@ -390,13 +429,17 @@ def _parse_api_answer(raw: RawFile) -> pd.DataFrame:
             if not iso and not wb_id:
                 raise SourceError(SOURCE, path, "record has neither countryiso3code nor country.id",
                                   where=f"record {i}")
-            codes.append(_code(iso or wb_id, None if iso else True))
+            codes.append(iso or _api_aggregate(wb_id, path, i))
+            listed.append(bool(iso))
             names.append(str(country.get("value", "")))
             years.append(int(rec["date"]))
             values.append(float(rec["value"]) / series.divisor)
             flags.append(str(rec.get("obs_status") or ""))
         except (KeyError, TypeError, ValueError) as exc:
             raise SourceError(SOURCE, path, f"malformed record ({exc!r})", where=f"record {i}") from None
+    with_iso = pd.Series([c for c, iso in zip(codes, listed) if iso], dtype="str")
+    mapped = iter(_codes(with_iso, None, path))
+    codes = [next(mapped) if iso else c for c, iso in zip(codes, listed)]
     return _tidy_frame(pd.Series(names, dtype="str"), codes, pd.Series(years, dtype="int64"),
                        pd.Series(values, dtype="float64"), series, edition, flags, raw)
 
@@ -412,19 +455,40 @@ def _series(indicator: str, path: Path | str) -> Series:
     raise SourceError(SOURCE, path, reason)
 
 
-def _code(wb_code: str, aggregate: bool | None) -> str:
-    """Our code for a WDI economy code.
+def _codes(wb_codes: pd.Series, metadata: dict[str, bool] | None, path: Path) -> list[str]:
+    """Our code for each WDI economy code; a code that is neither fails, naming it.
 
-    ``aggregate`` comes from the country metadata; when unknown (None: no metadata, or
-    a code missing from it) the rule is: a code pycountry does not know, other than the
-    non-ISO economies (XKX, CHI), is an aggregate. On the 2024-03 metadata this rule
-    agrees with the Region column for all 265 codes.
+    An economy's code must be ISO 3166 alpha-3 or one of ``NON_ISO_ECONOMIES``; an
+    aggregate's must be listed — by the file's country metadata (Region empty) or, without
+    metadata, in ``WORLD_BANK_AGGREGATES``. Anything else (``GBR`` retyped ``GBX``) once
+    became an invented aggregate ``WB_GBX`` holding the United Kingdom's figures.
     """
-    if aggregate is None:
-        aggregate = wb_code not in NON_ISO_ECONOMIES and pycountry.countries.get(alpha_3=wb_code) is None
-    if not aggregate:
-        return wb_code
-    return WORLD_BANK_CODE_OVERRIDES.get(wb_code, WORLD_BANK_AGGREGATE_PREFIX + wb_code)
+    mapping: dict[str, str] = {}
+    for code in wb_codes.unique():
+        code = str(code)
+        aggregate = metadata.get(code) if metadata is not None else None
+        economy = pycountry.countries.get(alpha_3=code) is not None or code in NON_ISO_ECONOMIES
+        if aggregate is None and metadata is not None:
+            problem = "is not in the file's country metadata"
+        elif aggregate is False and not economy:
+            problem = "is an economy in the metadata but not an ISO 3166 code"
+        elif aggregate is None and not economy and code not in WORLD_BANK_AGGREGATES:
+            problem = "is neither an ISO 3166 code nor a listed World Bank aggregate (WORLD_BANK_AGGREGATES)"
+        else:
+            mapping[code] = code if (economy and not aggregate) else \
+                WORLD_BANK_CODE_OVERRIDES.get(code, WORLD_BANK_AGGREGATE_PREFIX + code)
+            continue
+        lost = int((wb_codes == code).sum())
+        raise SourceError(SOURCE, path, f"country code {code[:12]!r} {problem} ({lost} values would be lost)")
+    return [mapping[str(c)] for c in wb_codes]
+
+
+def _api_aggregate(wb_id: str, path: Path, record: int) -> str:
+    """The code of an API record with no countryiso3code: a listed 2-character aggregate id."""
+    if wb_id not in WORLD_BANK_AGGREGATE_IDS:
+        raise SourceError(SOURCE, path, f"record without countryiso3code has country.id {wb_id[:12]!r}, not a "
+                          "listed aggregate (WORLD_BANK_AGGREGATE_IDS)", where=f"record {record}")
+    return WORLD_BANK_AGGREGATE_PREFIX + wb_id
 
 
 def _tidy_frame(names: pd.Series, iso3: Iterable[str], years: pd.Series, values: pd.Series,
