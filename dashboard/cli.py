@@ -48,17 +48,26 @@ def main(debug: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Snapshot folder to write (default: data/snapshot).")
 @click.option("--only", multiple=True, help="Build from these sources only (repeatable).")
-def build(sources_dir: Path | None, out: Path | None, only: tuple[str, ...]) -> None:
-    """Turn raw files into the snapshot (all or nothing; the old one is kept on failure)."""
+@click.option("--accept-loss", metavar="REASON", default=None,
+              help="Write the snapshot even if it lacks rows of the one it replaces; "
+                   "the reason is recorded in datapackage.json.")
+def build(sources_dir: Path | None, out: Path | None, only: tuple[str, ...], accept_loss: str | None) -> None:
+    """Turn raw files into the snapshot (all or nothing; the old one is kept on failure).
+
+    A build that would lose rows of the snapshot it replaces stops and says what would
+    be lost, unless --accept-loss gives a reason.
+    """
     from dashboard import rawcache
     from dashboard.snapshot import DEFAULT_DIR
     from dashboard.snapshot.build import build as run_build
 
-    report = run_build(sources_dir or rawcache.default_root(), out or DEFAULT_DIR, only)
+    report = run_build(sources_dir or rawcache.default_root(), out or DEFAULT_DIR, only, accept_loss)
     for raw in report.files:
         click.echo(f"  read {raw.source:<9} {raw.path.name}")
     for note in report.notes:
         click.echo(f"  check: {note}")
+    if report.accepted:
+        click.echo(f"  accepted loss: {report.accepted}")
     click.echo(f"wrote {report.rows:,} rows to {report.out} in {report.seconds:.2f} s")
 
 
@@ -119,7 +128,11 @@ def pledges(country: str | None, as_json: bool, gdp_growth: float | None,
               help="Serve with gunicorn and this many worker processes (default: one per CPU core).")
 @click.option("--debug", "dev", is_flag=True,
               help="Development server with Dash's debug tools and reload (never in production).")
-def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev: bool) -> None:
+@click.option("--public-url", default=None, metavar="URL",
+              help="The site's public address, for absolute URLs in its pages' meta tags "
+                   "(default: $DEFENCE_DASHBOARD_PUBLIC_URL; none: no absolute URLs).")
+def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev: bool,
+          public_url: str | None) -> None:
     """Serve the dashboard on the snapshot (default: the embedded one).
 
     Without --debug the app runs under gunicorn (debug off); --debug starts Dash's
@@ -134,9 +147,9 @@ def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev:
     if dev:
         from dashboard.app import create_app
 
-        create_app(snapshot, dev=True).run(host=host, port=port, debug=True)
+        create_app(snapshot, dev=True, public_url=public_url).run(host=host, port=port, debug=True)
         return
-    serving.run(snapshot, host, port, workers or serving.default_workers())
+    serving.run(snapshot, host, port, workers or serving.default_workers(), public_url)
 
 
 @main.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 
@@ -30,3 +32,19 @@ class ValidationError(DashboardError):
 
 class UnmappedCountryError(DashboardError):
     """A publisher's country name has no ISO3 code and no override."""
+
+
+class DataLossError(DashboardError):
+    """A build would drop rows of the snapshot it replaces (and no loss was accepted)."""
+
+
+def os_reason(exc: OSError) -> str:
+    """The system's words for an OS error ("No space left on device"), however it was raised.
+
+    pyarrow reports a full disk as "Error writing bytes to file. Detail: [errno 28] …"
+    with no errno attribute; the number is read from the text then.
+    """
+    number = exc.errno
+    if number is None and (m := re.search(r"\[errno (\d+)\]", str(exc))):
+        number = int(m.group(1))
+    return os.strerror(number) if number else (str(exc).splitlines() or [type(exc).__name__])[0][:120]

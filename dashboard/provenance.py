@@ -13,10 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SIDECAR_SUFFIX = ".meta.json"
+# The sidecar fields and their JSON types (rawcache.RawCache.store writes them): a list
+# or object where a string belongs would otherwise become a URL or an edition like
+# "['a']" in the snapshot.
+SIDECAR_FIELDS: dict[str, type] = {
+    "source": str, "url": str, "retrieved_at": str, "sha256": str, "size": int, "licence": str,
+    "citation": str, "edition": str, "format": str,
+}
+SIDECAR_KIND_NAMES: dict[type, str] = {str: "a string", int: "an integer"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KNOWN_RAW_FILES = Path(__file__).resolve().parent.parent / "data" / "raw_files.json"
 
 
@@ -59,11 +69,24 @@ def sidecar_path(path: Path) -> Path:
 
 
 def read_raw(source: str, path: Path) -> RawFile:
-    """Describe ``path`` with its sidecar, the known-files record, or its mtime."""
+    """Describe ``path`` with its sidecar, the known-files record, or its mtime.
+
+    A path that is not a regular file (a broken link, a device, a pipe) fails, naming
+    it: skipping it would build without that source's figures.
+    """
+    from dashboard.errors import SourceError
+
+    if path.is_symlink() and not path.exists():
+        raise SourceError(source, path, "a broken symbolic link (its target is missing)")
+    if not path.is_file():
+        raise SourceError(source, path, "not a regular file (a device, a pipe or a folder?)")
     digest = sha256_of(path)
     side = sidecar_path(path)
     if side.is_file():
         meta = _read_sidecar(source, side)
+        if "sha256" in meta and meta["sha256"] != digest:
+            raise SourceError(source, side, "the sidecar's sha256 is not the file's: the file changed after "
+                              "it was downloaded (download it again with 'defence-dashboard refresh')")
         retrieved = str(meta.get("retrieved_at", ""))[:10]
         return RawFile(source, path, retrieved, digest, str(meta.get("url", "")), meta)
     known = _known_files().get(digest)
@@ -84,15 +107,21 @@ def _read_sidecar(source: str, side: Path) -> dict:
                           "delete it or restore it from the raw cache") from None
     if not isinstance(meta, dict):
         raise SourceError(source, side, "sidecar is not a JSON object")
+    for key, kind in SIDECAR_FIELDS.items():
+        if key in meta and not (isinstance(meta[key], kind) and not isinstance(meta[key], bool)):
+            raise SourceError(source, side, f"sidecar field {key!r} must be {SIDECAR_KIND_NAMES[kind]}, "
+                              f"not {type(meta[key]).__name__}")
+    retrieved = meta.get("retrieved_at")
+    if retrieved is not None and not ISO_DATE.match(retrieved):
+        raise SourceError(source, side, f"sidecar field 'retrieved_at' is not an ISO date ({retrieved[:30]!r})")
     return meta
 
 
 def write_sidecar(path: Path, meta: dict) -> None:
     """Write the sidecar for ``path`` atomically."""
-    side = sidecar_path(path)
-    tmp = side.with_name(side.name + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(side)
+    from dashboard.atomic import write_text
+
+    write_text(sidecar_path(path), json.dumps(meta, indent=2, sort_keys=True) + "\n", what="sidecar")
 
 
 def _known_files() -> dict[str, dict]:

@@ -144,9 +144,9 @@ def _cross_check_worldbank_sipri(table: pd.DataFrame, files: dict) -> list[str]:
         if len(bad) > 0:
             first = bad.iloc[0]
             raise ValidationError(
-                f"{_where(first, files)}: World Bank {first['value']!r} differs from SIPRI "
+                f"{_where(first, files)}: World Bank {float(first['value']):.6g} differs from SIPRI "
                 f"{earlier[-1]} ({files.get(('sipri', earlier[-1]), '?')}) "
-                f"{first['value_sipri']!r} ({len(bad)} of {len(merged)} pairs differ)")
+                f"{float(first['value_sipri']):.6g} ({len(bad)} of {len(merged)} pairs differ)")
         notes.append(f"worldbank {wb_edition} share of GDP matches sipri {earlier[-1]} "
                      f"on {len(merged)} country-years")
     return notes
