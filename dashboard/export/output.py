@@ -7,11 +7,11 @@ become part of a file name.
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from dashboard.atomic import check_target, write_bytes
 from dashboard.export import FORMATS, IMAGE_FORMATS, ExportError
 from dashboard.export import charts, style
 from dashboard.export.params import parse_pairs, text
@@ -84,26 +84,17 @@ def output_format(fmt: str | None, out: Path | None) -> str:
 
 
 def output_path(out: Path | None) -> Path:
-    """The user's --out, checked: not a folder (its folder is created when the file is written)."""
+    """The user's --out, checked: absent or a regular file (its folder is created when written)."""
     if out is None:
         raise ExportError("--out PATH is required (the file to write)")
     out = Path(out).expanduser()
-    if out.is_dir():
-        raise ExportError(f"--out {out} is a folder: give a file name")
+    check_target(out)
     return out
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with tmp.open("xb") as handle:  # the usual permissions (mkstemp's are private)
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` atomically; only ever a regular file (dashboard.atomic)."""
+    write_bytes(path, data)
 
 
 def load_app(snapshot: Path | None = None):

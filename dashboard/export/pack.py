@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dashboard.export import IMAGE_FORMATS, ExportError
 from dashboard.export import charts, style
+from dashboard.atomic import check_target
 from dashboard.export.output import export_date, label, load_app, render, write_atomic
 from dashboard.export.params import text
 from dashboard.export.render import DEFAULT_TIMEOUT, Renderer, plotly_js
@@ -59,8 +60,17 @@ def export_pack(folder: Path, formats: str = DEFAULT_FORMATS, timeout: float = D
     """
     wanted = pack_formats(formats)
     folder = Path(folder).expanduser()
+    if folder.is_symlink():
+        raise ExportError(f"--pack {folder} is a symbolic link: give the folder itself")
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"--pack {folder} is a file: give a folder")
+    # every file the pack will write, checked before any is written (a link or a device
+    # among them is refused, not followed or replaced)
+    for number, item in enumerate(PACK, start=1):
+        for fmt in (*wanted, "csv"):
+            check_target(folder / f"{number:02d}-{item.slug}.{fmt}", "--pack file")
+    for name in (MANIFEST, PLOTLY_JS):
+        check_target(folder / name, "--pack file")
     needs_browser = any(f in IMAGE_FORMATS for f in wanted)
     own = renderer is None and needs_browser
     renderer = Renderer(timeout) if own else renderer
