@@ -106,7 +106,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     import dash
     import flask
 
-    from dashboard.app import data, index, layout, meta, routing, security
+    from dashboard.app import data, images, index, layout, meta, routing, security
 
     app_data = data.configure(snapshot)
     server = flask.Flask(__name__)
@@ -125,9 +125,10 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
         suppress_callback_exceptions=True,
         include_pages_meta=False,  # its tags echo the Host header: meta.py writes ours
         routing_callback_inputs=routing.ROUTING_INPUTS,
-        public_url=public_url if public_url is not None else os.environ.get(meta.ENV_PUBLIC_URL, ""),
+        public_url=meta.public_url(public_url if public_url is not None else os.environ.get(meta.ENV_PUBLIC_URL, "")),
     )
     routing.install(dash.page_registry)
+    images.register(app)
     app.index_string = INDEX_STRING
     app.layout = layout.shell(app_data)
     security.install(app, dev=dev, health={

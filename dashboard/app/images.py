@@ -13,7 +13,7 @@ import datetime as dt
 from functools import lru_cache
 from urllib.parse import parse_qs
 
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.app import data
@@ -56,13 +56,24 @@ def url_params(chart: str, pathname: object, search: object) -> dict[str, str]:
     return params
 
 
-@callback(
-    Output({"type": "image-store", "card": MATCH}, "data"),
-    Input({"type": "image-button", "card": MATCH, "format": ALL}, "n_clicks"),
-    State("_pages_location", "pathname"),
-    State("_pages_location", "search"),
-    prevent_initial_call=True,
-)
+def register(app) -> None:
+    """Add the image callbacks to ``app`` (per app, not at import: a second app built in the
+    same process — the tests, the benchmarks — gets them too)."""
+    app.callback(
+        Output({"type": "image-store", "card": MATCH}, "data"),
+        Input({"type": "image-button", "card": MATCH, "format": ALL}, "n_clicks"),
+        State("_pages_location", "pathname"),
+        State("_pages_location", "search"),
+        prevent_initial_call=True,
+    )(image)
+    app.clientside_callback(
+        ClientsideFunction(namespace="images", function_name="download"),
+        Output({"type": "image-done", "card": MATCH}, "children"),
+        Input({"type": "image-store", "card": MATCH}, "data"),
+        prevent_initial_call=True,
+    )
+
+
 def image(clicks: list, pathname: object, search: object) -> dict:
     """The print-styled figure for the clicked card and format."""
     trigger = ctx.triggered_id
@@ -94,11 +105,3 @@ def _figure(app_id: int, chart: str, params: tuple[tuple[str, str], ...], day: d
     from dashboard.export.output import publication_figure
 
     return publication_figure(data.get(), chart, dict(params), day)
-
-
-clientside_callback(
-    ClientsideFunction(namespace="images", function_name="download"),
-    Output({"type": "image-done", "card": MATCH}, "children"),
-    Input({"type": "image-store", "card": MATCH}, "data"),
-    prevent_initial_call=True,
-)

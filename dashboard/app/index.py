@@ -36,7 +36,7 @@ class DashboardDash(dash.Dash):
 
     def __init__(self, *args, public_url: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.public_url = public_url.rstrip("/")
+        self.public_url = public_url
         self._copies: prerender.PageCache[tuple[str, int]] = prerender.PageCache(self._render_copy)
 
     def interpolate_index(self, **kwargs) -> str:

@@ -8,9 +8,12 @@ the configured public address (``serve --public-url`` or
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import dash
+
+from dashboard.errors import DashboardError
 
 from dashboard.app.routing import template_regex
 
@@ -18,6 +21,17 @@ ENV_PUBLIC_URL = "DEFENCE_DASHBOARD_PUBLIC_URL"
 DESCRIPTION = ("How much each country spends on defence, how far it is from what it promised, and what "
                "closing the gap costs, from published figures (SIPRI, NATO, World Bank, Eurostat).")
 SITE_NAME = "Defence spending and pledges"
+
+
+PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?")
+
+
+def public_url(value: str) -> str:
+    """A checked public address without its trailing slash ("" for none); one-line error otherwise."""
+    value = value.strip()
+    if value and not PUBLIC_URL.fullmatch(value):
+        raise DashboardError(f"public URL {value[:60]!r} is not an http(s) address such as https://example.org")
+    return value.rstrip("/")
 
 
 def page_title(path: str) -> str:

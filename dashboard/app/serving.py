@@ -42,6 +42,7 @@ GRACEFUL_TIMEOUT_S = 10
 WORKER_TIMEOUT_S = 30         # a worker silent this long (a stuck callback) is replaced
 KEEPALIVE_S = 0               # see the module docstring
 REQUEST_READ_TIMEOUT_S = 20.0  # whole request (headers and body) read within this time
+ENV_READ_TIMEOUT = "DEFENCE_DASHBOARD_READ_TIMEOUT"  # seconds, to override it (tests use 2)
 WORKER_CONNECTIONS = 1000     # connections one worker parks at once (gunicorn's default)
 LIMIT_REQUEST_LINE = 4094     # bytes of "GET /path?query HTTP/1.1"
 LIMIT_REQUEST_FIELD_SIZE = 8190
@@ -51,6 +52,15 @@ WORKER_CLASS = "dashboard.app.worker.DashboardWorker"  # imported by gunicorn af
 def default_workers() -> int:
     """One worker per CPU core (at least 1): the callbacks are CPU-bound."""
     return max(1, os.cpu_count() or 1)
+
+
+def read_timeout() -> float:
+    """Seconds a client has to send its whole request: $DEFENCE_DASHBOARD_READ_TIMEOUT or 20."""
+    try:
+        value = float(os.environ.get(ENV_READ_TIMEOUT, REQUEST_READ_TIMEOUT_S))
+    except ValueError:
+        return REQUEST_READ_TIMEOUT_S
+    return value if value > 0 else REQUEST_READ_TIMEOUT_S
 
 
 def check_port(host: str, port: int) -> None:
@@ -67,8 +77,8 @@ def check_port(host: str, port: int) -> None:
             raise DashboardError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def run(snapshot: Path | None, host: str, port: int, workers: int) -> None:
-    """Serve under gunicorn until interrupted."""
+def run(snapshot: Path | None, host: str, port: int, workers: int, public_url: str | None = None) -> None:
+    """Serve under gunicorn until interrupted (``public_url``: see ``create_app``)."""
     # Before anything imports ssl, socket users or threading primitives the workers share:
     # patched after the app is loaded (gunicorn's default) they would stay blocking.
     from gevent import monkey
@@ -102,6 +112,6 @@ def run(snapshot: Path | None, host: str, port: int, workers: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self):
-            return create_app(snapshot).server
+            return create_app(snapshot, public_url=public_url).server
 
     DashboardServer().run()

@@ -12,7 +12,7 @@ import time
 from gunicorn.workers.ggevent import GeventWorker
 
 from dashboard.app.security import BASE_HEADERS
-from dashboard.app.serving import REQUEST_READ_TIMEOUT_S
+from dashboard.app.serving import read_timeout
 
 # gunicorn's own error pages (400, 414, 431 for requests it cannot parse) are HTML with no
 # scripts: nothing may run in them and nothing may frame them.
@@ -72,8 +72,10 @@ class HeaderedSocket:
 class DashboardWorker(GeventWorker):
     """gevent worker: a read deadline per request, security headers on gunicorn's own errors."""
 
+    read_timeout_s = read_timeout()
+
     def handle(self, listener, client, addr) -> None:
-        super().handle(listener, DeadlineSocket(client, REQUEST_READ_TIMEOUT_S), addr)
+        super().handle(listener, DeadlineSocket(client, self.read_timeout_s), addr)
 
     def handle_error(self, req, client, addr, exc) -> None:
         super().handle_error(req, HeaderedSocket(client), addr, exc)

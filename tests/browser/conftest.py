@@ -83,13 +83,17 @@ def page(browser, base_url):
     """A fresh page; fails the test if the browser console logged an error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
     pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
+    errors: list[tuple[str, str]] = []
+    missing_pages: set[str] = set()  # "not found" pages: their own 404 is expected, and logged
+    pg.on("console", lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append((str(e), "")))
+    pg.on("response", lambda r: missing_pages.add(r.url)
+          if r.request.resource_type == "document" and r.status == 404 else None)
     pg.set_default_timeout(20_000)
     yield pg
     context.close()
-    real = [e for e in errors if not any(i in e for i in IGNORED_CONSOLE)]
+    real = [text for text, url in errors if not any(i in text for i in IGNORED_CONSOLE)
+            and not (url in missing_pages and "status of 404" in text)]
     assert not real, f"browser console errors: {real[:5]}"
 
 

@@ -1,0 +1,95 @@
+"""The served app under gunicorn (a real server on loopback): slow clients, limits, errors.
+
+The short, bounded version of scripts/loadtest.py's measurement: with idle and
+slow-header connections held open against ``serve --workers 2``, /health answers every
+check quickly and callbacks are served without errors; gunicorn's own error answers
+carry the security headers; a client that never finishes its request is cut off.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dashboard.app.security import BASE_HEADERS
+from dashboard.bench import clients
+
+IDLE, SLOW, SECONDS = 64, 16, 6.0
+
+
+@pytest.fixture(scope="module")
+def server():
+    with clients.served(workers=2, env={"DEFENCE_DASHBOARD_READ_TIMEOUT": "2"}) as (port, proc):
+        yield port, proc
+
+
+def _country_request() -> bytes:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from loadtest import country_request
+
+    return json.dumps(country_request()).encode()
+
+
+def test_idle_and_slow_clients_do_not_block_the_server(server):
+    port, _proc = server
+    body = _country_request()
+    with clients.Holder(port, IDLE, SLOW) as holder:
+        time.sleep(1.0)
+        checks = clients.probe_health(port, SECONDS / 2)
+        ok, bad, latencies = clients.post_many(port, body, SECONDS / 2, threads=8)
+        checks += clients.probe_health(port, 1.0)
+    assert holder.opened >= IDLE + SLOW
+    assert len(checks) >= 20
+    assert clients.percentile(checks, 99) < 1.0, checks
+    assert bad == 0 and ok > 20, (ok, bad)
+    assert clients.percentile(latencies, 95) < 1.0
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection((clients.LOOPBACK, port), timeout=10) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("request_,status", [
+    (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),          # longer than gunicorn's line limit
+    (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n", 431),
+    (b"NOT-HTTP\r\n\r\n", 400),
+])
+def test_gunicorns_own_errors_carry_the_security_headers(server, request_, status):
+    port, _proc = server
+    answer = _raw(port, request_).decode("latin-1")
+    head = answer.split("\r\n\r\n", 1)[0]
+    assert head.startswith(f"HTTP/1.1 {status} "), head[:80]
+    for name, value in BASE_HEADERS.items():
+        assert f"\r\n{name}: {value}" in head, (name, head)
+    assert "\r\nContent-Security-Policy: default-src 'none'; frame-ancestors 'none'" in head
+
+
+def test_a_client_that_never_finishes_its_request_is_cut_off(server):
+    port, _proc = server
+    with socket.create_connection((clients.LOOPBACK, port), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # no blank line: never finished
+        start = time.monotonic()
+        assert sock.recv(1024) == b""  # closed by the server, without an answer
+        assert 1.0 < time.monotonic() - start < 8.0
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(server):
+    port, _proc = server
+    exe = Path(sys.executable).with_name("defence-dashboard")
+    result = subprocess.run([str(exe), "serve", "--host", clients.LOOPBACK, "--port", str(port)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (f"error: port {port} on {clients.LOOPBACK} is already in use: "
+                                     f"choose another with --port (e.g. --port {port + 1})")
