@@ -355,6 +355,16 @@ def eurostat_html_as_json(folder):
     return "eurostat:", [ES_FILE, "not JSON"]
 
 
+def eurostat_deeply_nested(folder):
+    _eurostat(folder, "[" * 100_000 + "]" * 100_000)  # RecursionError inside the JSON parser
+    return "eurostat:", [ES_FILE, "nested too deeply to read"]
+
+
+def wb_json_deeply_nested(folder):
+    _put(folder, "worldbank", WB_JSON, '{"indicator": ' + "[" * 100_000)
+    return "worldbank:", [WB_JSON, "nested too deeply to read"]
+
+
 def eurostat_error_json_saved(folder):
     _eurostat(folder, {"error": [{"status": 404, "id": 100, "label": "No results found"}]})
     return "eurostat:", [ES_FILE, "Eurostat error: No results found"]
@@ -430,7 +440,7 @@ BREAKERS: list[Breaker] = [
     eurostat_wrong_size, eurostat_size_longer_than_id, eurostat_dense_values_wrong_length,
     eurostat_malformed_json, eurostat_zero_bytes, eurostat_html_as_json,
     eurostat_error_json_saved, eurostat_text_in_number, eurostat_quarter_in_time,
-    eurostat_bad_updated_date, eurostat_infinite_value,
+    eurostat_bad_updated_date, eurostat_infinite_value, eurostat_deeply_nested, wb_json_deeply_nested,
     imf_without_values, imf_malformed_json, imf_zero_bytes, imf_text_in_number,
     imf_values_not_by_country, imf_nan_value,
 ]
