@@ -92,7 +92,7 @@ def read_raw(source: str, path: Path) -> RawFile:
     known = _known_files().get(digest)
     if known:
         return RawFile(source, path, known["retrieved"], digest, known.get("url", ""), known)
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
     return RawFile(source, path, mtime.date().isoformat(), digest)
 
 

@@ -39,7 +39,7 @@ class RawCache:
         existing = self._find_by_hash(info.name, digest)
         if existing is not None:
             return existing
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         folder = self.root / info.name / now.date().isoformat()
         folder.mkdir(parents=True, exist_ok=True)
         target = _free_name(folder / _safe_name(filename))

@@ -15,7 +15,6 @@ from tqdm import tqdm
 from dashboard import http, rawcache, sources
 from dashboard.errors import DashboardError
 
-
 MAX_REASON = 600  # one line per failed source: long enough for every World Bank indicator
 
 

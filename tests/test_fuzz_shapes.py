@@ -244,7 +244,7 @@ def test_a_burst_of_bad_requests_writes_a_bounded_log(monkeypatch):
     logger.propagate = False
     log = BoundedLog(logger, lines=20, window=60.0, clock=lambda: clock[0])
     try:
-        for i in range(5000):
+        for _ in range(5000):
             log.log(logging.WARNING, "rejected callback request", "outputs do not match " + "x" * 1000)
             clock[0] += 0.001  # 5 s in all: one window
         clock[0] = 61.0

@@ -13,9 +13,8 @@ import re
 
 import pytest
 
-from dashboard.app import create_app
+from dashboard.app import create_app, shapes
 from dashboard.app.security import BASE_HEADERS
-from dashboard.app import shapes
 
 UPDATE = "/_dash-update-component"
 

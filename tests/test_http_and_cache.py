@@ -73,7 +73,7 @@ def test_cache_stores_with_sidecar_and_never_overwrites(tmp_path):
     import datetime as dt
 
     cache = RawCache(tmp_path)
-    day1 = dt.datetime(2025, 4, 28, 9, 0, tzinfo=dt.timezone.utc)
+    day1 = dt.datetime(2025, 4, 28, 9, 0, tzinfo=dt.UTC)
     first = cache.store(INFO, "SIPRI-Milex-data.xlsx", b"edition one", URL, now=day1)
     assert first == tmp_path / "sipri" / "2025-04-28" / "SIPRI-Milex-data.xlsx"
     meta = json.loads((first.parent / (first.name + ".meta.json")).read_text())

@@ -36,7 +36,7 @@ def proxied(tmp_path_factory):
         text = text.replace("listen 8080;", f"listen 127.0.0.1:{port};")
         temp = "".join(f"    {kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                                 "uwsgi", "scgi"))
-        text = text.replace("http {\n", "http {\n" + temp + f"    access_log off;\n", 1)
+        text = text.replace("http {\n", "http {\n" + temp + "    access_log off;\n", 1)
         conf = work / "nginx.conf"
         conf.write_text(text)
         globals_ = f"pid {work}/nginx.pid; error_log {work}/error.log; daemon off;"

@@ -15,7 +15,6 @@ from dash import dcc
 from dashboard.app import meta, prerender
 from dashboard.app.boundedlog import APP_LOG
 
-
 # AG Grid's bundle is 1.3 MB (311 KB brotli) and only /pledges draws a grid: other pages'
 # first load skips it (Lighthouse: 0.25 s of transfer on a 10 Mbit/s line). Links to
 # /pledges load the page afresh, and assets/lazy-grid.js reloads any page that reaches

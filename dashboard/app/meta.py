@@ -13,9 +13,8 @@ from html import escape
 
 import dash
 
-from dashboard.errors import DashboardError
-
 from dashboard.app.routing import template_regex
+from dashboard.errors import DashboardError
 
 ENV_PUBLIC_URL = "DEFENCE_DASHBOARD_PUBLIC_URL"
 DESCRIPTION = ("How much each country spends on defence, how far it is from what it promised, and what "

@@ -39,7 +39,7 @@ class DeadlineSocket:
         self._sock.settimeout(left)
         try:
             return self._sock.recv(size, *args)
-        except socket.timeout:
+        except TimeoutError:
             return b""
 
     def sendall(self, data: bytes, *args: int) -> None:

@@ -106,7 +106,7 @@ class Holder:
                     try:
                         if not sock.recv(1):
                             break
-                    except socket.timeout:
+                    except TimeoutError:
                         continue
                     except OSError:
                         break

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.export import ExportError
+from dashboard.export import ExportError, frames
 from dashboard.export import builders as b
-from dashboard.export import frames
 from dashboard.export.builders import COALITION_PLEDGES, Built, share_pledge_ids
 from dashboard.export.params import Param, parse_pairs, validate
 from dashboard.figures import compare as compare_fig

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dashboard.atomic import check_target, write_bytes
-from dashboard.export import FORMATS, IMAGE_FORMATS, ExportError
-from dashboard.export import charts, style
+from dashboard.export import FORMATS, IMAGE_FORMATS, ExportError, charts, style
 from dashboard.export.params import parse_pairs, text
 from dashboard.export.render import DEFAULT_TIMEOUT, Renderer, html
 
@@ -108,5 +107,5 @@ def export_date() -> date:
     """Today, or ``SOURCE_DATE_EPOCH`` when set (reproducible packs)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.fromtimestamp(time.time())

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from dashboard.export import IMAGE_FORMATS, ExportError
-from dashboard.export import charts, style
 from dashboard.atomic import check_target
+from dashboard.export import IMAGE_FORMATS, ExportError, charts, style
 from dashboard.export.output import export_date, label, load_app, render, write_atomic
 from dashboard.export.params import text
 from dashboard.export.render import DEFAULT_TIMEOUT, Renderer, plotly_js

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures.common import (ESTIMATE_DASH, PATH_DASH, SOURCE_COLOURS, SOURCE_LABELS,
-                                      STATUS_COLOURS, STATUS_LABELS, base_layout, empty_figure,
-                                      source_line, split_estimates)
+from dashboard.figures.common import (
+    ESTIMATE_DASH,
+    PATH_DASH,
+    SOURCE_COLOURS,
+    SOURCE_LABELS,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    base_layout,
+    empty_figure,
+    source_line,
+    split_estimates,
+)
 
 
 def share_figure(series: list[dict], pledges: list[dict], name: str, start: int = 0) -> dict:
@@ -119,7 +128,7 @@ def spending_figure(spending: pd.DataFrame, name: str, measure: str) -> dict:
     if spending.empty:
         return empty_figure(f"No spending figures for {name} in this measure")
     traces = []
-    for (source, edition, unit, base), rows in spending.groupby(["source", "edition", "unit", "price_base"], sort=False):
+    for (source, edition, _unit, base), rows in spending.groupby(["source", "edition", "unit", "price_base"], sort=False):
         rows = rows.sort_values("year")
         actual, est = split_estimates(rows["year"].tolist(), (rows["value"] / 1000).tolist(), rows["estimate"].tolist())
         label = f"{SOURCE_LABELS.get(source, source)} ({edition}, {base})"

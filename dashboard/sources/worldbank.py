@@ -396,7 +396,7 @@ def _api_page(content: bytes, where: str) -> tuple[dict, list[dict]]:
 def _fetch_api_answer(sess: requests.Session, cache: RawCache, indicator: str) -> Path:
     """Fetch all API pages of ``indicator`` and store them as one saved answer."""
     answer = fetch_api(sess, indicator)
-    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     return cache.store(INFO, f"API_{indicator}_{today}.json", api_answer_bytes(indicator, answer),
                        API_URL.format(indicator=indicator), extra={"format": "worldbank-api-v2"})
 

@@ -10,7 +10,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
-from dashboard.export import frames
 from dashboard.app.components import (
     FIELD_STYLE,
     chart_card,
@@ -20,9 +19,9 @@ from dashboard.app.components import (
     param_year,
     query,
 )
+from dashboard.export import frames
 from dashboard.figures import compare as fig
 from dashboard.figures.common import SOURCE_LABELS
-
 
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries — defence spending")
 

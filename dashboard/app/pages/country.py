@@ -7,8 +7,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
-from dashboard.app.prerender import NOT_FOUND_CLASS
-from dashboard.export import frames
 from dashboard.app.components import (
     DROPDOWN_BOX,
     chart_card,
@@ -19,6 +17,8 @@ from dashboard.app.components import (
     param_year,
     query,
 )
+from dashboard.app.prerender import NOT_FOUND_CLASS
+from dashboard.export import frames
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 

@@ -14,7 +14,6 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import countries, model
 from dashboard.app import data
-from dashboard.export import frames
 from dashboard.app.components import (
     chart_card,
     csv_download,
@@ -23,6 +22,7 @@ from dashboard.app.components import (
     param_year,
     query,
 )
+from dashboard.export import frames
 from dashboard.figures import overview as fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
 

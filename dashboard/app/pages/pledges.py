@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-
 from functools import lru_cache
 
 import dash

@@ -11,7 +11,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import data
-from dashboard.export import frames
 from dashboard.app.components import (
     FIELD_STYLE,
     SCROLL_STYLE,
@@ -23,9 +22,9 @@ from dashboard.app.components import (
     param_year,
     query,
 )
+from dashboard.export import frames
 from dashboard.figures import scenarios as fig
 from dashboard.figures.common import SOURCE_LABELS
-
 
 dash.register_page(__name__, path="/scenarios", name="Scenarios", title="Scenarios — defence spending")
 

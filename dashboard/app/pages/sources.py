@@ -26,7 +26,6 @@ from dashboard.app.components import (
 from dashboard.figures import sources as fig
 from dashboard.figures.common import SOURCE_LABELS
 
-
 dash.register_page(__name__, path="/sources", name="Sources", title="Sources and editions — defence spending")
 
 DEFAULT_COUNTRY = "GBR"
