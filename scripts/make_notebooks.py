@@ -82,10 +82,10 @@ otherwise. Each table and chart names its source and edition."""),
 import plotly.graph_objects as go
 
 from dashboard import model
-from dashboard.app.data import AppData
+from dashboard.views.data import ViewData
 from dashboard.figures import common, compare, country
 
-app = AppData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
+app = ViewData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
 table, panel = app.table, app.panel
 london, nato = app.groups["LONDON_2025"], app.groups["NATO"]
 pledges = {p.id: p for p in app.pledges}
@@ -307,11 +307,11 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from dashboard import model
-from dashboard.app.data import SHARE_SOURCES, AppData
+from dashboard.views.data import SHARE_SOURCES, ViewData
 from dashboard.figures import common, country, sources
 from dashboard.model.reconcile import KNOWN_DIFFERENCES
 
-app = AppData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
+app = ViewData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
 table, panel = app.table, app.panel
 CODES = ["GBR", "DEU", "POL", "FRA", "USA"]
 YEARS = range(2014, 2025)
@@ -327,7 +327,7 @@ def show(fig: dict, title: str, source: str) -> go.Figure:
     return out"""),
     ("md", """## Shares side by side, 2014–2024
 
-The latest edition of each source, as the country page reads it (`AppData.share_series`).
+The latest edition of each source, as the country page reads it (`ViewData.share_series`).
 NATO's 2023 and 2024 are estimates; Eurostat (COFOG 02, one decimal) covers EU members from 2021
 only, so not the UK or the US."""),
     ("code", """long = pd.DataFrame([

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from dash import html
 
-from dashboard.app import create_app, data
+from dashboard.app import create_app
+from dashboard.views import data
 from tests.conftest import component_ids
 
 

@@ -18,7 +18,8 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def page():
     """The sources page module, imported the way Dash imports it (after the app exists)."""
-    from dashboard.app import create_app, data
+    from dashboard.app import create_app
+    from dashboard.views import data
 
     data.configure()
     create_app()
@@ -27,7 +28,7 @@ def page():
 
 @pytest.fixture(scope="module")
 def app_data():
-    from dashboard.app import data
+    from dashboard.views import data
 
     return data.get()
 

@@ -21,10 +21,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from dashboard.app import data
 from dashboard.cli import main
-from dashboard.export import charts, output, render, style
+from dashboard.export import browser as render
+from dashboard.export import output
 from dashboard.export.pack import PACK, export_pack
+from dashboard.figures import publish as style
+from dashboard.views import charts, data
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -199,7 +201,7 @@ def test_every_chart_builds_and_is_styled_for_print(app):
 
 def test_publication_figure_for_the_app_needs_no_browser(app, monkeypatch):
     monkeypatch.setattr(render, "_lookup", lambda: None)
-    figure = output.publication_figure(app, "scenario", {"group": "NATO", "target": "3.5", "year": "2035"})
+    figure = charts.publication_figure(app, "scenario", {"group": "NATO", "target": "3.5", "year": "2035"})
     assert figure["layout"]["width"] == 1200 and "NATO at 3.5% of GDP by 2035" in figure["layout"]["title"]["text"]
     assert figure["layout"]["annotations"][-1]["text"].startswith("Source: NATO (2024-06 edition)")
 

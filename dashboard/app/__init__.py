@@ -106,7 +106,8 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     import dash
     import flask
 
-    from dashboard.app import data, images, index, layout, meta, routing, security
+    from dashboard.app import images, index, layout, meta, routing, security
+    from dashboard.views import data
 
     app_data = data.configure(snapshot)
     server = flask.Flask(__name__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.app.data import AppData
 from dashboard.app.index import link
+from dashboard.views.data import ViewData
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),
@@ -18,7 +18,7 @@ NAV: tuple[tuple[str, str], ...] = (
 )
 
 
-def shell(data: AppData) -> html.Div:
+def shell(data: ViewData) -> html.Div:
     """Header, the current page, footer."""
     return html.Div([
         html.Header([
@@ -33,7 +33,7 @@ def shell(data: AppData) -> html.Div:
     ])
 
 
-def footer(data: AppData) -> list:
+def footer(data: ViewData) -> list:
     """Every source and edition in the snapshot, with licence and citation."""
     items = []
     for src in data.package.get("sources", []):

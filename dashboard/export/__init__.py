@@ -6,7 +6,7 @@ place (``style``), rendered by one warm Chromium per batch (``render``):
     charts.py   the registry: every chart by name, its parameters and defaults
     builders.py how each chart is built: frame, figure function, title, subtitle, source line
     params.py   parameter parsing and validation (one-line errors, never a traceback)
-    frames.py   the frames behind the charts, looked up in ``AppData``
+    frames.py   the frames behind the charts, looked up in ``ViewData``
     style.py    publication styling: size, fonts, title, subtitle, footer
     render.py   kaleido with one warm browser and a timeout around every image
     output.py   one chart to one file (written atomically)

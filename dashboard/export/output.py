@@ -12,9 +12,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dashboard.atomic import check_target, write_bytes
-from dashboard.export import FORMATS, IMAGE_FORMATS, ExportError, charts, style
-from dashboard.export.params import parse_pairs, text
-from dashboard.export.render import DEFAULT_TIMEOUT, Renderer, html
+from dashboard.export import FORMATS, IMAGE_FORMATS, ExportError
+from dashboard.export.browser import DEFAULT_TIMEOUT, Renderer, html
+from dashboard.figures import publish
+from dashboard.views import charts
+from dashboard.views.charts import label
+from dashboard.views.data import ViewData
+from dashboard.views.params import parse_pairs
 
 
 def export_chart(name: str, pairs: tuple[str, ...] | list[str], fmt: str | None, out: Path | None,
@@ -36,37 +40,18 @@ def export_chart(name: str, pairs: tuple[str, ...] | list[str], fmt: str | None,
     return target
 
 
-def publication_figure(app, name: str, params: dict[str, str], exported: date | None = None) -> dict:
-    """The chart styled for print (1200 × 675, title, subtitle, footer) as a figure dict, no browser.
-
-    For the dashboard's download buttons: ``Plotly.downloadImage(figure, {format: "svg",
-    width: 1200, height: 675})`` in the page gives the same image as ``export``.
-    """
-    resolved = charts.resolve(app, name, params)
-    built = resolved.built
-    return style.publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved),
-                         exported or export_date())
-
-
 def render(resolved: charts.Resolved, fmt: str, renderer: Renderer | None, exported: date,
            plotlyjs: bool | str = True) -> bytes:
     """The bytes of one chart in one format (CSV: the data behind it, no browser)."""
     built = resolved.built
     if fmt == "csv":
         return built.frame.to_csv(index=False).encode("utf-8")
-    figure = style.publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved), exported)
+    figure = publish.publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved), exported)
     if fmt == "html":
         return html(figure, plotlyjs)
     if renderer is None:
         raise ExportError(f"{fmt} needs the browser")
     return renderer.image(figure, fmt, f"{fmt.upper()} of {resolved.chart.name}")
-
-
-def label(resolved: charts.Resolved) -> str:
-    """``ranking (source=nato, year=2024, group=NATO)``: how to make the chart again."""
-    kinds = {p.name: p.kind for p in resolved.chart.params}
-    args = ", ".join(f"{k}={text(v, kinds.get(k, ''))}" for k, v in resolved.params.items())
-    return f"{resolved.chart.name} ({args})" if args else resolved.chart.name
 
 
 def output_format(fmt: str | None, out: Path | None) -> str:
@@ -96,9 +81,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_bytes(path, data)
 
 
-def load_app(snapshot: Path | None = None):
-    """The dashboard's data (AppData): the embedded snapshot, or ``snapshot``."""
-    from dashboard.app import data
+def load_app(snapshot: Path | None = None) -> ViewData:
+    """The views' data: the embedded snapshot, or ``snapshot``."""
+    from dashboard.views import data
 
     return data.configure(snapshot) if snapshot else data.get()
 

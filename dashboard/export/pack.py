@@ -14,10 +14,13 @@ from importlib import metadata
 from pathlib import Path
 
 from dashboard.atomic import check_target
-from dashboard.export import IMAGE_FORMATS, ExportError, charts, style
-from dashboard.export.output import export_date, label, load_app, render, write_atomic
-from dashboard.export.params import text
-from dashboard.export.render import DEFAULT_TIMEOUT, Renderer, plotly_js
+from dashboard.export import IMAGE_FORMATS, ExportError
+from dashboard.export.browser import DEFAULT_TIMEOUT, Renderer, plotly_js
+from dashboard.export.output import export_date, load_app, render, write_atomic
+from dashboard.figures import publish
+from dashboard.views import charts
+from dashboard.views.charts import label
+from dashboard.views.params import text
 
 PACK_FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "html")
 DEFAULT_FORMATS = "png,svg"
@@ -93,7 +96,7 @@ def export_pack(folder: Path, formats: str = DEFAULT_FORMATS, timeout: float = D
         if own:
             renderer.stop()
     manifest = {"generated": exported.isoformat(), "generator": generator(), "charts": entries,
-                "size": {"width": style.WIDTH, "height": style.HEIGHT, "png_scale": style.PNG_SCALE},
+                "size": {"width": publish.WIDTH, "height": publish.HEIGHT, "png_scale": publish.PNG_SCALE},
                 "shared_files": [PLOTLY_JS] if "html" in wanted else []}
     write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return manifest

@@ -9,7 +9,6 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import data
 from dashboard.app.components import (
     FIELD_STYLE,
     chart_card,
@@ -19,9 +18,9 @@ from dashboard.app.components import (
     param_year,
     query,
 )
-from dashboard.export import frames
 from dashboard.figures import compare as fig
 from dashboard.figures.common import SOURCE_LABELS
+from dashboard.views import data, frames
 
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries — defence spending")
 
@@ -225,7 +224,7 @@ def first_year(app_id: int, source: str, indicator: str) -> int | None:
     return int(years.min()) if len(years) else None
 
 
-def _missing(app: data.AppData, code: str, source: str, spec: fig.Indicator) -> str:
+def _missing(app: data.ViewData, code: str, source: str, spec: fig.Indicator) -> str:
     """Why a country has no line: "No NATO data for Austria: not a member."."""
     name, label = app.name(code), SOURCE_LABELS[source]
     nato = app.groups.get("NATO")
@@ -238,7 +237,7 @@ def _source_options(spec: fig.Indicator) -> list[dict]:
     return [{"label": SOURCE_LABELS[s], "value": s} for s in spec.sources]
 
 
-def _param_notice(raw: object, view: View, app: data.AppData) -> list:
+def _param_notice(raw: object, view: View, app: data.ViewData) -> list:
     """A friendly line when the URL named countries the data does not have."""
     if raw in (None, ""):
         return []

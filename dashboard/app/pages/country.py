@@ -6,7 +6,6 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import data
 from dashboard.app.components import (
     DROPDOWN_BOX,
     chart_card,
@@ -18,9 +17,9 @@ from dashboard.app.components import (
     query,
 )
 from dashboard.app.prerender import NOT_FOUND_CLASS
-from dashboard.export import frames
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
+from dashboard.views import data, frames
 
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
                    title=lambda iso3=None, **_: f"{(iso3 or '').upper()[:3]} — defence spending")

@@ -13,7 +13,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import countries, model
-from dashboard.app import data
 from dashboard.app.components import (
     chart_card,
     csv_download,
@@ -22,9 +21,9 @@ from dashboard.app.components import (
     param_year,
     query,
 )
-from dashboard.export import frames
 from dashboard.figures import overview as fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
+from dashboard.views import data, frames
 
 dash.register_page(__name__, path="/", name="Overview", title="Defence spending and pledges")
 
@@ -222,7 +221,7 @@ def download_allies(_: int) -> dict:
     return csv_download(frame, "nato-allies-at-target", source_line([("nato", edition_of("nato") or "")]))
 
 
-# ---- precomputed frames (memoised per AppData; callbacks only look up) -------------------------
+# ---- precomputed frames (memoised per ViewData; callbacks only look up) -------------------------
 
 def year_shares(source: str, year: int) -> pd.DataFrame:
     """Countries' share of GDP in ``year`` from ``source``'s latest edition: iso3, name, value, estimate."""
@@ -239,12 +238,12 @@ def edition_of(source: str) -> str | None:
     return editions(id(data.get())).get(source)
 
 
-def targets(app: data.AppData) -> list[float]:
+def targets(app: data.ViewData) -> list[float]:
     """NATO's share-of-GDP targets from the registry (2, 3.5, 5), not the 1.5% "related" one."""
     return _targets(id(app))
 
 
-def threshold(app: data.AppData) -> float:
+def threshold(app: data.ViewData) -> float:
     """The lowest NATO target (2%): the one "allies at or above" counts."""
     return min(targets(app), default=2.0)
 
@@ -256,7 +255,7 @@ EMPTY = pd.DataFrame({"iso3": pd.Series(dtype=str), "name": pd.Series(dtype=str)
 @lru_cache(maxsize=4)
 def shares_base(app_id: int) -> tuple[pd.DataFrame, dict[tuple[str, int], object]]:
     """Countries' shares (no aggregates), highest first within (source, year), and the positions
-    of each (source, year) — built once per AppData; slices are taken on demand."""
+    of each (source, year) — built once per ViewData; slices are taken on demand."""
     app = data.get()
     shares = app.latest_shares[app.latest_shares["source"].isin(SOURCES)]
     keep = [not countries.is_aggregate(c) and c != "EU_INST" for c in shares["iso3"]]

@@ -1,7 +1,7 @@
 """Pledges page (/pledges): every pledge × country in a sortable, filterable table.
 
 State in the URL: ``?status=off_track&actor=NATO&q=poland``; bad values fall back to "all".
-The grid's rows are built once per AppData; callbacks only filter them.
+The grid's rows are built once per ViewData; callbacks only filter them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import data
 from dashboard.app.components import (
     DROPDOWN_BOX,
     MAX_PARAM_LEN,
@@ -27,6 +26,7 @@ from dashboard.app.components import (
 )
 from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
+from dashboard.views import data
 
 dash.register_page(__name__, path="/pledges", name="Pledges", title="Pledge tracker — defence spending")
 
@@ -313,7 +313,7 @@ def _source_pairs(keep: tuple[int, ...]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(pairs[i] for i in keep if pairs[i] is not None))
 
 
-# ---- precomputed per AppData --------------------------------------------------------------
+# ---- precomputed per ViewData --------------------------------------------------------------
 
 @lru_cache(maxsize=4)
 def full_table(app_id: int) -> pd.DataFrame:

@@ -10,7 +10,6 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import data
 from dashboard.app.components import (
     FIELD_STYLE,
     SCROLL_STYLE,
@@ -22,9 +21,9 @@ from dashboard.app.components import (
     param_year,
     query,
 )
-from dashboard.export import frames
 from dashboard.figures import scenarios as fig
 from dashboard.figures.common import SOURCE_LABELS
+from dashboard.views import data, frames
 
 dash.register_page(__name__, path="/scenarios", name="Scenarios", title="Scenarios — defence spending")
 
@@ -125,7 +124,7 @@ def update_scenario(group: object, target: object, year: object, growth: object)
             _assumptions(result.rows, view))
 
 
-def chart_title(app: data.AppData, view: View) -> str:
+def chart_title(app: data.ViewData, view: View) -> str:
     """The chart card's title for the scenario."""
     return f"Extra defence spending per year: {app.groups[view.group].name} at {view.target:g}% of GDP by {view.year}"
 

@@ -9,7 +9,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import model
-from dashboard.app import data
 from dashboard.app.components import (
     CELL_STYLE,
     FIELD_STYLE,
@@ -25,6 +24,7 @@ from dashboard.app.components import (
 )
 from dashboard.figures import sources as fig
 from dashboard.figures.common import SOURCE_LABELS
+from dashboard.views import data
 
 dash.register_page(__name__, path="/sources", name="Sources", title="Sources and editions — defence spending")
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from dashboard.export import ExportError, frames
-from dashboard.export import builders as b
-from dashboard.export.builders import COALITION_PLEDGES, Built, share_pledge_ids
-from dashboard.export.params import Param, parse_pairs, validate
 from dashboard.figures import compare as compare_fig
 from dashboard.figures import country as country_fig
+from dashboard.figures.publish import publish
+from dashboard.views import ViewError, frames
+from dashboard.views import builders as b
+from dashboard.views.builders import COALITION_PLEDGES, Built, share_pledge_ids
+from dashboard.views.params import Param, parse_pairs, text, validate
 
 HAGUE_CORE = "nato-hague-2035-3.5-core"
 SCENARIO_TARGET = (1.0, 6.0, 3.5)   # pages/scenarios.py TARGET: low, high, default
@@ -53,18 +55,37 @@ def resolve(app, name: str, raw: dict[str, str] | tuple[str, ...] | list[str]) -
     return Resolved(chart, params, chart.build(app, params))
 
 
+def label(resolved: Resolved) -> str:
+    """``ranking (source=nato, year=2024, group=NATO)``: how to make the chart again."""
+    kinds = {p.name: p.kind for p in resolved.chart.params}
+    args = ", ".join(f"{k}={text(v, kinds.get(k, ''))}" for k, v in resolved.params.items())
+    return f"{resolved.chart.name} ({args})" if args else resolved.chart.name
+
+
+def publication_figure(app: Any, name: str, params: dict[str, str], exported: date | None = None) -> dict[str, Any]:
+    """The chart styled for print (1200 × 675, title, subtitle, footer) as a figure dict, no browser.
+
+    For the dashboard's download buttons: ``Plotly.downloadImage(figure, {format: "svg",
+    width: 1200, height: 675})`` in the page gives the same image as ``export``.
+    """
+    resolved = resolve(app, name, params)
+    built = resolved.built
+    return publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved),
+                   exported or date.today())
+
+
 def get(name: str) -> Chart:
     """The chart called ``name``, or a one-line error listing the names."""
     chart = CHARTS.get(str(name).strip().lower())
     if chart is None:
         shown = str(name)[:24]
-        raise ExportError(f"no chart named {shown!r} (charts: {', '.join(CHARTS)}; see export --list)")
+        raise ViewError(f"no chart named {shown!r} (charts: {', '.join(CHARTS)}; see export --list)")
     return chart
 
 
 def listing(app) -> list[str]:
     """``export --list``: every chart, what it shows, its parameters with defaults and accepted values."""
-    from dashboard.export.params import text
+    from dashboard.views.params import text
 
     lines = []
     for chart in CHARTS.values():

@@ -1,6 +1,6 @@
 """How each exportable chart is built: its frame, the dashboard's figure function, and what is said about it.
 
-Each builder takes the app's data (``AppData``) and validated parameters and returns a
+Each builder takes the app's data (``ViewData``) and validated parameters and returns a
 ``Built``: the figure, the data behind it (the CSV), a title, a subtitle naming unit and
 basis, and the source line with editions. Pledge targets always come from the registry
 (``data/pledges.yaml``).
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.export import frames
 from dashboard.figures import compare as compare_fig
 from dashboard.figures import country as country_fig
 from dashboard.figures import overview as overview_fig
@@ -21,6 +20,7 @@ from dashboard.figures import pledges as pledges_fig
 from dashboard.figures import scenarios as scenario_fig
 from dashboard.figures import sources as sources_fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
+from dashboard.views import frames
 
 SHARE_BASIS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
                "Eurostat: COFOG 02")

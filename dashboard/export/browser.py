@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.export import ExportError
-from dashboard.export.style import HEIGHT, PNG_SCALE, WIDTH
+from dashboard.figures.publish import HEIGHT, PNG_SCALE, WIDTH
 
 CHROMIUM_HINT = ("install it with `apt-get install -y chromium` "
                  "(or set BROWSER_PATH to a Chromium or Chrome executable)")

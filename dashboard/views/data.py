@@ -22,7 +22,7 @@ SHARE_SOURCES: tuple[str, ...] = ("nato", "sipri", "worldbank", "eurostat")
 
 
 @dataclass
-class AppData:
+class ViewData:
     """The snapshot and everything precomputed from it."""
 
     table: pd.DataFrame
@@ -32,7 +32,7 @@ class AppData:
     pledges: list[model.Pledge]
 
     @classmethod
-    def from_snapshot(cls, folder: Path | None = None) -> AppData:
+    def from_snapshot(cls, folder: Path | None = None) -> ViewData:
         """Load the snapshot and the registries; precompute the shared frames."""
         table = load(folder)
         groups = model.load_groups()
@@ -109,16 +109,16 @@ class AppData:
         return self.names.get(iso3, iso3)
 
 
-_DATA: AppData | None = None
+_DATA: ViewData | None = None
 
 
-def configure(folder: Path | None = None) -> AppData:
+def configure(folder: Path | None = None) -> ViewData:
     """Build the app's data from the snapshot in ``folder`` (default: the embedded one)."""
     global _DATA
-    _DATA = AppData.from_snapshot(folder)
+    _DATA = ViewData.from_snapshot(folder)
     return _DATA
 
 
-def get() -> AppData:
+def get() -> ViewData:
     """The app's data (built from the embedded snapshot on first use if not configured)."""
     return _DATA if _DATA is not None else configure()

@@ -1,4 +1,4 @@
-"""The frames behind the charts, looked up in ``AppData``: one place for the app and the export.
+"""The frames behind the charts, looked up in ``ViewData``: one place for the app and the export.
 
 No Dash imports (page modules can only be imported inside a running app), so the pages
 call these look-ups and the export calls the same ones.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.export import ExportError
+from dashboard.views import ViewError
 
 MAX_VALUE_LEN = 200
 SHOWN = 24  # characters of a bad value repeated in an error
@@ -48,11 +48,11 @@ def parse_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         key = key.strip().lower().replace("-", "_")
         if not sep or not key:
-            raise ExportError(f"--param {_show(pair)}: expected KEY=VALUE (e.g. --param country=GBR)")
+            raise ViewError(f"--param {_show(pair)}: expected KEY=VALUE (e.g. --param country=GBR)")
         if not NAME.fullmatch(key):
-            raise ExportError(f"--param {_show(key)}: not a parameter name")
+            raise ViewError(f"--param {_show(key)}: not a parameter name")
         if key in out:
-            raise ExportError(f"--param {key} given twice")
+            raise ViewError(f"--param {key} given twice")
         out[key] = value.strip()
     return out
 
@@ -63,7 +63,7 @@ def validate(chart: str, params: tuple[Param, ...], raw: dict[str, str], app: An
     for key in raw:
         if key not in known:
             listed = ", ".join(sorted(known)) or "none"
-            raise ExportError(f"chart {chart!r} has no parameter {_show(key)!r} (its parameters: {listed})")
+            raise ViewError(f"chart {chart!r} has no parameter {_show(key)!r} (its parameters: {listed})")
     done: dict[str, Any] = {}
     for param in params:
         if param.name in raw:
@@ -74,18 +74,18 @@ def validate(chart: str, params: tuple[Param, ...], raw: dict[str, str], app: An
 
 
 def parse(param: Param, value: str, app: Any, done: dict) -> Any:
-    """One value, typed and checked; ExportError with one line otherwise."""
+    """One value, typed and checked; ViewError with one line otherwise."""
     if len(value) > MAX_VALUE_LEN:
-        raise ExportError(f"{param.name}: value longer than {MAX_VALUE_LEN} characters")
+        raise ViewError(f"{param.name}: value longer than {MAX_VALUE_LEN} characters")
     if value == "":
-        raise ExportError(f"{param.name}: empty value")
+        raise ViewError(f"{param.name}: empty value")
     return PARSERS[param.kind](param, value, app, done)
 
 
 def _country(param: Param, value: str, app: Any, done: dict) -> str:
     code = value.strip().upper()
     if not ISO3.fullmatch(code) or code not in set(app.country_codes):
-        raise ExportError(f"{param.name}: {_show(value)!r} is not a country with figures in the data "
+        raise ViewError(f"{param.name}: {_show(value)!r} is not a country with figures in the data "
                           "(ISO 3166 alpha-3 code, e.g. GBR)")
     return code
 
@@ -93,20 +93,20 @@ def _country(param: Param, value: str, app: Any, done: dict) -> str:
 def _countries(param: Param, value: str, app: Any, done: dict) -> list[str]:
     codes = [_country(param, part, app, done) for part in value.split(",") if part.strip()]
     if not codes:
-        raise ExportError(f"{param.name}: give one or more ISO3 codes separated by commas (e.g. GBR,DEU)")
+        raise ViewError(f"{param.name}: give one or more ISO3 codes separated by commas (e.g. GBR,DEU)")
     if len(codes) > param.limit:
-        raise ExportError(f"{param.name}: at most {param.limit} countries")
+        raise ViewError(f"{param.name}: at most {param.limit} countries")
     return list(dict.fromkeys(codes))
 
 
 def _year(param: Param, value: str, app: Any, done: dict) -> int:
     text = value.strip()
     if not re.fullmatch(r"-?\d{1,6}", text):
-        raise ExportError(f"{param.name}: {_show(value)!r} is not a year")
+        raise ViewError(f"{param.name}: {_show(value)!r} is not a year")
     year = int(text)
     low, high = param.resolve(param.bounds, app, done)
     if not low <= year <= high:
-        raise ExportError(f"{param.name}: {year} is out of range ({int(low)}–{int(high)})")
+        raise ViewError(f"{param.name}: {year} is out of range ({int(low)}–{int(high)})")
     return year
 
 
@@ -118,12 +118,12 @@ def _number(param: Param, value: str, app: Any, done: dict) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise ExportError(f"{param.name}: {_show(value)!r} is not a number") from None
+        raise ViewError(f"{param.name}: {_show(value)!r} is not a number") from None
     if not math.isfinite(number):
-        raise ExportError(f"{param.name}: {_show(value)!r} is not a finite number")
+        raise ViewError(f"{param.name}: {_show(value)!r} is not a finite number")
     low, high = param.resolve(param.bounds, app, done)
     if not low <= number <= high:
-        raise ExportError(f"{param.name}: {number:g} is out of range ({low:g}–{high:g})")
+        raise ViewError(f"{param.name}: {number:g} is out of range ({low:g}–{high:g})")
     return number
 
 
@@ -138,7 +138,7 @@ def _choice(param: Param, value: str, app: Any, done: dict) -> str:
     folded = {c.lower(): c for c in choices}
     if value.lower() in folded:
         return folded[value.lower()]
-    raise ExportError(f"{param.name}: {_show(value)!r} is not one of {', '.join(choices)}")
+    raise ViewError(f"{param.name}: {_show(value)!r} is not one of {', '.join(choices)}")
 
 
 def _codes(param: Param, value: str, app: Any, done: dict) -> list[str] | str:
@@ -148,9 +148,9 @@ def _codes(param: Param, value: str, app: Any, done: dict) -> list[str] | str:
     codes = [part.strip() for part in value.split(",") if part.strip()]
     for code in codes:
         if code not in choices:
-            raise ExportError(f"{param.name}: {_show(code)!r} is not one of {', '.join(choices)}")
+            raise ViewError(f"{param.name}: {_show(code)!r} is not one of {', '.join(choices)}")
     if not codes or len(codes) > param.limit:
-        raise ExportError(f"{param.name}: give 'all' or 1 to {param.limit} ids separated by commas")
+        raise ViewError(f"{param.name}: give 'all' or 1 to {param.limit} ids separated by commas")
     return list(dict.fromkeys(codes))
 
 
