@@ -22,8 +22,9 @@ from dashboard.figures import sources as sources_fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import frames
 
-SHARE_BASIS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
-               "Eurostat: COFOG 02")
+# Each publisher's definition, for subtitles naming several sources.
+SHARE_DEFINITIONS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
+                     "Eurostat: COFOG 02")
 # The targets the coalition chart draws by default, by pledge id: their values come from the registry.
 COALITION_PLEDGES = ("nato-vilnius-2024-2", "gbr-2027-2.5", "nato-hague-2035-3.5-core")  # 2, 2.5, 3.5 %
 
@@ -61,7 +62,7 @@ def build_country_share(app, p: dict) -> Built:
     shown = country_fig.cut(series, p["from"])
     return Built(country_fig.share_figure(series, pledges, name, p["from"]), country_fig.share_frame(series, p["from"]),
                  f"{name}: defence spending as a share of GDP",
-                 f"% of GDP by source. {SHARE_BASIS}. Dashed: pledge paths (star: target); dotted: estimates",
+                 f"% of GDP by source. {SHARE_DEFINITIONS}. Dashed: pledge paths (star: target); dotted: estimates",
                  country_fig.share_source(shown), [(s["source"], s["edition"]) for s in shown])
 
 
