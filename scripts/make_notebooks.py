@@ -82,8 +82,9 @@ otherwise. Each table and chart names its source and edition."""),
 import plotly.graph_objects as go
 
 from dashboard import model
-from dashboard.views.data import ViewData
 from dashboard.figures import common, compare, country
+from dashboard.views.data import ViewData
+from dashboard.views.series import ShareSeries
 
 app = ViewData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
 table, panel = app.table, app.panel
@@ -187,15 +188,15 @@ group's weighted share, so this reuses the country chart rather than a new one. 
 estimated last two years (SIPRI also marks some members' earlier figures as estimates — Finland,
 Spain, Romania, Sweden and others before the 2000s — shown in the `estimate` column above, not
 on the chart)."""),
-    ("code", """def as_series(frame: pd.DataFrame) -> dict:
-    \"\"\"An aggregate frame in the shape ``country.share_figure`` takes; only the estimated tail is dotted.\"\"\"
+    ("code", """def as_series(frame: pd.DataFrame) -> ShareSeries:
+    \"\"\"An aggregate frame as the series ``country.share_figure`` takes; only the estimated tail is dotted.\"\"\"
     est = frame.estimate.tolist()
     tail = len(est)
     while tail and est[tail - 1]:
         tail -= 1
-    return {"source": frame.source.iloc[0], "edition": frame.edition.iloc[0], "years": frame.year.tolist(),
-            "values": frame.weighted_share_pct.tolist(), "estimate": [i >= tail for i in range(len(est))],
-            "flags": [""] * len(frame), "price_base": "current"}
+    return ShareSeries(source=frame.source.iloc[0], edition=frame.edition.iloc[0], price_base="current",
+                       years=tuple(int(y) for y in frame.year), values=tuple(float(v) for v in frame.weighted_share_pct),
+                       estimate=tuple(i >= tail for i in range(len(est))), flags=("",) * len(frame))
 
 
 series = [as_series(agg_nato), as_series(agg_sipri)]
@@ -205,7 +206,7 @@ for p in TARGET_PLEDGES:
     fig["layout"].setdefault("shapes", []).append(shape)
     fig["layout"]["annotations"].append(note)
 show(fig, "London coalition: GDP-weighted defence spending, % of GDP",
-     common.source_line([(s["source"], s["edition"]) for s in series],
+     common.source_line([(s.source, s.edition) for s in series],
                         "Total spending ÷ total GDP of the 15, US$ at current prices. Dotted: estimates."))"""),
     ("md", """### Check: the aggregate against the tidy table
 
@@ -307,9 +308,9 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from dashboard import model
-from dashboard.views.data import SHARE_SOURCES, ViewData
 from dashboard.figures import common, country, sources
 from dashboard.model.reconcile import KNOWN_DIFFERENCES
+from dashboard.views.data import SHARE_SOURCES, ViewData
 
 app = ViewData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
 table, panel = app.table, app.panel
@@ -331,10 +332,10 @@ The latest edition of each source, as the country page reads it (`ViewData.share
 NATO's 2023 and 2024 are estimates; Eurostat (COFOG 02, one decimal) covers EU members from 2021
 only, so not the UK or the US."""),
     ("code", """long = pd.DataFrame([
-    {"iso3": code, "country": app.name(code), "source": s["source"], "edition": s["edition"],
+    {"iso3": code, "country": app.name(code), "source": s.source, "edition": s.edition,
      "year": y, "value": v, "estimate": e}
     for code in CODES for s in app.share_series(code)
-    for y, v, e in zip(s["years"], s["values"], s["estimate"]) if y in YEARS])
+    for y, v, e in zip(s.years, s.values, s.estimate) if y in YEARS])
 used = long[["source", "edition"]].drop_duplicates().sort_values("source", key=lambda c: c.map(SHARE_SOURCES.index))
 print(common.source_line(used.itertuples(index=False, name=None), "% of GDP; NATO 2023–2024 are estimates."))
 side = long.pivot_table(index=["country", "year"], columns="source", values="value")[list(SHARE_SOURCES)]

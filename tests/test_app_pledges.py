@@ -64,7 +64,7 @@ def test_required_pledges_are_listed(page):
     assert {"gbr-2027-2.5|GBR", "nato-hague-2035-3.5-core|GBR"} <= keys
     assert any(r["iso3"] == "DEU" and r["actor"] == "DEU" for r in rows)
     assert any(r["iso3"] == "POL" and r["actor"] == "POL" for r in rows)
-    assert len(rows) == len(data.get().progress)
+    assert len(rows) == len(data.get().progress_rows)
     uk = next(r for r in rows if r["key"] == "gbr-2027-2.5|GBR")
     assert uk["country_link"] == "[United Kingdom](/country/GBR)"
     assert uk["target_year"] == 2027 and uk["target_text"] == "2.5% of GDP"
@@ -78,7 +78,7 @@ def test_status_filter(page):
     rows, count, *_ = page.update_pledges("off_track", "all", "")
     assert rows and {r["status"] for r in rows} == {"off_track"}
     assert str(len(rows)) in count
-    expected = int((data.get().progress["status"] == "off_track").sum())
+    expected = sum(r.status == "off_track" for r in data.get().progress_rows)
     assert len(rows) == expected
 
 
@@ -123,7 +123,7 @@ def test_csv_download(page):
     out = page.download_table(1, "off_track", "all", "", None)
     lines = out["content"].splitlines()
     assert out["filename"] == "pledges.csv" and lines[0].startswith("# Source:")
-    assert len(lines) == 2 + int((data.get().progress["status"] == "off_track").sum())
+    assert len(lines) == 2 + sum(r.status == "off_track" for r in data.get().progress_rows)
     assert "money_gap_lcu_bn" in lines[1] and "key" not in lines[1].split(",")
     shown = [{"key": "gbr-2027-2.5|GBR"}, {"key": "pol-2025-4.7|POL"}, {"key": "bogus"}]
     frame = page.csv_frame("all", "all", "", shown)

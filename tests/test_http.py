@@ -15,6 +15,7 @@ import pytest
 
 from dashboard.app import create_app, shapes
 from dashboard.app.security import BASE_HEADERS
+from dashboard.views import data
 
 UPDATE = "/_dash-update-component"
 
@@ -155,9 +156,7 @@ def _pledge_download(app, shown: list) -> dict:
 
 
 def test_a_repeated_row_key_cannot_amplify_the_answer(app, client):
-    from dashboard.app.pages import pledges
-
-    keys = list(pledges.key_index(id(pledges.data.get())))
+    keys = list(data.get().tracker.keys)
     whole = client.post(UPDATE, json=_pledge_download(app, [{"key": k} for k in keys]))
     repeated = client.post(UPDATE, json=_pledge_download(app, [{"key": keys[0]}] * 55_882))
     assert whole.status_code == repeated.status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from dashboard.figures.common import (
@@ -16,110 +18,120 @@ from dashboard.figures.common import (
     source_line,
     split_estimates,
 )
+from dashboard.model import MoneyGap, Progress
+from dashboard.views.series import ShareSeries, cut
 
 
-def share_figure(series: list[dict], pledges: list[dict], name: str, start: int = 0) -> dict:
+def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str, start: int = 0) -> dict:
     """Share of GDP over time, one line per source (estimates dotted), pledge targets and paths.
 
-    ``series``: per source {source, edition, years, values, estimate} (latest editions).
-    ``pledges``: model progress rows for the country (dicts).
+    ``series``: the latest edition of each source; ``pledges``: the model's progress rows
+    for the country.
     """
-    series = cut(series, start)
+    series = cut(list(series), start)
     if not series:
         return empty_figure(f"No published share of GDP for {name}")
     traces: list[dict] = []
     # World Bank republishes SIPRI's shares: draw it first and thin, so SIPRI stays visible.
     order = {"worldbank": 0, "eurostat": 1, "sipri": 2, "nato": 3}
-    for s in sorted(series, key=lambda s: order.get(s["source"], 9)):
-        source, edition = s["source"], s["edition"]
-        label = SOURCE_LABELS.get(source, source)
-        colour = SOURCE_COLOURS.get(source, "#444")
-        actual, est = split_estimates(s["years"], s["values"], s["estimate"])
-        width = 1 if source == "worldbank" else 2.5
-        traces.append({"type": "scatter", "mode": "lines", "name": f"{label} ({edition})", "x": actual["x"],
-                       "y": actual["y"], "line": {"color": colour, "width": width}, "legendgroup": source,
-                       "hovertemplate": f"{label} {edition}: %{{y:.2f}}%<extra></extra>"})
+    for s in sorted(series, key=lambda s: order.get(s.source, 9)):
+        label = SOURCE_LABELS.get(s.source, s.source)
+        colour = SOURCE_COLOURS.get(s.source, "#444")
+        actual, est = split_estimates(list(s.years), list(s.values), list(s.estimate))
+        width = 1 if s.source == "worldbank" else 2.5
+        traces.append({"type": "scatter", "mode": "lines", "name": f"{label} ({s.edition})", "x": actual["x"],
+                       "y": actual["y"], "line": {"color": colour, "width": width}, "legendgroup": s.source,
+                       "hovertemplate": f"{label} {s.edition}: %{{y:.2f}}%<extra></extra>"})
         if est["x"]:
             traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{label} estimate",
-                           "x": est["x"], "y": est["y"], "legendgroup": source, "showlegend": False,
+                           "x": est["x"], "y": est["y"], "legendgroup": s.source, "showlegend": False,
                            "line": {"color": colour, "width": 2, "dash": ESTIMATE_DASH},
-                           "marker": {"size": 5}, "hovertemplate": f"{label} {edition} (estimate): %{{y:.2f}}%<extra></extra>"})
+                           "marker": {"size": 5},
+                           "hovertemplate": f"{label} {s.edition} (estimate): %{{y:.2f}}%<extra></extra>"})
     for row in distinct_targets(share_pledges(pledges)):
-        colour = STATUS_COLOURS.get(row["status"], "#666")
-        status = STATUS_LABELS.get(row["status"], row["status"]).lower()
-        label = f"{row['target_share_pct']:g}% by {row['target_year']} ({status})"
-        path = list(row.get("required_path") or [])[1:] or [[row["target_year"], row["target_share_pct"]]]
+        colour = STATUS_COLOURS.get(row.status, "#666")
+        status = STATUS_LABELS.get(row.status, row.status).lower()
+        target = row.target_share_pct
+        label = f"{target:g}% by {row.target_year} ({status})"
+        path = list(row.required_path)[1:] or [(row.target_year, target)]
         traces.append({"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": label,
                        "x": [p[0] for p in path], "y": [p[1] for p in path],
                        "line": {"color": colour, "width": 1.5, "dash": PATH_DASH},
                        "marker": {"size": [0] * (len(path) - 1) + [14], "symbol": "star", "color": colour,
                                   "line": {"color": "#222", "width": 1}},
-                       "hovertemplate": f"{row['title']}: path %{{y:.2f}}% in %{{x}}<extra></extra>"})
+                       "hovertemplate": f"{row.title}: path %{{y:.2f}}% in %{{x}}<extra></extra>"})
     layout = base_layout(yaxis_title="% of GDP", height=460)
     layout["yaxis"]["rangemode"] = "tozero"
     return {"data": traces, "layout": layout}
 
 
-def share_summary(series: list[dict], pledges: list[dict], name: str) -> str:
+def share_summary(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str) -> str:
     """A text version of the chart (alt text and screen readers)."""
     if not series:
         return f"No source publishes {name}'s defence spending as a share of GDP."
-    parts = [f"{SOURCE_LABELS.get(s['source'], s['source'])}: {s['values'][-1]:.2f}% in {s['years'][-1]}"
-             + (" (estimate)" if s["estimate"][-1] else "") for s in series]
+    parts = [f"{SOURCE_LABELS.get(s.source, s.source)}: {s.values[-1]:.2f}% in {s.years[-1]}"
+             + (" (estimate)" if s.estimate[-1] else "") for s in series]
     text = f"{name}, defence spending as a share of GDP. Latest: " + "; ".join(parts) + "."
     goals = distinct_targets(share_pledges(pledges))
     if goals:
         text += " Pledges: " + "; ".join(
-            f"{r['target_share_pct']:g}% by {r['target_year']} ({STATUS_LABELS.get(r['status'], r['status']).lower()})"
+            f"{r.target_share_pct:g}% by {r.target_year} ({STATUS_LABELS.get(r.status, r.status).lower()})"
             for r in goals) + "."
     return text
 
 
-def share_source(series: list[dict]) -> str:
+def share_source(series: Sequence[ShareSeries]) -> str:
     """Source line for the share chart."""
-    return source_line([(s["source"], s["edition"]) for s in series],
+    return source_line([(s.source, s.edition) for s in series],
                        "NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
                        "Eurostat: COFOG 02. Dotted: estimates.")
 
 
-def share_frame(series: list[dict], start: int = 0) -> pd.DataFrame:
+def share_frame(series: Sequence[ShareSeries], start: int = 0) -> pd.DataFrame:
     """The data behind the share chart (for CSV download)."""
-    rows = [{"source": s["source"], "edition": s["edition"], "year": y, "share_of_gdp_pct": v,
-             "estimate": e, "flags": f, "price_base": s.get("price_base", "")}
-            for s in cut(series, start) for y, v, e, f in zip(s["years"], s["values"], s["estimate"], s["flags"])]
-    return pd.DataFrame(rows)
+    rows = [{"source": s.source, "edition": s.edition, "year": y, "share_of_gdp_pct": v,
+             "estimate": e, "flags": f, "price_base": s.price_base}
+            for s in cut(list(series), start) for y, v, e, f in zip(s.years, s.values, s.estimate, s.flags)]
+    return pd.DataFrame(rows, columns=["source", "edition", "year", "share_of_gdp_pct", "estimate", "flags",
+                                       "price_base"])
 
 
-def money_gap_figure(pledges: list[dict], name: str) -> dict:
+def money_gaps(pledges: Sequence[Progress]) -> list[tuple[Progress, MoneyGap]]:
+    """The pledges with an open money gap (more spending needed), with it."""
+    return [(r, r.money_gap) for r in pledges if r.money_gap is not None and r.money_gap["lcu_million"] > 0]
+
+
+def money_gap_figure(pledges: Sequence[Progress], name: str) -> dict:
     """Extra spending a year each share pledge needs in its target year (national currency)."""
-    rows = [r for r in pledges if isinstance(r.get("money_gap"), dict) and r["money_gap"].get("lcu_million", 0) > 0]
+    rows = money_gaps(pledges)
     if not rows:
         return empty_figure(f"No open money gap for {name}: every measurable pledge is met")
-    currency = rows[0]["money_gap"]["currency"]
-    labels = [f"{r['title']} ({r['target_year']})" for r in rows]
-    values = [r["money_gap"]["lcu_million"] / 1000 for r in rows]
+    currency = rows[0][1]["currency"]
+    labels = [f"{r.title} ({r.target_year})" for r, _ in rows]
+    values = [gap["lcu_million"] / 1000 for _, gap in rows]
     layout = base_layout(yaxis_title="", height=max(240, 60 * len(rows) + 120))
     layout["xaxis"] = {"title": {"text": f"{currency} billion a year, in the target year"}, "gridcolor": "#e5e5e5"}
     layout["yaxis"] = {"automargin": True}
     layout["hovermode"] = "closest"
     return {"data": [{"type": "bar", "orientation": "h", "x": values, "y": labels,
-                      "marker": {"color": [STATUS_COLOURS.get(r["status"], "#666") for r in rows]},
+                      "marker": {"color": [STATUS_COLOURS.get(r.status, "#666") for r, _ in rows]},
                       "text": [f"{v:,.1f}bn" for v in values], "textposition": "auto",
                       "hovertemplate": f"%{{y}}: %{{x:,.1f}}bn {currency}<extra></extra>"}],
             "layout": layout}
 
 
-def money_gap_frame(pledges: list[dict]) -> pd.DataFrame:
+def money_gap_frame(pledges: Sequence[Progress]) -> pd.DataFrame:
     """The data behind the money-gap chart (for CSV download), with assumptions."""
     out = []
     for r in pledges:
-        m = r.get("money_gap") if isinstance(r.get("money_gap"), dict) else {}
-        out.append({"pledge": r["id"], "title": r["title"], "target_share_pct": r["target_share_pct"],
-                    "target_year": r["target_year"], "status": r["status"], "latest_share_pct": r["latest_share_pct"],
-                    "latest_source": r["latest_source"], "latest_edition": r["latest_edition"],
-                    "currency": m.get("currency"), "money_gap_lcu_million": m.get("lcu_million"),
-                    "money_gap_usd_million": m.get("usd_million"), "money_gap_eur_million": m.get("eur_million"),
-                    "assumptions": " | ".join(r.get("assumptions") or [])})
+        m = r.money_gap
+        out.append({"pledge": r.id, "title": r.title, "target_share_pct": r.target_share_pct,
+                    "target_year": r.target_year, "status": r.status, "latest_share_pct": r.latest_share_pct,
+                    "latest_source": r.latest_source, "latest_edition": r.latest_edition,
+                    "currency": m["currency"] if m else None, "money_gap_lcu_million": m["lcu_million"] if m else None,
+                    "money_gap_usd_million": m["usd_million"] if m else None,
+                    "money_gap_eur_million": m["eur_million"] if m else None,
+                    "assumptions": " | ".join(r.assumptions)})
     return pd.DataFrame(out)
 
 
@@ -146,33 +158,20 @@ def spending_figure(spending: pd.DataFrame, name: str, measure: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def distinct_targets(pledges: list[dict]) -> list[dict]:
+def distinct_targets(pledges: Sequence[Progress]) -> list[Progress]:
     """One row per (target, year): a national pledge hides the same alliance target."""
-    ordered = sorted(pledges, key=lambda r: r["actor"] != r["country"])
-    seen: set[tuple] = set()
+    ordered = sorted(pledges, key=lambda r: r.actor != r.country)
+    seen: set[tuple[float | None, int]] = set()
     out = []
     for r in ordered:
-        key = (r["target_share_pct"], r["target_year"])
+        key = (r.target_share_pct, r.target_year)
         if key not in seen:
             seen.add(key)
             out.append(r)
     return out
 
 
-def share_pledges(pledges: list[dict]) -> list[dict]:
+def share_pledges(pledges: Sequence[Progress]) -> list[Progress]:
     """Pledges with a share-of-GDP target that can be drawn (not related spending, not equipment)."""
-    return [r for r in pledges if r.get("target_share_pct") == r.get("target_share_pct")
-            and r.get("target_share_pct") is not None and r.get("unit") == "percent of GDP"
-            and r.get("scope") != "related"]
-
-
-def cut(series: list[dict], start: int) -> list[dict]:
-    """The series cut to years ≥ ``start``; sources left with no year dropped."""
-    out = []
-    for s in series:
-        keep = [i for i, y in enumerate(s["years"]) if y >= start]
-        if keep:
-            i = keep[0]
-            out.append({**s, "years": s["years"][i:], "values": s["values"][i:],
-                        "estimate": s["estimate"][i:], "flags": s["flags"][i:]})
-    return out
+    return [r for r in pledges if r.target_share_pct is not None and r.unit == "percent of GDP"
+            and r.scope != "related"]

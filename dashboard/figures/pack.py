@@ -22,6 +22,7 @@ from dashboard.figures.common import (
     reference_line,
     split_estimates,
 )
+from dashboard.views.series import ShareSeries
 
 GROUP_COLOUR = "#222222"  # a group total: darker than any member's colour
 # Burden sharing: the US in its own colour (country_colour), the rest of the alliance in NATO blue.
@@ -132,19 +133,19 @@ def pledge_gap_figure(rows: pd.DataFrame, target: float, pledge: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def sources_figure(nato: dict | None, sipri: dict | None, name: str) -> dict:
+def sources_figure(nato: ShareSeries | None, sipri: ShareSeries | None, name: str) -> dict:
     """NATO and SIPRI share of GDP over the same years (estimates dotted), their difference below.
 
-    ``nato``/``sipri``: {edition, years, values, estimate} (cut to the years shown) or None.
+    ``nato``/``sipri``: the series cut to the years shown, or None.
     """
-    present = [(src, s) for src, s in (("nato", nato), ("sipri", sipri)) if s and s["years"]]
+    present = [(src, s) for src, s in (("nato", nato), ("sipri", sipri)) if s is not None and s.years]
     if not present:
         return empty_figure(f"Neither NATO nor SIPRI publishes a share of GDP for {name}", 460)
     traces: list[dict] = []
     for source, s in present:
-        label = f"{SOURCE_LABELS[source]} ({s['edition']})"
+        label = f"{SOURCE_LABELS[source]} ({s.edition})"
         colour = SOURCE_COLOURS[source]
-        actual, est = split_estimates(s["years"], [round(v, 4) for v in s["values"]], s["estimate"])
+        actual, est = split_estimates(list(s.years), [round(v, 4) for v in s.values], list(s.estimate))
         traces.append({"type": "scatter", "mode": "lines+markers", "name": label, "x": actual["x"],
                        "y": actual["y"], "line": {"color": colour, "width": 2.5}, "marker": {"size": 5},
                        "legendgroup": source, "hovertemplate": f"{label}: %{{y:.2f}}%<extra></extra>"})
@@ -173,12 +174,12 @@ def sources_figure(nato: dict | None, sipri: dict | None, name: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def difference(nato: dict | None, sipri: dict | None) -> list[tuple[int, float]]:
+def difference(nato: ShareSeries | None, sipri: ShareSeries | None) -> list[tuple[int, float]]:
     """(year, NATO − SIPRI) for the years both publish."""
-    if not nato or not sipri:
+    if nato is None or sipri is None:
         return []
-    other = dict(zip(sipri["years"], sipri["values"]))
-    return [(int(y), float(v) - float(other[y])) for y, v in zip(nato["years"], nato["values"]) if y in other]
+    other = dict(zip(sipri.years, sipri.values))
+    return [(y, v - other[y]) for y, v in zip(nato.years, nato.values) if y in other]
 
 
 def _add_targets(layout: dict, targets: list[tuple[float, str]]) -> None:

@@ -13,21 +13,29 @@ Typical use::
 
 from dashboard.model.economics import Assumptions, Economy, economy, implied_gdp_lcu
 from dashboard.model.groups import (
-                                    Aggregate,
-                                    aggregate,
-                                    burden_sharing,
-                                    country_year,
-                                    reference_targets,
-                                    scenario,
-                                    scenario_totals,
+    Aggregate,
+    aggregate,
+    burden_sharing,
+    country_year,
+    reference_targets,
+    scenario,
+    scenario_totals,
 )
 from dashboard.model.panel import Panel, Series
-from dashboard.model.pledges import STATUSES, Progress, all_progress, linear_path, members_bound, progress
+from dashboard.model.pledges import (
+    STATUSES,
+    MoneyGap,
+    Progress,
+    all_progress,
+    linear_path,
+    members_bound,
+    progress,
+)
 from dashboard.model.reconcile import recomputed_shares, reconcile, revisions
 from dashboard.model.registry import Citation, Group, Pledge, RegistryError, load_groups, load_pledges
 
 __all__ = [
-    "Aggregate", "Assumptions", "Citation", "Economy", "Group", "Panel", "Pledge", "Progress",
+    "Aggregate", "Assumptions", "Citation", "Economy", "Group", "MoneyGap", "Panel", "Pledge", "Progress",
     "RegistryError", "STATUSES", "Series", "aggregate", "all_progress", "burden_sharing",
     "country_year", "economy", "implied_gdp_lcu", "linear_path", "load_groups", "load_pledges",
     "members_bound", "progress", "recomputed_shares", "reconcile", "reference_targets",

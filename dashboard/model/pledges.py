@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any, TypedDict
 
 from dashboard.model.economics import Assumptions, Economy, economy
 from dashboard.model.panel import Panel, Series
@@ -41,6 +42,19 @@ NATO_FISCAL_YEARS: dict[str, str] = {
 }
 
 STATUSES = ("met", "on_track", "off_track", "no_data")
+
+
+class MoneyGap(TypedDict):
+    """What closing a share-of-GDP gap costs in the target year (millions; a plain dict for JSON)."""
+
+    year: int
+    currency: str                 # ISO 4217 code of ``lcu_million``
+    lcu_million: float            # a year, national currency; negative: above the target
+    usd_million: float | None
+    eur_million: float | None
+    required_spending_lcu_million: float
+    current_share_spending_lcu_million: float
+    gdp_lcu_million: float
 
 
 @dataclass
@@ -75,13 +89,13 @@ class Progress:
     required_path: list[tuple[int, float]] = field(default_factory=list)
     required_growth_nominal_pct: float | None = None
     required_growth_real_pct: float | None = None
-    money_gap: dict | None = None
+    money_gap: MoneyGap | None = None
     year_reached: int | None = None
     year_convention: str = "calendar year"
     assumptions: list[str] = field(default_factory=list)
     source_url: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Plain types only (for JSON)."""
         out = asdict(self)
         out["required_path"] = [[y, round(v, 4)] for y, v in self.required_path]

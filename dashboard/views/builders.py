@@ -20,6 +20,8 @@ from dashboard.figures import pledges as pledges_fig
 from dashboard.figures import scenarios as scenario_fig
 from dashboard.figures import sources as sources_fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
+from dashboard.views.pledges import status_counts
+from dashboard.views.series import ShareSeries, cut
 from dashboard.views import frames
 
 # Each publisher's definition, for subtitles naming several sources.
@@ -58,21 +60,22 @@ def build_country_share(app, p: dict) -> Built:
     series = app.share_series(code)
     pledges = app.progress_by_country.get(code, [])
     if p["pledges"] != "all":
-        pledges = [r for r in pledges if r["id"] in p["pledges"]]
-    shown = country_fig.cut(series, p["from"])
+        pledges = [r for r in pledges if r.id in p["pledges"]]
+    shown = cut(series, p["from"])
     return Built(country_fig.share_figure(series, pledges, name, p["from"]), country_fig.share_frame(series, p["from"]),
                  f"{name}: defence spending as a share of GDP",
                  f"% of GDP by source. {SHARE_DEFINITIONS}. Dashed: pledge paths (star: target); dotted: estimates",
-                 country_fig.share_source(shown), [(s["source"], s["edition"]) for s in shown])
+                 country_fig.share_source(shown), [(s.source, s.edition) for s in shown])
 
 
 def build_money_gap(app, p: dict) -> Built:
     """Country page: extra spending a year each pledge needs in its target year."""
     code, name = p["country"], app.name(p["country"])
     pledges = app.progress_by_country.get(code, [])
-    pairs = [(r["latest_source"], r["latest_edition"]) for r in pledges if isinstance(r["latest_source"], str)]
-    gaps = [r for r in pledges if isinstance(r.get("money_gap"), dict)]
-    currency = gaps[0]["money_gap"].get("currency", "national currency") if gaps else "national currency"
+    pairs = [(r.latest_source, r.latest_edition) for r in pledges
+             if r.latest_source is not None and r.latest_edition is not None]
+    gaps = [r.money_gap for r in pledges if r.money_gap is not None]
+    currency = gaps[0]["currency"] if gaps else "national currency"
     return Built(country_fig.money_gap_figure(pledges, name), country_fig.money_gap_frame(pledges),
                  f"{name}: money gap to each pledge",
                  f"{currency} billion a year in the target year: (target − latest share) × projected GDP",
@@ -146,10 +149,10 @@ def build_allies(app, p: dict) -> Built:
 
 def build_pledge_status(app, p: dict) -> Built:
     """Pledges page: countries per status for each alliance pledge."""
-    table = pledges_fig.pledge_table(app.progress, app.name)
+    table = app.tracker.table
     if p["actor"] != "all":
         table = table[table["actor"] == p["actor"]]
-    counts = pledges_fig.status_counts(table, frozenset(app.groups))
+    counts = status_counts(table, frozenset(app.groups))
     bound = table[table["actor"].isin(list(app.groups))]
     pairs = list(dict.fromkeys((s, e) for s, e in zip(bound["latest_source"], bound["latest_edition"])
                                if isinstance(s, str)))
@@ -276,9 +279,9 @@ def build_pledge_gap(app, p: dict) -> Built:
 def build_nato_vs_sipri(app, p: dict) -> Built:
     """NATO and SIPRI share of GDP for one country, with the difference."""
     code, name = p["country"], app.name(p["country"])
-    shown = {s["source"]: s for s in country_fig.cut(app.share_series(code), p["from"]) if s["source"] in ("nato", "sipri")}
+    shown = {s.source: s for s in cut(app.share_series(code), p["from"]) if s.source in ("nato", "sipri")}
     nato, sipri = shown.get("nato"), shown.get("sipri")
-    pairs = [(s["source"], s["edition"]) for s in (nato, sipri) if s]
+    pairs = [(s.source, s.edition) for s in (nato, sipri) if s is not None]
     return Built(pack_fig.sources_figure(nato, sipri, name), _sources_frame(nato, sipri),
                  f"{name}: NATO vs SIPRI, defence spending as a share of GDP",
                  "% of GDP. NATO: share of real GDP, NATO definition, financial years for the UK, Canada and the US; "
@@ -287,13 +290,13 @@ def build_nato_vs_sipri(app, p: dict) -> Built:
                                     "see the Sources page."), pairs)
 
 
-def _sources_frame(nato: dict | None, sipri: dict | None) -> pd.DataFrame:
+def _sources_frame(nato: ShareSeries | None, sipri: ShareSeries | None) -> pd.DataFrame:
     """year, NATO and SIPRI share with edition and estimate flag, and the difference."""
     parts = []
     for source, s in (("nato", nato), ("sipri", sipri)):
-        if s:
-            parts.append(pd.DataFrame({"year": s["years"], f"{source}_share_pct": s["values"],
-                                       f"{source}_estimate": s["estimate"], f"{source}_edition": s["edition"]}))
+        if s is not None:
+            parts.append(pd.DataFrame({"year": s.years, f"{source}_share_pct": s.values,
+                                       f"{source}_estimate": s.estimate, f"{source}_edition": s.edition}))
     if not parts:
         return pd.DataFrame(columns=["year"])
     frame = parts[0] if len(parts) == 1 else parts[0].merge(parts[1], on="year", how="outer")

@@ -128,7 +128,7 @@ def _groups(app, done: dict) -> tuple[str, ...]:
 
 
 def _country_pledges(app, done: dict) -> tuple[str, ...]:
-    return tuple(r["id"] for r in country_fig.share_pledges(app.progress_by_country.get(done["country"], [])))
+    return tuple(r.id for r in country_fig.share_pledges(app.progress_by_country.get(done["country"], [])))
 
 def _group_pledges(app, done: dict) -> tuple[str, ...]:
     return tuple(p.id for p in app.pledges if p.kind == "share_gdp" and p.scope != "related" and p.actor in app.groups)

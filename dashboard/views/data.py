@@ -1,24 +1,28 @@
-"""Everything the pages read, computed once per process when the app is created.
+"""Everything the views read, computed once per process: the snapshot, registries, frames.
 
-Callbacks only look things up here; nothing is loaded at import time. ``configure`` is
-called by ``create_app``; ``get`` returns the instance (building the default one on first
-use, so callbacks are testable as plain functions).
+Nothing is loaded at import time. ``configure`` is called by ``create_app`` and by the
+export; ``get`` returns the instance (building the default one on first use, so callbacks
+and views are testable as plain functions).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pycountry
 
 from dashboard import countries, model
-from dashboard.snapshot import load, load_package
+from dashboard.snapshot import io
+from dashboard.views.pledges import Tracker
+from dashboard.views.series import ShareSeries
 
 # The sources a country page compares, in the order they are drawn.
 SHARE_SOURCES: tuple[str, ...] = ("nato", "sipri", "worldbank", "eurostat")
+SHARE = "milex_share_gdp"
 
 
 @dataclass
@@ -26,53 +30,58 @@ class ViewData:
     """The snapshot and everything precomputed from it."""
 
     table: pd.DataFrame
-    package: dict
+    package: dict[str, Any]
     panel: model.Panel
     groups: dict[str, model.Group]
     pledges: list[model.Pledge]
+    _series: dict[str, list[ShareSeries]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_snapshot(cls, folder: Path | None = None) -> ViewData:
         """Load the snapshot and the registries; precompute the shared frames."""
-        table = load(folder)
+        table, package = io.read(folder)
         groups = model.load_groups()
-        data = cls(table=table, package=load_package(folder), panel=model.Panel(table),
+        data = cls(table=table, package=package, panel=model.Panel(table),
                    groups=groups, pledges=model.load_pledges(groups=groups))
         data.warm()
         return data
 
     def warm(self) -> None:
         """Compute the cached frames now, so no user request pays for them."""
-        _ = self.progress, self.latest_shares, self.names, self.country_codes, self.share_years
+        _ = self.progress_rows, self.latest_shares, self.names, self.country_codes, self.share_years
         _ = self.progress_by_country
 
     @cached_property
-    def progress_by_country(self) -> dict[str, list[dict]]:
-        """iso3 → that country's progress rows as plain dicts (fast to iterate in callbacks)."""
-        out: dict[str, list[dict]] = {}
-        for row in self.progress.to_dict("records"):
-            out.setdefault(row["country"], []).append(row)
-        return out
-
-    def share_series(self, iso3: str) -> list[dict]:
-        """Share of GDP per source (latest edition) for one country, as plain lists; cached."""
-        cache = self.__dict__.setdefault("_share_series", {})
-        if iso3 not in cache:
-            found = []
-            for source in SHARE_SOURCES:
-                s = self.panel.series(source, iso3, "milex_share_gdp")
-                if s is not None and len(s):
-                    found.append({"source": source, "edition": s.edition, "years": s.years.tolist(),
-                                  "values": s.values.tolist(), "estimate": s.estimate.tolist(),
-                                  "flags": list(s.flags), "price_base": s.price_base})
-            cache[iso3] = found
-        return cache[iso3]
+    def progress_rows(self) -> list[model.Progress]:
+        """Every pledge × bound country, as the model computes it (typed; None for "none")."""
+        return model.all_progress(self.panel, self.pledges, self.groups)
 
     @cached_property
-    def progress(self) -> pd.DataFrame:
-        """Every pledge × bound country (dicts of model.Progress) as a frame."""
-        rows = model.all_progress(self.panel, self.pledges, self.groups)
-        return pd.DataFrame([r.as_dict() for r in rows])
+    def progress_by_country(self) -> dict[str, list[model.Progress]]:
+        """iso3 → that country's progress rows."""
+        out: dict[str, list[model.Progress]] = {}
+        for row in self.progress_rows:
+            out.setdefault(row.country, []).append(row)
+        return out
+
+    @cached_property
+    def tracker(self) -> Tracker:
+        """The pledge tracker's table and look-ups."""
+        return Tracker.build(self.progress_rows, self.name, frozenset(self.groups))
+
+    def share_series(self, iso3: str) -> list[ShareSeries]:
+        """Share of GDP per source (latest edition) for one country; cached."""
+        if iso3 not in self._series:
+            found = []
+            for source in SHARE_SOURCES:
+                s = self.panel.series(source, iso3, SHARE)
+                if s is not None and len(s):
+                    found.append(ShareSeries(
+                        source=source, edition=s.edition, price_base=s.price_base,
+                        years=tuple(int(y) for y in s.years), values=tuple(float(v) for v in s.values),
+                        estimate=tuple(bool(e) for e in s.estimate), flags=tuple(str(f) for f in s.flags)))
+            self._series[iso3] = found
+        return self._series[iso3]
 
     @cached_property
     def latest_shares(self) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import countries, model
+from dashboard.views.data import ViewData
 from dashboard.figures import compare as compare_fig
 from dashboard.figures import overview as overview_fig
 
@@ -170,11 +171,13 @@ def burden(app, source: str) -> pd.DataFrame:
     return model.burden_sharing(app.panel, app.groups["NATO"], list(range(first, last + 1)), source)
 
 
-def pledge_gap_rows(app, pledge: str) -> pd.DataFrame:
+def pledge_gap_rows(app: ViewData, pledge: str) -> pd.DataFrame:
     """Every country a pledge binds: latest share, gap, status (from the model's progress rows)."""
-    rows = app.progress[app.progress["id"] == pledge]
-    cols = ["country", "latest_share_pct", "latest_year", "latest_is_estimate", "latest_source",
+    cols = ["iso3", "name", "latest_share_pct", "latest_year", "latest_is_estimate", "latest_source",
             "latest_edition", "target_share_pct", "target_year", "gap_pp", "status"]
-    out = rows[cols].rename(columns={"country": "iso3"}).reset_index(drop=True)
-    out.insert(1, "name", [app.name(c) for c in out["iso3"]])
-    return out
+    rows = [{"iso3": r.country, "name": app.name(r.country), "latest_share_pct": r.latest_share_pct,
+             "latest_year": r.latest_year, "latest_is_estimate": r.latest_is_estimate,
+             "latest_source": r.latest_source, "latest_edition": r.latest_edition,
+             "target_share_pct": r.target_share_pct, "target_year": r.target_year, "gap_pp": r.gap_pp,
+             "status": r.status} for r in app.progress_rows if r.id == pledge]
+    return pd.DataFrame(rows, columns=cols)

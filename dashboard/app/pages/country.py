@@ -18,6 +18,8 @@ from dashboard.app.components import (
 )
 from dashboard.app.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
+from dashboard.model import Progress
+from dashboard.views.series import ShareSeries
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.views import data, frames
 
@@ -205,43 +207,43 @@ def download_spending(_: int, code: str, measure: str, start: object) -> dict:
     return csv_download(frame, f"{code}-spending-{measure}", source_line(pairs))
 
 
-def _headline(pledges: list[dict], name: str) -> list:
+def _headline(pledges: list[Progress], name: str) -> list:
     """One sentence per national pledge: target, latest, status."""
-    measured = [r for r in pledges if r["latest_share_pct"] == r["latest_share_pct"] and r["latest_share_pct"] is not None]
-    own = [r for r in measured if r["actor"] == r["country"]] or measured[:1]
+    measured = [r for r in pledges if r.latest_share_pct is not None]
+    own = [r for r in measured if r.actor == r.country] or measured[:1]
     items = []
     for r in own:
-        target = f"{r['target']:g}% of GDP" if r["kind"] == "share_gdp" else (
-            f"{r['target']:g}% of spending on equipment" if r["kind"] == "equipment_share" else f"{r['target']:g}bn")
+        target = f"{r.target:g}% of GDP" if r.kind == "share_gdp" else (
+            f"{r.target:g}% of spending on equipment" if r.kind == "equipment_share" else f"{r.target:g}bn")
         items.append(html.Li([
-            html.Strong(r["title"]), f": latest {r['latest_share_pct']:.2f}% ({r['latest_source'].upper()} "
-            f"{r['latest_edition']}, {int(r['latest_year'])}{' estimate' if r['latest_is_estimate'] else ''}); "
-            f"target {target} by {r['target_year']}; ",
-            html.Span(STATUS_LABELS.get(r["status"], r["status"]), className=f"status status-{r['status']}"),
+            html.Strong(r.title), f": latest {r.latest_share_pct:.2f}% ({str(r.latest_source).upper()} "
+            f"{r.latest_edition}, {r.latest_year}{' estimate' if r.latest_is_estimate else ''}); "
+            f"target {target} by {r.target_year}; ",
+            html.Span(STATUS_LABELS.get(r.status, r.status), className=f"status status-{r.status}"),
         ]))
     return [html.Ul(items)] if items else [html.P(f"No pledge with data binds {name}.")]
 
 
-def _gap_summary(pledges: list[dict], name: str) -> str:
-    gaps = [(r["title"], r["money_gap"]) for r in pledges
-            if isinstance(r["money_gap"], dict) and r["money_gap"].get("lcu_million", 0) > 0]
+def _gap_summary(pledges: list[Progress], name: str) -> str:
+    gaps = fig.money_gaps(pledges)
     if not gaps:
         return f"{name} has no open money gap on the pledges that can be measured."
     return "Money gaps: " + "; ".join(
-        f"{t}: {m['lcu_million'] / 1000:,.1f}bn {m['currency']} a year in {m['year']}" for t, m in gaps) + "."
+        f"{r.title}: {m['lcu_million'] / 1000:,.1f}bn {m['currency']} a year in {m['year']}" for r, m in gaps) + "."
 
 
-def _gap_source(pledges: list[dict]) -> str:
-    pairs = [(r["latest_source"], r["latest_edition"]) for r in pledges if isinstance(r["latest_source"], str)]
+def _gap_source(pledges: list[Progress]) -> str:
+    pairs = [(r.latest_source, r.latest_edition) for r in pledges
+             if r.latest_source is not None and r.latest_edition is not None]
     return source_line(pairs, "Money gap: (target − latest share) × projected GDP in the target year; "
                               "assumptions in the CSV and on the Pledges page.")
 
 
-def _notes(series: list[dict]) -> list:
+def _notes(series: list[ShareSeries]) -> list:
     """SIPRI footnote symbols used for this country, spelled out."""
     from dashboard.model.reconcile import FLAG_REASONS
 
-    tokens = {tok for s in series for flags in s["flags"] for tok in flags.split()}
+    tokens = {tok for s in series for flags in s.flags for tok in flags.split()}
     symbols = sorted({ch for tok in tokens for ch in ([tok] if tok in FLAG_REASONS else list(tok))
                       if ch in FLAG_REASONS})
     if not symbols:

@@ -1,18 +1,14 @@
 """Pledges page (/pledges): every pledge × country in a sortable, filterable table.
 
 State in the URL: ``?status=off_track&actor=NATO&q=poland``; bad values fall back to "all".
-The grid's rows are built once per ViewData; callbacks only filter them.
+The grid's rows and look-ups are built once per process (``dashboard.views.pledges.Tracker``);
+callbacks only filter them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import lru_cache
-
 import dash
 import dash_ag_grid as dag
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import (
@@ -26,21 +22,13 @@ from dashboard.app.components import (
 )
 from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
+from dashboard.model import STATUSES
 from dashboard.views import data
+from dashboard.views.pledges import ALL
 
 dash.register_page(__name__, path="/pledges", name="Pledges", title="Pledge tracker — defence spending")
 
-ALL = "all"
 MAX_QUERY = 80  # characters of the quick filter kept
-# The grid's rows as the browser reports them are read up to this many (the table has a
-# few hundred); the answer never holds a row twice, nor one the table lacks.
-MAX_SHOWN_ROWS = 5000
-GRID_FIELDS: tuple[str, ...] = (
-    "key", "country_link", "country", "iso3", "actor", "id", "title", "target", "target_text", "target_year",
-    "basis", "scope", "commitment", "latest_share_pct", "latest_text", "latest_from", "progress_pct", "gap_pp",
-    "money_gap_usd_bn", "money_gap_text", "status", "status_label", "status_reason", "source_link",
-)
-CSV_DROP: tuple[str, ...] = ("key", "source_site")
 PROGRESS_BAR = ("params.value == null ? {} : {background: 'linear-gradient(90deg, #cfe3f3 ' + "
                 "Math.min(params.value, 100) + '%, transparent ' + Math.min(params.value, 100) + '%)'}")
 
@@ -77,7 +65,6 @@ COLUMN_DEFS: list[dict] = [
 
 def layout(**params: object) -> html.Div:
     """The pledge tracker; malformed parameters fall back to "all"."""
-    warm()
     status, actor, q = read_params(params)
     return html.Div([
         dcc.Location(id="pledges-url", refresh=False),
@@ -127,7 +114,7 @@ def layout(**params: object) -> html.Div:
 
 def read_params(params: dict) -> tuple[str, str, str]:
     """(status, actor, quick-filter text) from URL parameters."""
-    status = param_choice(params.get("status"), (ALL, *fig.STATUS_ORDER), ALL)
+    status = param_choice(params.get("status"), (ALL, *STATUSES), ALL)
     actor = param_choice(params.get("actor"), (ALL, *actors()), ALL)
     return status, actor, param_text(params.get("q"))
 
@@ -141,7 +128,7 @@ def param_text(value: object) -> str:
 
 def status_options() -> list[dict]:
     return [{"label": "All statuses", "value": ALL}] + [
-        {"label": STATUS_LABELS[s], "value": s} for s in fig.STATUS_ORDER]
+        {"label": STATUS_LABELS[s], "value": s} for s in STATUSES]
 
 
 def actor_options() -> list[dict]:
@@ -156,7 +143,7 @@ def actor_options() -> list[dict]:
 
 def actors() -> tuple[str, ...]:
     """Every pledge maker in the registry (groups and countries)."""
-    return _actors(id(data.get()))
+    return data.get().tracker.actors
 
 
 @callback(
@@ -173,11 +160,12 @@ def actors() -> tuple[str, ...]:
 def update_pledges(status: object, actor: object, q: object):
     """Rows matching the filters, and the status chart of the alliance pledges among them."""
     status, actor, q = read_params({"status": status, "actor": actor, "q": q})
-    keep = matching(status, actor, q)
-    records = grid_records(id(data.get()))
+    tracker = data.get().tracker
+    keep = tracker.matching(status, actor, q)
+    records = tracker.records
     rows = [records[i] for i in keep]
-    counts = status_chart_counts(tuple(keep))
-    pairs = _source_pairs(tuple(keep))
+    counts = tracker.status_counts(tuple(keep))
+    pairs = tracker.source_pairs(keep)
     total = len(records)
     shown = (f"Showing all {total} pledge–country rows." if len(rows) == total
              else f"Showing {len(rows)} of {total} pledge–country rows.")
@@ -214,11 +202,10 @@ def sync_url(status: object, actor: object, q: object) -> str:
 )
 def download_table(_: int, status: object, actor: object, q: object, shown: object = None) -> dict:
     """CSV of the rows shown (the grid's own sort and column filters included when known)."""
+    tracker = data.get().tracker
     idx = csv_positions(status, actor, q, shown)
-    header, lines = csv_lines(id(data.get()))
-    source = source_line(_source_pairs(tuple(idx)), "Pledges: data/pledges.yaml; model: dashboard.model.")
-    body = "\n".join([f"# {source}", header, *(lines[i] for i in idx)]) + "\n"
-    return {"content": body, "filename": "pledges.csv", "type": "text/csv"}
+    source = source_line(tracker.source_pairs(idx), "Pledges: data/pledges.yaml; model: dashboard.model.")
+    return {"content": tracker.csv(idx, source), "filename": "pledges.csv", "type": "text/csv"}
 
 
 @callback(
@@ -231,135 +218,20 @@ def download_table(_: int, status: object, actor: object, q: object, shown: obje
 )
 def download_status(_: int, status: object, actor: object, q: object) -> dict:
     """CSV of the status chart's counts."""
-    status, actor, q = read_params({"status": status, "actor": actor, "q": q})
-    keep = tuple(matching(status, actor, q))
-    return csv_download(status_chart_counts(keep), "alliance-pledge-status",
-                        source_line(_source_pairs(keep), "Counts of countries per status."))
+    tracker = data.get().tracker
+    keep = tuple(tracker.matching(*read_params({"status": status, "actor": actor, "q": q})))
+    return csv_download(tracker.status_counts(keep), "alliance-pledge-status",
+                        source_line(tracker.source_pairs(keep), "Counts of countries per status."))
 
 
-def csv_frame(status: object, actor: object, q: object, shown: object = None) -> pd.DataFrame:
+def csv_frame(status: object, actor: object, q: object, shown: object = None):
     """The table behind the CSV: the grid's visible rows in order, else the filtered rows."""
-    table = full_table(id(data.get()))
-    idx = csv_positions(status, actor, q, shown)
-    return table.iloc[idx].drop(columns=list(CSV_DROP)).reset_index(drop=True)
+    return data.get().tracker.frame(csv_positions(status, actor, q, shown))
 
 
 def csv_positions(status: object, actor: object, q: object, shown: object = None) -> list[int]:
     """Row positions for the CSV: the grid's visible rows in order, else the filtered rows."""
+    tracker = data.get().tracker
     if isinstance(shown, list) and all(isinstance(r, dict) for r in shown):
-        position = key_index(id(data.get()))
-        # each row at most once, and only rows the table has: a request repeating one key
-        # 55,882 times once made a 51 MB answer out of a 1.9 MB request
-        keys = dict.fromkeys(k for r in shown[:MAX_SHOWN_ROWS] if isinstance(k := r.get("key"), str) and k in position)
-        return [position[k] for k in keys]
-    return matching(*read_params({"status": status, "actor": actor, "q": q}))
-
-
-@lru_cache(maxsize=4)
-def csv_lines(app_id: int) -> tuple[str, list[str]]:
-    """The CSV header and one ready-made line per table row (a download only joins lines)."""
-    frame = full_table(app_id).drop(columns=list(CSV_DROP))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="")
-    lines = []
-    for row in frame.itertuples(index=False, name=None):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["" if v is None or v != v else v for v in row])
-        lines.append(buffer.getvalue())
-    buffer.seek(0)
-    buffer.truncate()
-    writer.writerow(frame.columns)
-    return buffer.getvalue(), lines
-
-
-def matching(status: str, actor: str, q: str) -> list[int]:
-    """Row positions matching the filters (case-insensitive search over the row's text)."""
-    table = full_table(id(data.get()))
-    text = search_text(id(data.get()))
-    words = q.lower().split()
-    statuses, actors_ = table["status"].tolist(), table["actor"].tolist()
-    return [i for i in range(len(table))
-            if (status == ALL or statuses[i] == status) and (actor == ALL or actors_[i] == actor)
-            and all(w in text[i] for w in words)]
-
-
-def status_chart_counts(keep: tuple[int, ...]) -> pd.DataFrame:
-    """Status counts per alliance pledge over the rows kept."""
-    return _status_chart_counts(id(data.get()), keep)
-
-
-@lru_cache(maxsize=256)
-def _status_chart_counts(app_id: int, keep: tuple[int, ...]) -> pd.DataFrame:
-    return fig.status_counts(chart_columns(app_id).iloc[list(keep)], frozenset(data.get().groups))
-
-
-@lru_cache(maxsize=4)
-def chart_columns(app_id: int) -> pd.DataFrame:
-    """The few columns the status chart reads (a cheaper slice than the full table)."""
-    return full_table(app_id)[["id", "actor", "status", "title", "target_text", "target_year"]]
-
-
-def warm() -> None:
-    """Precompute the rows and indexes (called on the first page render)."""
-    app_id = id(data.get())
-    for build in (full_table, grid_records, key_index, search_text, source_pairs, _actors, chart_columns,
-                  csv_lines):
-        build(app_id)
-
-
-def _source_pairs(keep: tuple[int, ...]) -> list[tuple[str, str]]:
-    pairs = source_pairs(id(data.get()))
-    return list(dict.fromkeys(pairs[i] for i in keep if pairs[i] is not None))
-
-
-# ---- precomputed per ViewData --------------------------------------------------------------
-
-@lru_cache(maxsize=4)
-def full_table(app_id: int) -> pd.DataFrame:
-    """Every pledge × country with display text (figures.pledges.pledge_table)."""
-    app = data.get()
-    return fig.pledge_table(app.progress, app.name)
-
-
-@lru_cache(maxsize=4)
-def grid_records(app_id: int) -> list[dict]:
-    """The grid's rows: table columns plus markdown links (country page, announcement)."""
-    table = full_table(app_id).copy()
-    table["country_link"] = [f"[{_md(n)}](/country/{c})" for n, c in zip(table["country"], table["iso3"])]
-    table["source_link"] = [f"[{_md(s)}]({u})" if u.startswith(("https://", "http://")) else ""
-                            for s, u in zip(table["source_site"], table["source_url"])]
-    table = table[list(GRID_FIELDS)].astype(object)
-    return table.where(table.notna(), None).to_dict("records")
-
-
-@lru_cache(maxsize=4)
-def key_index(app_id: int) -> dict[str, int]:
-    return {k: i for i, k in enumerate(full_table(app_id)["key"])}
-
-
-@lru_cache(maxsize=4)
-def search_text(app_id: int) -> list[str]:
-    """Lower-case text of each row the quick filter searches."""
-    table = full_table(app_id)
-    cols = ["country", "iso3", "actor", "id", "title", "status_label", "basis", "scope", "commitment",
-            "latest_from", "target_text"]
-    return [" ".join(str(v) for v in row if v is not None).lower()
-            for row in table[cols].itertuples(index=False, name=None)]
-
-
-@lru_cache(maxsize=4)
-def source_pairs(app_id: int) -> list[tuple[str, str] | None]:
-    table = full_table(app_id)
-    return [(s, e) if isinstance(s, str) and isinstance(e, str) else None
-            for s, e in zip(table["latest_source"], table["latest_edition"])]
-
-
-@lru_cache(maxsize=4)
-def _actors(app_id: int) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(data.get().progress["actor"]))
-
-
-def _md(text: str) -> str:
-    """Escape markdown's link brackets in a label."""
-    return str(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+        return tracker.shown_positions(shown)
+    return tracker.matching(*read_params({"status": status, "actor": actor, "q": q}))

@@ -1,0 +1,237 @@
+"""The pledge tracker's table: one display row per pledge × country, and what filters it.
+
+``pledge_table`` turns the model's progress rows into flat, provenance-carrying rows (the
+grid, its CSV, the export's pledge charts read them); :class:`Tracker` holds everything
+the Pledges page looks up, built once per ``ViewData``: the grid's records, the search
+text, the CSV lines, the status counts by filter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS
+from dashboard.model import STATUSES, MoneyGap, Progress
+
+ALL = "all"  # the filters' "no filter"
+KIND_UNITS: dict[str, str] = {"share_gdp": "of GDP", "equipment_share": "of defence spending on equipment"}
+TABLE_COLUMNS: tuple[str, ...] = (
+    "key", "id", "actor", "iso3", "country", "title", "kind", "target", "target_text", "target_share_pct",
+    "target_year", "basis", "scope", "commitment", "latest_share_pct", "latest_year", "latest_is_estimate",
+    "latest_source", "latest_edition", "latest_text", "latest_from", "progress_pct", "gap_pp",
+    "money_gap_currency", "money_gap_year", "money_gap_lcu_bn", "money_gap_usd_bn", "money_gap_eur_bn",
+    "money_gap_text", "status", "status_label", "status_reason", "source_url", "source_site", "assumptions",
+)
+# The grid's fields: the table's columns the grid shows or filters on, plus two markdown links.
+GRID_FIELDS: tuple[str, ...] = (
+    "key", "country_link", "country", "iso3", "actor", "id", "title", "target", "target_text", "target_year",
+    "basis", "scope", "commitment", "latest_share_pct", "latest_text", "latest_from", "progress_pct", "gap_pp",
+    "money_gap_usd_bn", "money_gap_text", "status", "status_label", "status_reason", "source_link",
+)
+CSV_DROP: tuple[str, ...] = ("key", "source_site")
+SEARCHED: tuple[str, ...] = ("country", "iso3", "actor", "id", "title", "status_label", "basis", "scope",
+                             "commitment", "latest_from", "target_text")
+# The grid's rows as the browser reports them are read up to this many (the table has a
+# few hundred); the answer never holds a row twice, nor one the table lacks.
+MAX_SHOWN_ROWS = 5000
+
+
+def pledge_table(progress: Sequence[Progress], name: Callable[[str], str]) -> pd.DataFrame:
+    """One row per pledge × country, with display text beside every number."""
+    return pd.DataFrame([_row(r, name) for r in progress], columns=list(TABLE_COLUMNS))
+
+
+def status_counts(table: pd.DataFrame, group_actors: set[str] | frozenset[str]) -> pd.DataFrame:
+    """Per group pledge (in registry order): id, title, label, and a count per status.
+
+    Plain-Python counting: this runs in a callback, and pandas' groupby costs ~10 ms here.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    first: dict[str, tuple[str, str]] = {}
+    for pid, actor, status, title, target_text, year in zip(
+            table["id"], table["actor"], table["status"], table["title"], table["target_text"],
+            table["target_year"]):
+        if actor not in group_actors:
+            continue
+        if pid not in counts:
+            counts[pid] = dict.fromkeys(STATUSES, 0)
+            first[pid] = (title, short_label(title, target_text, int(year)))
+        if status in counts[pid]:
+            counts[pid][status] += 1
+    columns: dict[str, list[Any]] = {"id": list(counts), "title": [first[i][0] for i in counts],
+                                     "label": [first[i][1] for i in counts]}
+    columns.update({s: [counts[i][s] for i in counts] for s in STATUSES})
+    return pd.DataFrame(columns, columns=["id", "title", "label", *STATUSES])
+
+
+def short_label(title: str, target_text: str, target_year: int) -> str:
+    """"NATO Hague summit<br>3.5% of GDP by 2035": fits a phone-width axis."""
+    head = title.split(":", 1)[0].strip()
+    return f"{head}<br>{target_text.replace(' of defence spending on equipment', ' on equipment')} by {target_year}"
+
+
+@dataclass
+class Tracker:
+    """Everything the Pledges page looks up, computed once from the table."""
+
+    table: pd.DataFrame
+    group_actors: frozenset[str]
+    actors: tuple[str, ...] = ()
+    records: list[dict[str, Any]] = field(default_factory=list)
+    keys: dict[str, int] = field(default_factory=dict)
+    search: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str] | None] = field(default_factory=list)
+    csv_header: str = ""
+    csv_lines: list[str] = field(default_factory=list)
+    _counts: dict[tuple[int, ...], pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, progress: Sequence[Progress], name: Callable[[str], str],
+              group_actors: frozenset[str]) -> Tracker:
+        """The tracker of every progress row."""
+        table = pledge_table(progress, name)
+        tracker = cls(table=table, group_actors=group_actors, actors=tuple(dict.fromkeys(table["actor"])))
+        tracker.records = _grid_records(table)
+        tracker.keys = {k: i for i, k in enumerate(table["key"])}
+        tracker.search = [" ".join(str(v) for v in row if v is not None).lower()
+                          for row in table[list(SEARCHED)].itertuples(index=False, name=None)]
+        tracker.sources = [(s, e) if isinstance(s, str) and isinstance(e, str) else None
+                           for s, e in zip(table["latest_source"], table["latest_edition"])]
+        tracker.csv_header, tracker.csv_lines = _csv_lines(table.drop(columns=list(CSV_DROP)))
+        return tracker
+
+    def matching(self, status: str, actor: str, q: str) -> list[int]:
+        """Row positions matching the filters (case-insensitive search over the row's text)."""
+        words = q.lower().split()
+        statuses, actors = self.table["status"].tolist(), self.table["actor"].tolist()
+        return [i for i in range(len(self.table))
+                if (status == ALL or statuses[i] == status) and (actor == ALL or actors[i] == actor)
+                and all(w in self.search[i] for w in words)]
+
+    def shown_positions(self, shown: list[object]) -> list[int]:
+        """Positions of the grid's visible rows in order: each row at most once, only rows the
+        table has (a request repeating one key 55,882 times once made a 51 MB answer)."""
+        keys = dict.fromkeys(k for r in shown[:MAX_SHOWN_ROWS] if isinstance(r, dict)
+                             and isinstance(k := r.get("key"), str) and k in self.keys)
+        return [self.keys[k] for k in keys]
+
+    def source_pairs(self, keep: Sequence[int]) -> list[tuple[str, str]]:
+        """(source, edition) of the kept rows' latest figures, once each."""
+        return list(dict.fromkeys(p for i in keep if (p := self.sources[i]) is not None))
+
+    def csv(self, keep: Sequence[int], source: str) -> str:
+        """The CSV of the kept rows, the source line as its first comment line."""
+        return "\n".join([f"# {source}", self.csv_header, *(self.csv_lines[i] for i in keep)]) + "\n"
+
+    def frame(self, keep: Sequence[int]) -> pd.DataFrame:
+        """The kept rows as the CSV has them."""
+        return self.table.iloc[list(keep)].drop(columns=list(CSV_DROP)).reset_index(drop=True)
+
+    def status_counts(self, keep: tuple[int, ...]) -> pd.DataFrame:
+        """Status counts per alliance pledge over the kept rows (memoised by rows kept)."""
+        if keep not in self._counts:
+            if len(self._counts) > 256:
+                self._counts.clear()
+            columns = self.table[["id", "actor", "status", "title", "target_text", "target_year"]]
+            self._counts[keep] = status_counts(columns.iloc[list(keep)], self.group_actors)
+        return self._counts[keep]
+
+
+def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
+    """One display row from a model progress row."""
+    target_share = r.target_share_pct
+    latest = r.latest_share_pct
+    money = r.money_gap
+    if r.kind in KIND_UNITS:
+        target_text, goal = f"{r.target:g}% {KIND_UNITS[r.kind]}", r.target
+    else:  # money targets: shown with the share of GDP they imply
+        implied = f" (≈{target_share:.2f}% of GDP)" if target_share is not None else ""
+        currency = money["currency"] if money else ""
+        target_text, goal = f"{currency} {r.target:g}bn{implied}".strip(), target_share
+    estimate = bool(r.latest_is_estimate)
+    unit = "%" if r.kind != "money" else "% of GDP"
+    latest_text = f"{latest:.2f}{unit}{' e' if estimate else ''}" if latest is not None else "—"
+    source = r.latest_source
+    latest_from = (f"{SOURCE_LABELS.get(source, source)} {r.latest_edition}, {r.latest_year}"
+                   f"{' estimate' if estimate else ''}" if source and r.latest_year is not None
+                   else "no published figure")
+    progress = latest / goal * 100 if latest is not None and goal else None
+    lcu = money["lcu_million"] if money else None
+    return {
+        "key": f"{r.id}|{r.country}", "id": r.id, "actor": r.actor, "iso3": r.country, "country": name(r.country),
+        "title": r.title, "kind": r.kind, "target": float(r.target), "target_text": target_text,
+        "target_share_pct": target_share, "target_year": r.target_year, "basis": r.basis, "scope": r.scope,
+        "commitment": r.commitment, "latest_share_pct": _round(latest, 3), "latest_year": r.latest_year,
+        "latest_is_estimate": estimate if latest is not None else None, "latest_source": source,
+        "latest_edition": r.latest_edition if source else None, "latest_text": latest_text,
+        "latest_from": latest_from, "progress_pct": _round(progress, 1), "gap_pp": _round(r.gap_pp, 2),
+        "money_gap_currency": money["currency"] if money else None,
+        "money_gap_year": money["year"] if money else None,
+        "money_gap_lcu_bn": _round(lcu / 1000, 2) if lcu is not None else None,
+        "money_gap_usd_bn": _bn(money["usd_million"]) if money else None,
+        "money_gap_eur_bn": _bn(money["eur_million"]) if money else None,
+        "money_gap_text": _money_text(money),
+        "status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status),
+        "status_reason": r.status_reason or "", "source_url": r.source_url or "",
+        "source_site": urlparse(r.source_url).netloc.removeprefix("www.") if r.source_url else "",
+        "assumptions": " | ".join(r.assumptions),
+    }
+
+
+def _money_text(money: MoneyGap | None) -> str:
+    """"GBP 4.2bn a year in 2027", "none (above target)" or "—"."""
+    if not money:
+        return "—"
+    lcu = money["lcu_million"]
+    if lcu <= 0:
+        return "none (above target)"
+    usd = money["usd_million"]
+    usd_text = f" (US${usd / 1000:,.1f}bn)" if usd is not None and money["currency"] != "USD" else ""
+    return f"{money['currency']} {lcu / 1000:,.1f}bn{usd_text} in {money['year']}"
+
+
+def _grid_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The grid's rows: table columns plus markdown links (country page, announcement)."""
+    table = table.copy()
+    table["country_link"] = [f"[{_md(n)}](/country/{c})" for n, c in zip(table["country"], table["iso3"])]
+    table["source_link"] = [f"[{_md(s)}]({u})" if u.startswith(("https://", "http://")) else ""
+                            for s, u in zip(table["source_site"], table["source_url"])]
+    grid = table[list(GRID_FIELDS)].astype(object)
+    records: list[dict[str, Any]] = grid.where(grid.notna(), None).to_dict("records")
+    return records
+
+
+def _csv_lines(frame: pd.DataFrame) -> tuple[str, list[str]]:
+    """The CSV header and one ready-made line per row (a download only joins lines)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="")
+    lines = []
+    for row in frame.itertuples(index=False, name=None):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if v is None or v != v else v for v in row])  # missing: an empty field
+        lines.append(buffer.getvalue())
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerow(frame.columns)
+    return buffer.getvalue(), lines
+
+
+def _md(text: str) -> str:
+    """Escape markdown's link brackets in a label."""
+    return str(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return round(value, digits) if value is not None else None
+
+
+def _bn(million: float | None) -> float | None:
+    return round(million / 1000, 2) if million is not None else None
