@@ -20,9 +20,9 @@ from dashboard.figures import pledges as pledges_fig
 from dashboard.figures import scenarios as scenario_fig
 from dashboard.figures import sources as sources_fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
+from dashboard.views import frames
 from dashboard.views.pledges import status_counts
 from dashboard.views.series import ShareSeries, cut
-from dashboard.views import frames
 
 # Each publisher's definition, for subtitles naming several sources.
 SHARE_DEFINITIONS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "

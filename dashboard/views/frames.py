@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import countries, model
-from dashboard.views.data import ViewData
 from dashboard.figures import compare as compare_fig
 from dashboard.figures import overview as overview_fig
+from dashboard.views.data import ViewData
 
 SIPRI_TOP = 40  # pages/overview.py: the SIPRI ranking shows the top 40
 SHARE = "milex_share_gdp"

@@ -18,10 +18,10 @@ from dashboard.app.components import (
 )
 from dashboard.app.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
-from dashboard.model import Progress
-from dashboard.views.series import ShareSeries
 from dashboard.figures.common import STATUS_LABELS, source_line
+from dashboard.model import Progress
 from dashboard.views import data, frames
+from dashboard.views.series import ShareSeries
 
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
                    title=lambda iso3=None, **_: f"{(iso3 or '').upper()[:3]} — defence spending")
