@@ -14,6 +14,8 @@ from functools import lru_cache
 import pycountry
 from babel.numbers import get_territory_currencies
 
+from dashboard.schema import CURRENCY_PLACEHOLDER
+
 # States that no longer exist: the currency they last used.
 HISTORICAL_CURRENCIES: dict[str, str] = {
     "SUN": "SUR",    # Soviet rouble
@@ -60,3 +62,13 @@ def currency_code(iso3: str, on: dt.date, label: str = "") -> str | None:
         own = [c for c in candidates if c.startswith(country.alpha_2)]
         return own[0] if own else candidates[0]
     return candidates[0] if candidates else None
+
+
+def is_currency_unit(unit: str) -> bool:
+    """True for a unit template that names a currency (``"<CUR> million"``)."""
+    return CURRENCY_PLACEHOLDER in unit
+
+
+def unit_for(unit: str, code: str) -> str:
+    """``"<CUR> million"`` with the ISO 4217 ``code`` filled in ("GBP million"); other units unchanged."""
+    return unit.replace(CURRENCY_PLACEHOLDER, code)

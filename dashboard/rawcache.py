@@ -15,6 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
+from dashboard.atomic import write_bytes
 from dashboard.provenance import SIDECAR_SUFFIX, SourceInfo, sha256_of, write_sidecar
 
 ENV_CACHE_DIR = "DEFENCE_DASHBOARD_CACHE"
@@ -43,8 +44,6 @@ class RawCache:
         folder = self.root / info.name / now.date().isoformat()
         folder.mkdir(parents=True, exist_ok=True)
         target = _free_name(folder / _safe_name(filename))
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(content)
         meta = {
             "source": info.name,
             "url": url,
@@ -55,8 +54,8 @@ class RawCache:
             "citation": info.citation,
             **(extra or {}),
         }
-        write_sidecar(target, meta)
-        tmp.replace(target)
+        write_sidecar(target, meta)  # first: a raw file is never without its sidecar
+        write_bytes(target, content, what="raw file")
         return target
 
     def _find_by_hash(self, source: str, digest: str) -> Path | None:

@@ -30,7 +30,12 @@ COLUMNS: tuple[str, ...] = (
 
 KEY: tuple[str, ...] = ("source", "edition", "iso3", "year", "indicator", "price_base")
 
-SOURCE_NAMES: tuple[str, ...] = ("sipri", "nato", "worldbank", "imf", "eurostat")
+# Every source: its name (the ``source`` column, the loader's module name) → display label.
+# The one table of source names: loaders, validation, figures and notes all read it.
+SOURCE_LABELS: dict[str, str] = {
+    "sipri": "SIPRI", "nato": "NATO", "worldbank": "World Bank", "imf": "IMF", "eurostat": "Eurostat",
+}
+SOURCE_NAMES: tuple[str, ...] = tuple(SOURCE_LABELS)
 
 # Indicators that are percentages and so must lie in [0, 100] (validation).
 SHARE_INDICATORS: frozenset[str] = frozenset(
@@ -46,6 +51,11 @@ SHARE_INDICATORS: frozenset[str] = frozenset(
         # prints -0.1 % for Slovakia 2022).
     }
 )
+
+
+# In a unit, the place of a currency code: "<CUR> million" is "GBP million" for the UK's
+# figures. Filled in by ``dashboard.currencies.unit_for`` (one place for every source).
+CURRENCY_PLACEHOLDER = "<CUR>"
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,7 @@ INDICATORS: Mapping[str, Indicator] = {i.name: i for i in _INDICATOR_LIST}
 
 # Indicators whose unit names a currency ("GBP million"): one unit per (indicator, iso3).
 CURRENCY_INDICATORS: frozenset[str] = frozenset(
-    i.name for i in _INDICATOR_LIST if i.unit.startswith("<CUR>")
+    i.name for i in _INDICATOR_LIST if i.unit.startswith(CURRENCY_PLACEHOLDER)
 )
 
 _DTYPES: dict[str, str] = {

@@ -83,6 +83,7 @@ import plotly.graph_objects as go
 
 from dashboard import model
 from dashboard.figures import common, compare, country
+from dashboard.views import compare as compare_view
 from dashboard.views.data import ViewData
 from dashboard.views.series import ShareSeries
 
@@ -100,10 +101,10 @@ States. NATO publishes Finland's and Sweden's figures back to 2014, before they 
 coalition is a fixed list of states, so its history uses them. SIPRI's latest edition gives the
 long view (calendar years, SIPRI's definition).
 
-Two helpers: `share_rows` builds the tidy frame the Compare page draws (`compare.COLUMNS`,
+Two helpers: `share_rows` builds the tidy frame the Compare page draws (`views.compare.COLUMNS`,
 latest edition per country), and `show` turns a dashboard figure dict into a plotly Figure with a
 title and the source line underneath (`common.source_annotation`, as in the dashboard's exports)."""),
-    ("code", """SHARE = compare.INDICATORS["milex_share_gdp"]
+    ("code", """SHARE = compare_view.INDICATORS["milex_share_gdp"]
 
 
 def share_rows(source: str, codes: list[str], start: int = 0) -> pd.DataFrame:
@@ -115,7 +116,7 @@ def share_rows(source: str, codes: list[str], start: int = 0) -> pd.DataFrame:
             continue
         rows += [(code, app.name(code), source, s.edition, s.unit, s.price_base, int(y), float(v), bool(e))
                  for y, v, e in zip(s.years, s.values, s.estimate) if y >= start]
-    return pd.DataFrame(rows, columns=compare.COLUMNS)
+    return pd.DataFrame(rows, columns=compare_view.COLUMNS)
 
 
 def show(fig: dict, title: str, source: str) -> go.Figure:

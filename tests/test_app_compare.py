@@ -81,7 +81,7 @@ def test_source_must_publish_the_indicator(page):
 
 
 def test_every_indicator_source_pair_has_data(page, table):
-    from dashboard.figures.compare import INDICATORS
+    from dashboard.views.compare import INDICATORS
 
     for indicator, spec in INDICATORS.items():
         for source in spec.sources:

@@ -7,6 +7,7 @@ from dash import html
 
 from dashboard.app import create_app
 from dashboard.views import data
+from dashboard.views.overview import SIPRI_TOP
 from tests.conftest import component_ids
 
 
@@ -55,7 +56,7 @@ def test_one_h1_and_labelled_controls(page):
 
 
 def test_targets_come_from_the_registry(page):
-    assert page.targets(data.get()) == [2.0, 3.5, 5.0]
+    assert data.get().overview.targets == [2.0, 3.5, 5.0]
 
 
 def test_ranking_sorted_descending_with_reference_lines(page):
@@ -70,7 +71,7 @@ def test_ranking_sorted_descending_with_reference_lines(page):
         assert "edition" in source_text
         assert summary
     fig, *_ = page.update_ranking(2024, "sipri")
-    assert sum(len(t["x"]) for t in fig["data"]) == page.SIPRI_TOP
+    assert sum(len(t["x"]) for t in fig["data"]) == SIPRI_TOP
 
 
 def test_ranking_marks_estimates(page):
@@ -88,7 +89,7 @@ def test_allies_at_two_percent_matches_the_table(page):
     rows = table[(table["source"] == "nato") & (table["edition"] == edition) & (table["year"] == 2024)
                  & (table["indicator"] == "milex_share_gdp") & table["iso3"].isin(members)]
     by_hand = int((rows["value"] >= 2.0).sum())
-    counts = page.allies_counts().set_index("year")
+    counts = data.get().overview.allies_counts.set_index("year")
     assert counts.loc[2024, "at_or_above"] == by_hand
     assert counts.loc[2024, "members"] == len(members) == 32
     fig, summary, _ = page.update_allies(2024)

@@ -75,7 +75,7 @@ def test_scenario_totals_and_members_above_target(page, app_data):
     # members already above the target need nothing extra: Poland (NATO's latest share, from the table)
     assert _latest_share(app_data.table, "POL") > 3.5
     assert "Poland" not in [t["name"] for t in bars]
-    result = page.scenario_result(id(app_data), "NATO", 3.5, 2035, 3.0)
+    result = app_data.scenarios.result("NATO", 3.5, 2035, 3.0)
     pol = result.frame[result.frame["iso3"] == "POL"]
     assert (pol["extra_lcu_million"] == 0).all()
     assert "Already at or above 3.5%: Poland" in summary
@@ -91,7 +91,7 @@ def test_extra_spending_matches_an_independent_computation(page, app_data):
     last = int(share.index.max())
     gdp = lcu[last] / (share[last] / 100)
     expected = (3.5 - share[last]) / 100 * gdp * 1.03 ** (2035 - last)
-    rows = page.scenario_result(id(app_data), "NATO", 3.5, 2035, 3.0).rows
+    rows = app_data.scenarios.result("NATO", 3.5, 2035, 3.0).rows
     gbr = next(r for r in rows if r["iso3"] == "GBR")
     assert gbr["extra_lcu_billion"] * 1000 == pytest.approx(expected, rel=1e-6)
     assert gbr["currency"] == "GBP" and gbr["latest_share_pct"] == pytest.approx(share[last])

@@ -137,16 +137,5 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
         "editions": sorted({f"{s['name']} {e['edition']}" for s in app_data.package.get("sources", [])
                             for e in s.get("editions", [])}),
     })
-    warm_pages()
+    app_data.warm_views()
     return app
-
-
-def warm_pages() -> None:
-    """Let each page precompute its frames now, so no visitor pays for them."""
-    import dash
-
-    for page in dash.page_registry.values():
-        module = __import__(page["module"], fromlist=["warm"])
-        warm = getattr(module, "warm", None)
-        if callable(warm):
-            warm()

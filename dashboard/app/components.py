@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlencode
-
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
 from dashboard.app import images
 from dashboard.figures.common import empty_figure
-
-ISO3 = re.compile(r"[A-Z]{3}")
-YEAR_RANGE = (1945, 2100)
-MAX_PARAM_LEN = 200  # longer query values are ignored, not parsed
 
 # Table look inline (the shared stylesheet has no table rules yet).
 TABLE_STYLE = {"borderCollapse": "collapse", "width": "100%", "fontSize": "0.9rem"}
@@ -94,57 +87,3 @@ def csv_download(frame: pd.DataFrame, filename: str, source: str) -> dict:
     """dcc.Download payload: the data behind a chart, with its source as a first comment line."""
     body = frame.to_csv(index=False)
     return {"content": f"# {source}\n{body}", "filename": f"{filename}.csv", "type": "text/csv"}
-
-
-def param_iso3(value: object, known: set[str] | list[str], default: str | None = None) -> str | None:
-    """A known ISO3 code from a URL parameter, else ``default`` (never raises)."""
-    if not isinstance(value, str) or len(value) > MAX_PARAM_LEN:
-        return default
-    code = value.strip().upper()
-    return code if ISO3.fullmatch(code) and code in known else default
-
-
-def param_codes(value: object, known: set[str] | list[str], limit: int = 12) -> list[str]:
-    """Comma-separated ISO3 codes from a URL parameter; unknown codes dropped."""
-    if not isinstance(value, str) or len(value) > MAX_PARAM_LEN:
-        return []
-    codes = [param_iso3(v, known) for v in value.split(",")]
-    return list(dict.fromkeys(c for c in codes if c))[:limit]
-
-
-def param_year(value: object, default: int, low: int = YEAR_RANGE[0], high: int = YEAR_RANGE[1]) -> int:
-    """A year from a URL parameter, clamped to [low, high]; anything odd gives ``default``."""
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, str):
-        value = value.strip()
-        if not value.isdigit() or len(value) > 4:
-            return default
-    try:
-        year = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return default
-    return min(max(year, low), high)
-
-
-def param_choice(value: object, allowed: tuple[str, ...] | list[str], default: str) -> str:
-    """``value`` if it is one of ``allowed`` (exactly), else ``default``."""
-    return value if isinstance(value, str) and value in allowed else default
-
-
-def param_number(value: object, default: float, low: float, high: float) -> float:
-    """A finite number within [low, high] from a URL parameter, else ``default``."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return default
-    if number != number or number in (float("inf"), float("-inf")):
-        return default
-    return min(max(number, low), high)
-
-
-def query(**params: object) -> str:
-    """``?a=1&b=x`` from the non-empty parameters (for shareable URLs)."""
-    clean = {k: (",".join(v) if isinstance(v, (list, tuple)) else v) for k, v in params.items()
-             if v not in (None, "", [], ())}
-    return "?" + urlencode(clean, safe=",") if clean else ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
+from dashboard.schema import SOURCE_LABELS
+
 # Okabe–Ito, the standard colour-blind-safe palette, plus Paul Tol's "muted" colours for
 # charts with more than eight countries. A country's colour is a pure function of its
 # code, so it is the same on every page and in every export.
@@ -20,9 +22,6 @@ PALETTE: tuple[str, ...] = (
 # Fixed colours for the publishers, so "NATO" looks the same everywhere.
 SOURCE_COLOURS: dict[str, str] = {
     "nato": "#0072B2", "sipri": "#E69F00", "worldbank": "#009E73", "eurostat": "#CC79A7", "imf": "#56B4E9",
-}
-SOURCE_LABELS: dict[str, str] = {
-    "nato": "NATO", "sipri": "SIPRI", "worldbank": "World Bank", "eurostat": "Eurostat", "imf": "IMF",
 }
 STATUS_COLOURS: dict[str, str] = {
     "met": "#009E73", "on_track": "#56B4E9", "off_track": "#D55E00", "no_data": "#999999",

@@ -7,8 +7,6 @@ the same here as on every other page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from dashboard.figures.common import (
@@ -20,60 +18,7 @@ from dashboard.figures.common import (
     source_line,
     split_estimates,
 )
-
-COLUMNS = ["iso3", "country", "source", "edition", "unit", "price_base", "year", "value", "estimate"]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """How one indicator is looked up and shown."""
-
-    label: str                 # in the control and the title
-    noun: str                  # "per-capita figures", in empty states
-    axis: str                  # y-axis title for absolute values
-    sources: tuple[str, ...]   # publishers that have it (checked against the snapshot by the tests)
-    price: str | None = None   # "current", "constant" or None (the one base published)
-    scale: float = 1.0         # value × scale is drawn (millions → billions: 0.001)
-    number: str = ",.2f"       # d3 format of the hover value
-    suffix: str = ""           # after the hover value ("%", "bn")
-    per_country_unit: bool = False  # each country in its own currency: not comparable unindexed
-    indexable: bool = True     # a rate of change is not indexed
-
-
-INDICATORS: dict[str, Indicator] = {
-    "milex_share_gdp": Indicator("Share of GDP", "share-of-GDP figures", "% of GDP", ("nato", "sipri", "worldbank"),
-                                 suffix="%"),
-    "milex_per_capita_usd": Indicator("Per capita (US$)", "per-capita figures", "US$ per person", ("nato", "sipri"),
-                                      number=",.0f"),
-    "milex_usd": Indicator("Constant US$", "constant-US$ figures", "US$ billion, constant prices", ("nato", "sipri"),
-                           price="constant", scale=0.001, number=",.1f", suffix="bn"),
-    "milex_lcu": Indicator("National currency", "national-currency figures", "billion, each country's own currency", ("nato", "sipri"),
-                           price="current", scale=0.001, number=",.1f", suffix="bn", per_country_unit=True),
-    "milex_real_change": Indicator("Real change (% a year)", "real-change figures", "% change on the year before, real terms",
-                                   ("nato",), number=",.1f", suffix="%", indexable=False),
-}
-
-
-def indexed(frame: pd.DataFrame, base: int) -> tuple[pd.DataFrame, list[str]]:
-    """Values as an index (= 100 in ``base``) per country; codes without a positive base value dropped."""
-    if frame.empty:
-        return frame, []
-    at_base = frame[frame["year"] == base].set_index("iso3")["value"]
-    at_base = at_base[at_base > 0]
-    missing = [c for c in dict.fromkeys(frame["iso3"]) if c not in at_base.index]
-    out = frame[frame["iso3"].isin(at_base.index)].copy()
-    if len(out):
-        out["value"] = out["value"] / out["iso3"].map(at_base).astype(float) * 100.0
-    return out, missing
-
-
-def latest_common_year(frame: pd.DataFrame) -> int | None:
-    """The latest year every country in ``frame`` has a value for (None if there is none)."""
-    if frame.empty:
-        return None
-    years = [set(g["year"]) for _, g in frame.groupby("iso3", sort=False)]
-    common = set.intersection(*years)
-    return int(max(common)) if common else None
+from dashboard.views.compare import COLUMNS, Indicator
 
 
 def lines_figure(frame: pd.DataFrame, spec: Indicator, base: int | None, empty_message: str) -> dict:

@@ -38,7 +38,7 @@ def extra_figure(frame: pd.DataFrame, totals: pd.DataFrame, names: dict[str, str
     for iso3, yr, usd in zip(ok["iso3"].tolist(), ok["year"].tolist(), ok["extra_usd_million"].tolist()):
         xs, ys = series.setdefault(iso3, ([], []))
         xs.append(int(yr))
-        ys.append(_bn(usd))
+        ys.append(billions(usd))
     # largest contributors at the bottom of the stack, so the big blocks line up
     order = [c for c in sorted(series, key=lambda c: -(series[c][1][-1] or 0.0))
              if any(y for y in series[c][1] if y)]
@@ -110,31 +110,6 @@ def growth_rates(ok: pd.DataFrame) -> pd.Series:
     return ((last / first) ** (1 / years) - 1).astype(float)
 
 
-def table_rows(frame: pd.DataFrame, names: dict[str, str], year: int) -> list[dict]:
-    """One row per country: latest share and its provenance, extra spending in ``year``."""
-    last: dict[str, dict] = {}
-    for rec in frame.to_dict("records"):  # plain dicts: a few hundred rows, no per-group pandas cost
-        iso3 = rec["iso3"]
-        if rec["status"] != "ok":
-            last.setdefault(iso3, rec)
-        elif last.get(iso3, {}).get("status") != "ok" or rec["year"] > last[iso3]["year"]:
-            last[iso3] = rec
-    out = []
-    for iso3, rec in sorted(last.items()):
-        name = names.get(iso3, iso3)
-        if rec["status"] != "ok":
-            out.append({"iso3": iso3, "country": name, "status": "no_data"})
-            continue
-        out.append({
-            "iso3": iso3, "country": name, "status": "ok", "source": rec["source"], "edition": rec["edition"],
-            "latest_year": int(rec["latest_year"]), "latest_share_pct": float(rec["latest_share_pct"]),
-            "year": int(rec["year"]), "currency": rec["currency"],
-            "extra_lcu_billion": _bn(rec["extra_lcu_million"]), "extra_usd_billion": _bn(rec["extra_usd_million"]),
-            "extra_eur_billion": _bn(rec["extra_eur_million"]), "assumptions": rec["assumptions"],
-        })
-    return sorted(out, key=lambda r: -(r.get("extra_usd_billion") or -1.0))
-
-
 def source_text(frame: pd.DataFrame) -> str:
     """Source line: the (source, edition) of every member's latest share."""
     ok = _ok(frame)
@@ -147,7 +122,8 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] == "ok"] if "status" in frame else frame
 
 
-def _bn(million: object) -> float | None:
+def billions(million: object) -> float | None:
+    """Millions as billions; None for a missing or non-numeric value."""
     try:
         value = float(million)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -21,24 +21,6 @@ OLDER_EDITION_COLOUR = "#8c8c8c"
 REVISION_WINDOW = 15  # years shown at first in the revision chart (double-click shows all)
 
 
-def package_rows(package: dict) -> list[dict]:
-    """One row per source file in the snapshot: publisher, edition, file, hash, rows, years, licence."""
-    out = []
-    for src in package.get("sources", []):
-        licence = "; ".join(lic.get("title", "") for lic in src.get("licenses", []))
-        for ed in sorted(src.get("editions", []), key=lambda e: (e.get("edition", ""), e.get("file", ""))):
-            years = ed.get("years") or []
-            out.append({
-                "source": src.get("name", ""), "publisher": src.get("publisher", src.get("name", "")),
-                "title": src.get("title", ""), "edition": ed.get("edition", ""), "file": ed.get("file", ""),
-                "url": ed.get("url") or src.get("path", ""), "sha256": (ed.get("sha256") or "")[:12],
-                "rows": ed.get("rows"), "years": f"{years[0]}–{years[-1]}" if len(years) >= 2 else "",
-                "retrieved": ed.get("retrieved", ""), "licence": licence, "citation": src.get("citation", ""),
-                "indicators": ", ".join(ed.get("indicators", [])),
-            })
-    return out
-
-
 def reconcile_figure(frame: pd.DataFrame, name: str, year: int) -> dict:
     """Share of GDP in one year, one bar per source (estimates hatched), NATO's value as a line."""
     if frame.empty:
@@ -78,20 +60,6 @@ def reconcile_source(frame: pd.DataFrame) -> str:
     """Source line for the reconciliation chart."""
     pairs = list(frame[["source", "edition"]].itertuples(index=False, name=None)) if len(frame) else []
     return source_line(pairs, "Latest edition of each source. Hatched: estimate.")
-
-
-def reconcile_table_rows(frame: pd.DataFrame) -> list[dict]:
-    """Rows of the reconciliation table (plain values; the page renders them)."""
-    out = []
-    for r in frame.itertuples(index=False):
-        diff = getattr(r, "difference_vs_nato_pp", None)
-        spend = r.spending_usd_million
-        out.append({"source": r.source, "label": SOURCE_LABELS.get(r.source, r.source), "edition": r.edition,
-                    "share_pct": float(r.share_pct), "estimate": bool(r.estimate),
-                    "difference_vs_nato_pp": None if pd.isna(diff) else float(diff),
-                    "spending_usd_million": None if pd.isna(spend) else float(spend),
-                    "price_base": r.price_base, "reasons": list(r.reasons)})
-    return out
 
 
 def revisions_figure(wide: pd.DataFrame, source: str, name: str) -> dict:

@@ -13,6 +13,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from dashboard.schema import SOURCE_LABELS
+
 GROUP_KEY = ["source", "edition", "iso3", "indicator", "price_base"]
 
 
@@ -50,7 +52,7 @@ class Series:
     @property
     def label(self) -> str:
         """``NATO 2024-06`` — how a figure's provenance is shown."""
-        return f"{self.source.upper() if self.source in ('nato', 'imf') else self.source.capitalize()} {self.edition}"
+        return f"{SOURCE_LABELS.get(self.source, self.source)} {self.edition}"
 
 
 class Panel:

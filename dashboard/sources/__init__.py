@@ -1,28 +1,103 @@
-"""One module per publisher, each with the same interface.
+"""One module per publisher, each with the same interface (:class:`SourceModule`).
 
-Every source module defines:
-
-- ``INFO: SourceInfo`` — publisher, title, landing URL, licence, citation;
-- ``discover(folder: Path) -> list[Path]`` — its raw files under a folder (the raw
-  cache or a folder such as ``../shared/data/sources``), searched recursively;
-- ``parse(raw: RawFile) -> pandas.DataFrame`` — tidy rows (``dashboard.schema``);
-  raises :class:`dashboard.errors.SourceError` with one line on bad input;
-- ``fetch(sess, cache: RawCache) -> list[Path]`` — download the current edition(s)
-  into the raw cache (never overwriting an earlier file).
+Every source module defines ``INFO`` (publisher, title, landing URL, licence, citation;
+``INFO.name`` is the module's own name), ``discover`` (its raw files under a folder,
+searched recursively), ``parse`` (tidy rows, ``dashboard.schema``; one-line
+:class:`dashboard.errors.SourceError` on bad input) and ``fetch`` (download the current
+edition(s) into the raw cache, never overwriting an earlier file). :func:`load` checks the
+contract when a module is first used, so a loader that drifts from it fails at once,
+naming what is missing.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, SourceError
+from dashboard.schema import SOURCE_NAMES
 
-SOURCE_MODULES: tuple[str, ...] = ("sipri", "nato", "worldbank", "imf", "eurostat")
+if TYPE_CHECKING:
+    import pandas as pd
+    import requests
+
+    from dashboard.provenance import RawFile, SourceInfo
+    from dashboard.rawcache import RawCache
+
+# The loaders, in build order: every source of the table (``schema.SOURCE_NAMES``).
+SOURCE_MODULES: tuple[str, ...] = SOURCE_NAMES
+INTERFACE: tuple[str, ...] = ("INFO", "discover", "parse", "fetch")
 
 
-def load(name: str) -> ModuleType:
-    """The source module called ``name`` (imported on first use)."""
+@runtime_checkable
+class SourceModule(Protocol):
+    """What every ``dashboard.sources.<name>`` module provides."""
+
+    INFO: SourceInfo
+
+    def discover(self, folder: Path) -> list[Path]:
+        """Its raw files under ``folder``."""
+
+    def parse(self, raw: RawFile) -> pd.DataFrame:
+        """Tidy rows of one raw file."""
+
+    def fetch(self, sess: requests.Session, cache: RawCache) -> list[Path]:
+        """Download the current edition(s) into ``cache``."""
+
+
+class ContractError(DashboardError):
+    """A source module does not keep the loaders' contract."""
+
+
+def load(name: str) -> SourceModule:
+    """The source module called ``name`` (imported and checked on first use)."""
     if name not in SOURCE_MODULES:
         raise DashboardError(f"unknown source {name!r}; known: {', '.join(SOURCE_MODULES)}")
-    return importlib.import_module(f"dashboard.sources.{name}")
+    module = importlib.import_module(f"dashboard.sources.{name}")
+    check(module, name)
+    return cast(SourceModule, module)
+
+
+def check(module: ModuleType, name: str) -> None:
+    """Raise ContractError unless ``module`` has the interface and calls itself ``name``."""
+    missing = [attr for attr in INTERFACE if not hasattr(module, attr)]
+    if missing:
+        raise ContractError(f"source module {module.__name__} lacks {', '.join(missing)}")
+    not_callable = [attr for attr in INTERFACE[1:] if not callable(getattr(module, attr))]
+    if not_callable:
+        raise ContractError(f"source module {module.__name__}: {', '.join(not_callable)} must be functions")
+    info_name = getattr(module.INFO, "name", None)
+    if info_name != name:
+        raise ContractError(f"source module {module.__name__} calls itself {info_name!r}, not {name!r}")
+
+
+def fetch_each(source: str, where: str, items: Iterable[str], fetch_one: Callable[[str], Path],
+               what: str = "indicator(s)") -> list[Path]:
+    """Fetch every item (an indicator, a file); report all failures together at the end.
+
+    The items that could be had are stored even when others fail; then one
+    :class:`SourceError` lists every failure, so a retry knows what is missing.
+    """
+    from dashboard import http
+
+    stored: list[Path] = []
+    failures: list[str] = []
+    for item in items:
+        try:
+            stored.append(fetch_one(item))
+        except (http.HttpError, SourceError) as exc:
+            failures.append(f"{item} ({reason(exc)})")
+    if failures:
+        raise SourceError(source, where, f"{len(failures)} {what} failed: {'; '.join(failures)}")
+    return stored
+
+
+def reason(exc: Exception) -> str:
+    """The reason only (the source and URL are said once for all items)."""
+    if isinstance(exc, SourceError):
+        return exc.problem
+    text = str(exc)
+    return text.split(": ", 1)[1] if text.startswith("http") and ": " in text else text

@@ -19,7 +19,7 @@ import requests
 
 from dashboard import http
 from dashboard.countries import iso2_to_iso3
-from dashboard.currencies import currency_code
+from dashboard.currencies import currency_code, is_currency_unit, unit_for
 from dashboard.errors import SourceError
 from dashboard.provenance import SIDECAR_SUFFIX, RawFile, SourceInfo
 from dashboard.rawcache import RawCache
@@ -53,7 +53,6 @@ INDICATOR_MAP: dict[tuple[str, str], tuple[str, str]] = {
     ("P51G", "MIO_EUR"): ("defence_investment_eur", "EUR million"),
     ("P51G", "MIO_NAC"): ("defence_investment_lcu", "<CUR> million"),
 }
-CURRENCY_PLACEHOLDER = "<CUR>"
 # Dimensions read; any other dimension (freq, expend) must have a single category.
 NA_ITEM, UNIT, GEO, TIME = "na_item", "unit", "geo", "time"
 
@@ -264,9 +263,9 @@ def _iso3(geo: str, path: Path) -> str | None:
 
 def _unit(unit: str, iso3: str, edition: str, path: Path) -> str:
     """``unit`` with the national currency filled in (as of the edition date)."""
-    if CURRENCY_PLACEHOLDER not in unit:
+    if not is_currency_unit(unit):
         return unit
     currency = currency_code(iso3, dt.date.fromisoformat(edition[:10]))
     if currency is None:
         raise SourceError(SOURCE, path, f"no national currency known for {iso3}")
-    return unit.replace(CURRENCY_PLACEHOLDER, currency)
+    return unit_for(unit, currency)

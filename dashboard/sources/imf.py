@@ -18,11 +18,12 @@ import pycountry
 import requests
 
 from dashboard import http
-from dashboard.currencies import currency_code
+from dashboard.currencies import currency_code, is_currency_unit, unit_for
 from dashboard.errors import SourceError
 from dashboard.provenance import SIDECAR_SUFFIX, RawFile, SourceInfo
 from dashboard.rawcache import RawCache
 from dashboard.schema import tidy
+from dashboard.sources import fetch_each
 
 SOURCE = "imf"
 
@@ -56,7 +57,6 @@ INDICATOR_MAP: dict[str, Series] = {
     "NGDP_RPCH": Series("gdp_real_change", "percent", 1.0),
     "NGDP_D": Series("gdp_deflator", "index", 1.0),
 }
-CURRENCY_PLACEHOLDER = "<CUR>"
 
 # NGDP is in each country's currency as of the release: the WEO restates a new euro
 # member's whole series in euro (Croatia from the April 2023 WEO), which
@@ -132,21 +132,13 @@ def parse(raw: RawFile) -> pd.DataFrame:
 
 def fetch(sess: requests.Session, cache: RawCache) -> list[Path]:
     """Download each indicator's answer into the cache; report all failures at the end."""
-    stored: list[Path] = []
-    failures: list[str] = []
-    for indicator in INDICATOR_MAP:
+    def one(indicator: str) -> Path:
         url = API_URL.format(indicator=indicator)
-        try:
-            content = http.get(sess, url).content
-            _values(content, url)  # never store an answer that parse would reject
-            stored.append(cache.store(INFO, f"{FILE_PREFIX}{indicator}.json", content, url,
-                                      extra={"format": "imf-datamapper-v1"}))
-        except (http.HttpError, SourceError) as exc:
-            failures.append(f"{indicator} ({exc})")
-    if failures:
-        raise SourceError(SOURCE, "https://www.imf.org/external/datamapper/api/v1",
-                          f"{len(failures)} indicator(s) failed: {'; '.join(failures)}")
-    return stored
+        content = http.get(sess, url).content
+        _values(content, url)  # never store an answer that parse would reject
+        return cache.store(INFO, f"{FILE_PREFIX}{indicator}.json", content, url, extra={"format": "imf-datamapper-v1"})
+
+    return fetch_each(SOURCE, "https://www.imf.org/external/datamapper/api/v1", INDICATOR_MAP, one)
 
 
 def weo_edition(retrieved: str) -> str:
@@ -183,12 +175,12 @@ def _country(imf_code: str) -> str | None:
 
 def _unit(unit: str, iso3: str, edition: str) -> str | None:
     """``unit`` with its currency filled in, or None if the currency is unknown."""
-    if CURRENCY_PLACEHOLDER not in unit:
+    if not is_currency_unit(unit):
         return unit
     currency = currency_code(iso3, dt.date.fromisoformat(f"{edition}-01"))
     if currency is None:
         return None
-    return unit.replace(CURRENCY_PLACEHOLDER, currency)
+    return unit_for(unit, currency)
 
 
 def _name(iso3: str) -> str:

@@ -42,6 +42,7 @@ import requests
 
 from dashboard import http, schema
 from dashboard.countries import map_names
+from dashboard.currencies import is_currency_unit, unit_for
 from dashboard.errors import SourceError
 from dashboard.provenance import RawFile, SourceInfo
 from dashboard.rawcache import RawCache
@@ -574,13 +575,13 @@ def _value(path: Path, cell: Cell, where: str) -> float | None:
 def _unit(path: Path, obs: _Obs, iso3: str) -> str:
     """The unit of an observation: the schema's, with Table 1's currency code filled in."""
     unit = schema.INDICATORS[obs.indicator].unit
-    if not unit.startswith("<CUR>"):
+    if not is_currency_unit(unit):
         return unit
     word = " ".join((obs.currency or "").split())
     code = CURRENCY_BY_COUNTRY.get((iso3, word)) or CURRENCY_WORDS.get(word)
     if code is None:
         raise SourceError(INFO.name, path, f"unknown currency {word!r} for {obs.name}", obs.where)
-    return unit.replace("<CUR>", code)
+    return unit_for(unit, code)
 
 
 def _edition(raw: RawFile, years: Sequence[int]) -> str:

@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 
 from dashboard import countries, schema
-from dashboard.currencies import currency_code
+from dashboard.currencies import currency_code, is_currency_unit, unit_for
 from dashboard.errors import SourceError
 from dashboard.http import get
 from dashboard.provenance import RawFile, SourceInfo
@@ -243,7 +243,7 @@ def _parse_sheet(ws, spec: SheetSpec, raw: RawFile, edition: str, on: dt.date,
     codes = countries.map_names(frame["country"].unique(), "sipri",
                                 where=f"{raw.path.name}, sheet '{ws.title}'")
     frame["iso3"] = frame["country"].map(codes)
-    if "<CUR>" in spec.unit:
+    if is_currency_unit(spec.unit):
         frame["unit"] = _currency_units(frame, spec.unit, on, raw, ws.title)
     else:
         frame["unit"] = spec.unit
@@ -391,7 +391,7 @@ def _currency_units(frame: pd.DataFrame, unit: str, on: dt.date, raw: RawFile,
         if code is None:
             raise SourceError("sipri", raw.path, f"no currency known for {iso3} "
                               f"(label {label!r})", where=f"sheet '{sheet}'")
-        codes[(iso3, label)] = unit.replace("<CUR>", code)
+        codes[(iso3, label)] = unit_for(unit, code)
     keys = pd.Series(list(zip(frame["iso3"], frame["currency_label"])), index=frame.index)
     return keys.map(codes)
 

@@ -35,6 +35,7 @@ from dashboard.errors import SourceError
 from dashboard.provenance import SIDECAR_SUFFIX, RawFile, SourceInfo
 from dashboard.rawcache import RawCache
 from dashboard.schema import tidy
+from dashboard.sources import fetch_each, reason
 
 SOURCE = "worldbank"
 
@@ -158,31 +159,18 @@ def fetch(sess: requests.Session, cache: RawCache) -> list[Path]:
     Indicators that fail both ways are reported together in one :class:`SourceError`
     after the others have been stored.
     """
-    stored: list[Path] = []
-    failures: list[str] = []
-    for indicator in INDICATOR_MAP:
+    def one(indicator: str) -> Path:
         url = BULK_URL.format(indicator=indicator)
         try:
-            stored.append(_fetch_bulk(sess, cache, indicator, url))
-            continue
+            return _fetch_bulk(sess, cache, indicator, url)
         except (http.HttpError, SourceError) as exc:
-            bulk_problem = _short(exc)
+            bulk_problem = reason(exc)
         try:
-            stored.append(_fetch_api_answer(sess, cache, indicator))
+            return _fetch_api_answer(sess, cache, indicator)
         except (http.HttpError, SourceError) as exc:
-            failures.append(f"{indicator} (bulk: {bulk_problem}; API: {_short(exc)})")
-    if failures:
-        raise SourceError(SOURCE, "api.worldbank.org",
-                          f"{len(failures)} indicator(s) failed: {'; '.join(failures)}")
-    return stored
+            raise SourceError(SOURCE, url, f"bulk: {bulk_problem}; API: {reason(exc)}") from None
 
-
-def _short(exc: Exception) -> str:
-    """The reason only: the URL and source are said once for all indicators."""
-    if isinstance(exc, SourceError):
-        return exc.problem
-    text = str(exc)
-    return text.split(": ", 1)[1] if text.startswith("http") and ": " in text else text
+    return fetch_each(SOURCE, "api.worldbank.org", INDICATOR_MAP, one)
 
 
 class ApiAnswer(NamedTuple):

@@ -21,8 +21,11 @@ from dashboard.figures import scenarios as scenario_fig
 from dashboard.figures import sources as sources_fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import frames
+from dashboard.views.compare import INDICATORS, indexed, latest_common_year
+from dashboard.views.overview import SIPRI_TOP, share_rows
 from dashboard.views.pledges import status_counts
 from dashboard.views.series import ShareSeries, cut
+from dashboard.views.specs import SPENDING_MEASURES
 
 # Each publisher's definition, for subtitles naming several sources.
 SHARE_DEFINITIONS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
@@ -89,7 +92,7 @@ def build_spending(app, p: dict) -> Built:
     frame = frames.spending_frame(app, code, p["measure"], p["from"])
     pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
     unit = frame["unit"].iloc[0].replace(" million", "") if len(frame) else ""
-    label = frames.SPENDING_MEASURES[p["measure"]][0]
+    label = SPENDING_MEASURES[p["measure"]][0]
     return Built(country_fig.spending_figure(frame, name, p["measure"]), frame,
                  f"{name}: defence spending, {label.lower()}",
                  f"{unit} billion; each source's own definition (NATO, SIPRI); dotted: estimates".strip(),
@@ -99,12 +102,13 @@ def build_spending(app, p: dict) -> Built:
 def build_map(app, p: dict) -> Built:
     """Overview: the world or Europe coloured by share of GDP."""
     source, year = p["source"], p["year"]
-    shares = frames.year_shares(app, source, year)
-    edition = frames.edition_of(app, source)
-    zmax = max(frames.nato_targets(app), default=5.0)
+    views = app.overview
+    shares = views.year_shares(source, year)
+    edition = views.edition(source)
+    zmax = max(views.targets, default=5.0)
     label = SOURCE_LABELS[source]
     return Built(overview_fig.map_figure(shares, source, year, p["region"], zmax),
-                 frames.share_rows(shares, source, year, edition),
+                 share_rows(shares, source, year, edition),
                  f"Defence spending as a share of GDP, {year}",
                  f"% of GDP, {label} definition ({SHARE_BASIS[source]}); colours saturate at {zmax:g}%, "
                  "NATO's top target; grey: no figure",
@@ -121,11 +125,13 @@ SHARE_BASIS: dict[str, str] = {"nato": "share of real GDP", "sipri": "share of G
 def build_ranking(app, p: dict) -> Built:
     """Overview: countries ranked by share of GDP, with NATO's targets."""
     source, year, group = p["source"], p["year"], p["group"]
-    ranked = frames.ranking_rows(app, source, year, group)
-    edition = frames.edition_of(app, source)
-    targets = frames.nato_targets(app)
-    who = f"top {frames.SIPRI_TOP} countries" if group == "all" else app.groups[group].name
-    csv = frames.share_rows(ranked, source, year, edition)
+    views = app.overview
+    ranked = views.ranking(source, year, group)
+    edition = views.edition(source)
+    targets = views.targets
+    who = f"top {SIPRI_TOP} countries" if group == "all" and source == "sipri" else (
+        "all countries" if group == "all" else app.groups[group].name)
+    csv = share_rows(ranked, source, year, edition)
     csv.insert(0, "rank", range(1, len(csv) + 1))
     return Built(overview_fig.ranking_figure(ranked, source, year, targets), csv,
                  f"Defence spending as a share of GDP, {year}: {who}",
@@ -137,10 +143,10 @@ def build_ranking(app, p: dict) -> Built:
 
 def build_allies(app, p: dict) -> Built:
     """Overview: allies at or above NATO's lowest target each year."""
-    counts, csv = frames.allies_frames(app)
-    threshold = min(frames.nato_targets(app), default=2.0)
-    edition = frames.edition_of(app, "nato")
-    return Built(overview_fig.allies_figure(counts, threshold), csv,
+    views = app.overview
+    threshold = views.threshold
+    edition = views.edition("nato")
+    return Built(overview_fig.allies_figure(views.allies_counts, threshold), views.allies_csv,
                  f"NATO allies at or above {threshold:g}% of GDP, by year",
                  "Number of allies, membership as of each year; share of real GDP, NATO definition; e: estimate",
                  source_line([("nato", edition)], "Membership as of each year (accessions); e: NATO estimate."),
@@ -180,14 +186,14 @@ def build_scenario(app, p: dict) -> Built:
 
 def build_compare(app, p: dict) -> Built:
     """Compare page: one indicator for several countries from one source, lines or bars."""
-    spec = compare_fig.INDICATORS[p["indicator"]]
-    frame = frames.compare_frame(app, p["countries"], p["indicator"], p["source"])
+    spec = INDICATORS[p["indicator"]]
+    frame = app.compare.frame(tuple(p["countries"]), p["indicator"], p["source"])
     base = p["base"] if spec.indexable else None
     empty = f"No {SOURCE_LABELS[p['source']]} {spec.noun} for the selected countries"
     if base:
-        frame, _missing = compare_fig.indexed(frame, base)
+        frame, _missing = indexed(frame, base)
     if p["chart"] == "bars":
-        year = compare_fig.latest_common_year(frame)
+        year = latest_common_year(frame)
         figure = compare_fig.bars_figure(frame, spec, base, year, empty)
     else:
         figure = compare_fig.lines_figure(frame, spec, base, empty)
@@ -239,7 +245,7 @@ def build_group_share(app, p: dict) -> Built:
                for pl in pledges]
     frame = frames.group_shares(app, group, source, sorted({t for t, _ in targets}))
     gname = app.groups[group].name
-    edition = frames.edition_of(app, source)
+    edition = app.overview.edition(source)
     return Built(pack_fig.group_share_figure(frame, gname, _distinct(targets)), frame,
                  f"{gname}: defence spending as a share of GDP",
                  f"% of GDP, GDP-weighted (members' total spending ÷ total GDP, current US$), "
@@ -251,7 +257,7 @@ def build_group_share(app, p: dict) -> Built:
 def build_burden(app, p: dict) -> Built:
     """The United States vs NATO Europe and Canada: defence spending by year."""
     frame = frames.burden(app, "nato")
-    edition = frames.edition_of(app, "nato")
+    edition = app.overview.edition("nato")
     return Built(pack_fig.burden_figure(frame), frame,
                  "Burden sharing: the United States vs NATO Europe and Canada",
                  "Defence spending, US$ billion at current prices and exchange rates, NATO definition; "

@@ -12,20 +12,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dashboard.figures import compare as compare_fig
 from dashboard.figures import country as country_fig
 from dashboard.figures.publish import publish
-from dashboard.views import ViewError, frames
+from dashboard.views import ViewError
 from dashboard.views import builders as b
 from dashboard.views.builders import COALITION_PLEDGES, Built, share_pledge_ids
+from dashboard.views.compare import INDICATORS
 from dashboard.views.params import Param, parse_pairs, text, validate
+from dashboard.views.specs import (
+    HAGUE_CORE,
+    SPENDING_MEASURES,
+    CompareView,
+    CountryView,
+    OverviewView,
+    ScenariosView,
+    SourcesView,
+    year_span,
+)
 
-HAGUE_CORE = "nato-hague-2035-3.5-core"
-SCENARIO_TARGET = (1.0, 6.0, 3.5)   # pages/scenarios.py TARGET: low, high, default
-SCENARIO_YEARS = (2026, 2040, 2035)  # pages/scenarios.py YEARS
-SCENARIO_GROWTH = (-5.0, 15.0)       # pages/scenarios.py GROWTH
-COMPARE_DEFAULT = ["GBR", "DEU", "FRA", "POL", "USA"]  # pages/compare.py DEFAULT_COUNTRIES
-OBSERVED_YEARS = (1949, 2025)        # reconcile and compare base years, as on the pages
+# Defaults and bounds are the pages' own (``views.specs``), read from the data where they are years.
+TARGET = ScenariosView.TARGET
 
 
 @dataclass(frozen=True)
@@ -119,8 +125,12 @@ def _latest(source: str) -> Callable[[Any, dict], int]:
 
 
 def _share_span(app, done: dict) -> tuple[int, int]:
-    spans = app.share_years.values()
-    return min(a for a, _ in spans), max(b for _, b in spans)
+    return year_span(app)
+
+
+def _scenario_years(app, done: dict) -> tuple[int, int]:
+    low, high, _ = ScenariosView.years(app)
+    return low, high
 
 
 def _groups(app, done: dict) -> tuple[str, ...]:
@@ -134,13 +144,13 @@ def _group_pledges(app, done: dict) -> tuple[str, ...]:
     return tuple(p.id for p in app.pledges if p.kind == "share_gdp" and p.scope != "related" and p.actor in app.groups)
 
 
-COUNTRY = Param("country", "country", "ISO 3166 alpha-3 code of a country in the data", "GBR")
-FROM = Param("from", "year", "first year drawn", 1990, bounds=_share_span)
+COUNTRY = Param("country", "country", "ISO 3166 alpha-3 code of a country in the data", CountryView.DEFAULT_COUNTRY)
+FROM = Param("from", "year", "first year drawn", CountryView.DEFAULT_FROM, bounds=_share_span)
 
 # ---- the registry -----------------------------------------------------------------------------
 
-SHARE_SOURCE = Param("source", "choice", "publisher", "sipri", choices=("sipri", "nato"))
-YEAR = Param("year", "year", "year shown", _latest("sipri"), bounds=_years("sipri"))
+SHARE_SOURCE = Param("source", "choice", "publisher", OverviewView.DEFAULT_SOURCE, choices=OverviewView.SOURCES)
+YEAR = Param("year", "year", "year shown", _latest(OverviewView.DEFAULT_SOURCE), bounds=_years(OverviewView.DEFAULT_SOURCE))
 
 CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("country-share", "A country's share of GDP by source, with its pledges' targets and paths (Country page)",
@@ -150,9 +160,10 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           (COUNTRY,), b.build_money_gap),
     Chart("spending", "A country's defence spending in national currency or US$ (Country page)",
           (COUNTRY, Param("measure", "choice", "national currency, US$ current or US$ constant", "lcu",
-                          choices=tuple(frames.SPENDING_MEASURES)), FROM), b.build_spending),
+                          choices=tuple(SPENDING_MEASURES)), FROM), b.build_spending),
     Chart("map", "World or Europe map of share of GDP in a year (Overview)",
-          (SHARE_SOURCE, YEAR, Param("region", "choice", "map view", "world", choices=("world", "europe"))),
+          (SHARE_SOURCE, YEAR, Param("region", "choice", "map view", OverviewView.DEFAULT_REGION,
+                                     choices=tuple(OverviewView.REGIONS))),
           b.build_map),
     Chart("ranking", "Countries ranked by share of GDP in a year, with NATO's targets (Overview)",
           (SHARE_SOURCE, YEAR, Param("group", "choice", "a group's members, or all (SIPRI: the top 40)",
@@ -164,24 +175,27 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
                  choices=lambda app, done: ("all", *app.groups)),), b.build_pledge_status),
     Chart("scenario", "Extra spending for a group to reach a share of GDP by a year (Scenarios page)",
           (Param("group", "choice", "group id", "NATO", choices=_groups),
-           Param("target", "number", "% of GDP", SCENARIO_TARGET[2], bounds=SCENARIO_TARGET[:2]),
-           Param("year", "year", "target year", SCENARIO_YEARS[2], bounds=SCENARIO_YEARS[:2]),
+           Param("target", "number", "% of GDP", TARGET[2], bounds=TARGET[:2]),
+           Param("year", "year", "target year", lambda app, done: ScenariosView.years(app)[2],
+                 bounds=_scenario_years),
            Param("growth", "optional_number", "nominal GDP growth, % a year, or auto", None,
-                 bounds=SCENARIO_GROWTH)), b.build_scenario),
+                 bounds=ScenariosView.GROWTH)), b.build_scenario),
     Chart("compare", "One indicator for several countries, lines or bars (Compare page)",
-          (Param("countries", "countries", "ISO3 codes, comma-separated (up to 12)", COMPARE_DEFAULT),
-           Param("indicator", "choice", "indicator", "milex_share_gdp", choices=tuple(compare_fig.INDICATORS)),
+          (Param("countries", "countries", "ISO3 codes, comma-separated (up to 12)",
+                 list(CompareView.DEFAULT_COUNTRIES), limit=CompareView.MAX_COUNTRIES),
+           Param("indicator", "choice", "indicator", "milex_share_gdp", choices=tuple(INDICATORS)),
            Param("source", "choice", "publisher of the indicator",
-                 lambda app, done: compare_fig.INDICATORS[done["indicator"]].sources[0],
-                 choices=lambda app, done: compare_fig.INDICATORS[done["indicator"]].sources),
+                 lambda app, done: INDICATORS[done["indicator"]].sources[0],
+                 choices=lambda app, done: INDICATORS[done["indicator"]].sources),
            Param("chart", "choice", "lines over time or bars for the latest common year", "lines", choices=("lines", "bars")),
-           Param("base", "optional_year", "index base year (= 100), or off", None, bounds=OBSERVED_YEARS)),
+           Param("base", "optional_year", "index base year (= 100), or off", None, bounds=_share_span)),
           b.build_compare),
     Chart("reconcile", "NATO, SIPRI, World Bank and Eurostat side by side for a country-year (Sources page)",
-          (COUNTRY, Param("year", "year", "year compared", 2023, bounds=OBSERVED_YEARS)), b.build_reconcile),
+          (COUNTRY, Param("year", "year", "year compared", lambda app, done: SourcesView.default_year(app),
+                          bounds=_share_span)), b.build_reconcile),
     Chart("revisions", "A publisher's editions side by side for a country, with the revision (Sources page)",
           (COUNTRY, Param("source", "choice", "publisher with several editions", "sipri",
-                          choices=("sipri", "worldbank"))), b.build_revisions),
+                          choices=SourcesView.REVISION_SOURCES)), b.build_revisions),
     Chart("coalition-share", "A group's GDP-weighted share of GDP over time against pledge targets (pack)",
           (Param("group", "choice", "group id", "LONDON_2025", choices=_groups),
            Param("source", "choice", "publisher", "nato", choices=("nato", "sipri")),
@@ -192,6 +206,6 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           (Param("pledge", "choice", "id of a group's share-of-GDP pledge", HAGUE_CORE, choices=_group_pledges),),
           b.build_pledge_gap),
     Chart("nato-vs-sipri", "NATO vs SIPRI share of GDP for a country, with the difference (pack)",
-          (COUNTRY, Param("from", "year", "first year drawn", lambda app, done: app.share_years.get("nato", (2014, 0))[0],
+          (COUNTRY, Param("from", "year", "first year drawn", lambda app, done: year_span(app, ("nato",))[0],
                           bounds=_share_span)), b.build_nato_vs_sipri),
 )}

@@ -17,8 +17,12 @@ import pycountry
 
 from dashboard import countries, model
 from dashboard.snapshot import io
+from dashboard.views.compare import CompareViews
+from dashboard.views.overview import OverviewViews
 from dashboard.views.pledges import Tracker
+from dashboard.views.scenarios import ScenarioViews
 from dashboard.views.series import ShareSeries
+from dashboard.views.sources import SourceViews
 
 # The sources a country page compares, in the order they are drawn.
 SHARE_SOURCES: tuple[str, ...] = ("nato", "sipri", "worldbank", "eurostat")
@@ -51,6 +55,12 @@ class ViewData:
         _ = self.progress_rows, self.latest_shares, self.names, self.country_codes, self.share_years
         _ = self.progress_by_country
 
+    def warm_views(self) -> None:
+        """Compute what the pages' first requests look up (the app calls this before it serves)."""
+        self.overview.warm()
+        self.sources.warm()
+        _ = self.tracker
+
     @cached_property
     def progress_rows(self) -> list[model.Progress]:
         """Every pledge × bound country, as the model computes it (typed; None for "none")."""
@@ -63,6 +73,26 @@ class ViewData:
         for row in self.progress_rows:
             out.setdefault(row.country, []).append(row)
         return out
+
+    @cached_property
+    def overview(self) -> OverviewViews:
+        """The Overview's shares by year, rankings, allies counts and headline."""
+        return OverviewViews(self)
+
+    @cached_property
+    def compare(self) -> CompareViews:
+        """The Compare page's frames and charts, memoised."""
+        return CompareViews(self)
+
+    @cached_property
+    def scenarios(self) -> ScenarioViews:
+        """Scenario results, memoised."""
+        return ScenarioViews(self)
+
+    @cached_property
+    def sources(self) -> SourceViews:
+        """Reconciliations and revisions, memoised."""
+        return SourceViews(self)
 
     @cached_property
     def tracker(self) -> Tracker:

@@ -1,72 +1,45 @@
-"""Compare page (/compare): one indicator, several countries, one source; lines or bars, or an index."""
+"""Compare page (/compare): one indicator, several countries, one source; lines or bars, or an index.
+
+The state is ``views.specs.CompareView`` (URL and controls alike); what a view shows is
+``views.compare`` (memoised per process).
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import NamedTuple
-
 import dash
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import (
-    FIELD_STYLE,
-    chart_card,
-    csv_download,
-    param_choice,
-    param_codes,
-    param_year,
-    query,
-)
+from dashboard.app.components import FIELD_STYLE, chart_card, csv_download
 from dashboard.figures import compare as fig
 from dashboard.figures.common import SOURCE_LABELS
-from dashboard.views import data, frames
+from dashboard.views import data
+from dashboard.views.compare import INDICATORS, Indicator
+from dashboard.views.specs import CompareView
+from dashboard.views.url import param_choice
 
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries — defence spending")
 
-DEFAULT_COUNTRIES: tuple[str, ...] = ("GBR", "DEU", "FRA", "POL", "USA")
-DEFAULT_INDICATOR = "milex_share_gdp"
-MAX_COUNTRIES = 12   # more lines than the palette has colours stop being readable
-CHARTS: dict[str, str] = {"lines": "Lines over time", "bars": "Bars, latest common year"}
-BASE_YEARS = (1949, 2025)  # the span of the snapshot's published years
+View = CompareView
+DEFAULT_COUNTRIES = CompareView.DEFAULT_COUNTRIES
+DEFAULT_INDICATOR = CompareView.DEFAULT_INDICATOR
+MAX_COUNTRIES = CompareView.MAX_COUNTRIES
+CHARTS = CompareView.CHARTS
+FIELDS = ("countries", "indicator", "source", "chart", "base")
 
 
-class View(NamedTuple):
-    """The page's state, validated (the URL and the controls both go through here).
-
-    A NamedTuple, not a dataclass: Dash executes page modules before registering them in
-    ``sys.modules``, which dataclasses need.
-    """
-
-    codes: tuple[str, ...]
-    indicator: str
-    source: str
-    chart: str
-    base: int | None
-
-
-def parse(countries: object, indicator: object, source: object, chart: object, base: object) -> View:
+def parse(countries: object, indicator: object, source: object, chart: object, base: object) -> CompareView:
     """A valid view from raw values (URL parameters or control values); never raises."""
-    app = data.get()
-    if isinstance(countries, (list, tuple)):  # the dropdown: an empty choice stays empty
-        codes = tuple(param_codes(",".join(c for c in countries if isinstance(c, str))[:200], app.country_codes,
-                                  limit=MAX_COUNTRIES))
-    else:  # the URL: nothing usable gives the default selection
-        codes = tuple(param_codes(countries, app.country_codes, limit=MAX_COUNTRIES)) or DEFAULT_COUNTRIES
-    ind = param_choice(indicator, tuple(fig.INDICATORS), DEFAULT_INDICATOR)
-    spec = fig.INDICATORS[ind]
-    src = param_choice(source, spec.sources, spec.sources[0])
-    year = param_year(base, 0, *BASE_YEARS) if base not in (None, "") else 0
-    return View(codes, ind, src, param_choice(chart, tuple(CHARTS), "lines"), year or None)
+    return CompareView.parse(dict(zip(FIELDS, (countries, indicator, source, chart, base))), data.get())
 
 
 def layout(**params: object) -> html.Div:
     """The compare page for the view in the URL; unknown codes or values get a message, not an error."""
     app = data.get()
-    view = parse(*(params.get(k) for k in ("countries", "indicator", "source", "chart", "base")))
-    spec = fig.INDICATORS[view.indicator]
+    view = CompareView.parse(params, app)
+    low, high = CompareView.bounds(app)
+    spec = INDICATORS[view.indicator]
     # title and summary as the callback will set them (memoised): in the page's static copy
-    _, summary, _, title = chart_output(id(app), view)
+    drawn = app.compare.chart(view)
     return html.Div([
         dcc.Location(id="compare-url", refresh=False),
         html.H1("Compare countries"),
@@ -83,7 +56,7 @@ def layout(**params: object) -> html.Div:
             html.Div([
                 html.Label("Indicator", htmlFor="compare-indicator"),
                 dcc.Dropdown(id="compare-indicator", value=view.indicator, clearable=False, searchable=False,
-                             options=[{"label": s.label, "value": k} for k, s in fig.INDICATORS.items()]),
+                             options=[{"label": s.label, "value": k} for k, s in INDICATORS.items()]),
             ], style=FIELD_STYLE),
             html.Div([
                 html.Label("Source", htmlFor="compare-source"),
@@ -96,10 +69,10 @@ def layout(**params: object) -> html.Div:
             dcc.RadioItems(id="compare-chart-type", value=view.chart, inline=True,
                            options=[{"label": v, "value": k} for k, v in CHARTS.items()]),
             html.Label("Relative to base year (= 100)", htmlFor="compare-base"),
-            dcc.Input(id="compare-base", type="number", min=BASE_YEARS[0], max=BASE_YEARS[1], step=1,
+            dcc.Input(id="compare-base", type="number", min=low, max=high, step=1,
                       value=view.base, placeholder="off", debounce=True, style={"width": "7em"}),
         ], className="controls"),
-        chart_card("compare-chart", title, "compare", height=460, summary=summary),
+        chart_card("compare-chart", drawn.title, "compare", height=460, summary=drawn.summary),
     ])
 
 
@@ -111,7 +84,7 @@ def layout(**params: object) -> html.Div:
 )
 def update_sources(indicator: str, source: str) -> tuple[list[dict], str]:
     """Only the publishers of the chosen indicator; keep the chosen one if it publishes it."""
-    spec = fig.INDICATORS[param_choice(indicator, tuple(fig.INDICATORS), DEFAULT_INDICATOR)]
+    spec = INDICATORS[param_choice(indicator, tuple(INDICATORS), DEFAULT_INDICATOR)]
     return _source_options(spec), param_choice(source, spec.sources, spec.sources[0])
 
 
@@ -130,26 +103,8 @@ def update_chart(countries: object, indicator: object, source: object, chart: ob
     """The chart, its text summary, source line and title for the view."""
     view = parse(countries, indicator, source, chart, base)
     too_many = isinstance(countries, list) and len(countries) > MAX_COUNTRIES
-    return chart_output(id(data.get()), view, too_many)
-
-
-@lru_cache(maxsize=512)
-def chart_output(app_id: int, view: View, too_many: bool = False) -> tuple[dict, str, str, str]:
-    """(figure, summary, source line, title) for a view, memoised: a repeated view costs nothing."""
-    spec = fig.INDICATORS[view.indicator]
-    frame, notes, base_used = view_frame(view)
-    if too_many:
-        notes = [*notes, f"Showing the first {MAX_COUNTRIES} countries chosen."]
-    empty = (" ".join(notes) or "No figures for the selected countries") if view.codes else "Choose one or more countries"
-    if view.chart == "bars":
-        year = fig.latest_common_year(frame)
-        figure = fig.bars_figure(frame, spec, base_used, year, empty)
-    else:
-        year = None
-        figure = fig.lines_figure(frame, spec, base_used, empty)
-    title = f"{spec.label}, {SOURCE_LABELS[view.source]}" + (f", index {base_used} = 100" if base_used else "")
-    return (figure, fig.summary(frame, spec, base_used, view.chart, year, notes),
-            fig.source_text(frame, spec, view.chart), title)
+    drawn = data.get().compare.chart(view, too_many, MAX_COUNTRIES)
+    return drawn.figure, drawn.summary, drawn.source, drawn.title
 
 
 @callback(
@@ -163,9 +118,7 @@ def chart_output(app_id: int, view: View, too_many: bool = False) -> tuple[dict,
 )
 def sync_url(countries: object, indicator: object, source: object, chart: object, base: object) -> str:
     """The view as a shareable query string (each change is a history entry: back works)."""
-    view = parse(countries, indicator, source, chart, base)
-    return query(countries=view.codes, indicator=view.indicator, source=view.source, chart=view.chart,
-                 base=view.base)
+    return parse(countries, indicator, source, chart, base).query()
 
 
 @callback(
@@ -181,63 +134,19 @@ def sync_url(countries: object, indicator: object, source: object, chart: object
 def download(_: int, countries: object, indicator: object, source: object, chart: object, base: object) -> dict:
     """CSV of the chart's data (index column added when relative to a base year)."""
     view = parse(countries, indicator, source, chart, base)
-    spec = fig.INDICATORS[view.indicator]
-    frame, _notes, base_used = view_frame(view)
+    spec = INDICATORS[view.indicator]
+    frame, _notes, base_used = data.get().compare.view_frame(view)
     if base_used:
         frame = frame.rename(columns={"value": f"index_{base_used}_eq_100"})
     name = f"compare-{view.indicator}-{view.source}" + (f"-index-{base_used}" if base_used else "")
     return csv_download(frame, name, fig.source_text(frame, spec, view.chart))
 
 
-def view_frame(view: View) -> tuple[pd.DataFrame, list[str], int | None]:
-    """(rows to draw, notes on what is missing and why, base year actually used)."""
-    app = data.get()
-    spec = fig.INDICATORS[view.indicator]
-    frame = compare_frame(id(app), view.codes, view.indicator, view.source)
-    present = set(frame["iso3"].unique())
-    notes = [_missing(app, c, view.source, spec) for c in view.codes if c not in present]
-    base = view.base if spec.indexable else None
-    if view.base and not spec.indexable:
-        notes.append(f"{spec.label} is already a rate of change: shown as published, not indexed.")
-    if base:
-        first = first_year(id(app), view.source, view.indicator)
-        if first is not None and base < first:
-            notes.append(f"{SOURCE_LABELS[view.source]} has no {spec.noun} before {first}.")
-        frame, missing = fig.indexed(frame, base)
-        notes += [f"{app.name(c)} has no figure for {base}: left out of the index." for c in missing]
-    elif spec.per_country_unit and len(frame):
-        notes.append("Each country is in its own currency: set a base year to compare trends.")
-    return frame, notes, base
-
-
-@lru_cache(maxsize=512)
-def compare_frame(app_id: int, codes: tuple[str, ...], indicator: str, source: str) -> pd.DataFrame:
-    """Tidy rows (fig.COLUMNS) of one indicator from one source, latest edition per country (memoised)."""
-    return frames.compare_frame(data.get(), list(codes), indicator, source)
-
-
-@lru_cache(maxsize=64)
-def first_year(app_id: int, source: str, indicator: str) -> int | None:
-    """The first year ``source`` publishes ``indicator`` for any country (any edition)."""
-    table = data.get().table
-    years = table.loc[(table["source"] == source) & (table["indicator"] == indicator), "year"]
-    return int(years.min()) if len(years) else None
-
-
-def _missing(app: data.ViewData, code: str, source: str, spec: fig.Indicator) -> str:
-    """Why a country has no line: "No NATO data for Austria: not a member."."""
-    name, label = app.name(code), SOURCE_LABELS[source]
-    nato = app.groups.get("NATO")
-    if source == "nato" and nato is not None and code not in nato.members:
-        return f"No NATO data for {name}: not a member."
-    return f"No {label} {spec.noun} for {name}."
-
-
-def _source_options(spec: fig.Indicator) -> list[dict]:
+def _source_options(spec: Indicator) -> list[dict]:
     return [{"label": SOURCE_LABELS[s], "value": s} for s in spec.sources]
 
 
-def _param_notice(raw: object, view: View, app: data.ViewData) -> list:
+def _param_notice(raw: object, view: CompareView, app: data.ViewData) -> list:
     """A friendly line when the URL named countries the data does not have."""
     if raw in (None, ""):
         return []

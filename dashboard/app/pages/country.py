@@ -6,41 +6,39 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import (
-    DROPDOWN_BOX,
-    chart_card,
-    csv_download,
-    deferred,
-    param_choice,
-    param_iso3,
-    param_year,
-    query,
-)
+from dashboard.app.components import DROPDOWN_BOX, chart_card, csv_download, deferred
 from dashboard.app.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import Progress
 from dashboard.views import data, frames
-from dashboard.views.series import ShareSeries
+from dashboard.views.series import ShareSeries, cut
+from dashboard.views.specs import SPENDING_MEASURES, CountryView
+from dashboard.views.url import param_iso3
 
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
                    title=lambda iso3=None, **_: f"{(iso3 or '').upper()[:3]} — defence spending")
 
-MEASURES = frames.SPENDING_MEASURES  # measure → (label, indicator), shared with the export
-DEFAULT_FROM = 1990
+MEASURES = SPENDING_MEASURES  # measure → (label, indicator), shared with the export
+DEFAULT_FROM = CountryView.DEFAULT_FROM
+
+
+def view(code: object, start: object = None, measure: object = None, fallback: str | None = CountryView.DEFAULT_COUNTRY):
+    """The page's state from the path's code and the controls (``views.specs.CountryView``)."""
+    return CountryView.parse({"from": start, "measure": measure}, data.get(), code, fallback)
 
 
 def layout(iso3: str | None = None, **params: object) -> html.Div:
     """The page for ``iso3``; an unknown code gets a friendly message, not an error."""
     app = data.get()
-    code = param_iso3(iso3, app.country_codes)
-    if code is None:
+    state = CountryView.parse(params, app, iso3)
+    if state is None:
         return not_found(iso3)
-    start = param_year(params.get("from"), DEFAULT_FROM, 1949, 2024)
-    measure = param_choice(params.get("measure"), tuple(MEASURES), "lcu")
+    code, start, measure = state.iso3, state.start, state.measure
+    low, high = CountryView.bounds(app, code)
     name, pledges = app.name(code), app.progress_by_country.get(code, [])
     # the summaries the callback will set, known now: painted with the page's static copy
-    shown = fig.cut(app.share_series(code), start)
+    shown = cut(app.share_series(code), start)
     return html.Div([
         dcc.Location(id="country-url", refresh="callback-nav"),
         dcc.Store(id="country-code", data=code),
@@ -51,7 +49,7 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
                                   options=[{"label": app.name(c), "value": c} for c in app.country_codes]),
                      style=DROPDOWN_BOX),
             html.Label("From year", htmlFor="country-from"),
-            dcc.Input(id="country-from", type="number", min=1949, max=2024, step=1, value=start,
+            dcc.Input(id="country-from", type="number", min=low, max=high, step=1, value=start,
                       debounce=True, style={"width": "7em"}),
         ], className="controls"),
         # rendered with the page (not only by the callback) so nothing below it moves on load
@@ -97,12 +95,12 @@ def not_found(raw: object) -> html.Div:
 def update_country(code: str, start: object):
     """Share chart, money gaps, headline and footnotes for the country."""
     app = data.get()
-    code = param_iso3(code, app.country_codes, "GBR")
-    start = param_year(start, DEFAULT_FROM, 1949, 2024)
+    state = view(code, start)
+    code, start = state.iso3, state.start
     name = app.name(code)
     series = app.share_series(code)
     pledges = app.progress_by_country.get(code, [])
-    shown = fig.cut(series, start)
+    shown = cut(series, start)
     return (
         fig.share_figure(series, pledges, name, start),
         fig.share_summary(shown, pledges, name),
@@ -126,9 +124,8 @@ def update_country(code: str, start: object):
 def update_spending(code: str, measure: str, start: object):
     """Spending in the chosen measure, every source's latest edition."""
     app = data.get()
-    code = param_iso3(code, app.country_codes, "GBR")
-    measure = param_choice(measure, tuple(MEASURES), "lcu")
-    start = param_year(start, DEFAULT_FROM, 1949, 2024)
+    state = view(code, start, measure)
+    code, start, measure = state.iso3, state.start, state.measure
     frame = spending_frame(code, measure, start)
     name = app.name(code)
     label = MEASURES[measure][0]
@@ -154,9 +151,8 @@ def spending_frame(code: str, measure: str, start: int) -> pd.DataFrame:
 def sync_url(selected: str, start: object, measure: str, current: str) -> str:
     """Keep the view in the URL (shareable, back button); a new country navigates."""
     app = data.get()
-    code = param_iso3(selected, app.country_codes, param_iso3(current, app.country_codes, "GBR"))
-    return f"/country/{code}" + query(**{"from": param_year(start, DEFAULT_FROM, 1949, 2024),
-                                         "measure": param_choice(measure, tuple(MEASURES), "lcu")})
+    current_code = param_iso3(current, app.country_codes, CountryView.DEFAULT_COUNTRY)
+    return view(selected, start, measure, fallback=current_code).query()
 
 
 @callback(
@@ -169,11 +165,10 @@ def sync_url(selected: str, start: object, measure: str, current: str) -> str:
 def download_shares(_: int, code: str, start: object) -> dict:
     """CSV of the share chart's data."""
     app = data.get()
-    code = param_iso3(code, app.country_codes, "GBR")
-    start = param_year(start, DEFAULT_FROM, 1949, 2024)
-    series = app.share_series(code)
-    return csv_download(fig.share_frame(series, start), f"{code}-share-of-gdp",
-                        fig.share_source(fig.cut(series, start)))
+    state = view(code, start)
+    series = app.share_series(state.iso3)
+    return csv_download(fig.share_frame(series, state.start), f"{state.iso3}-share-of-gdp",
+                        fig.share_source(cut(series, state.start)))
 
 
 @callback(
@@ -185,7 +180,7 @@ def download_shares(_: int, code: str, start: object) -> dict:
 def download_gaps(_: int, code: str) -> dict:
     """CSV of the money-gap chart's data, with assumptions."""
     app = data.get()
-    code = param_iso3(code, app.country_codes, "GBR")
+    code = view(code).iso3
     return csv_download(fig.money_gap_frame(app.progress_by_country.get(code, [])), f"{code}-money-gap",
                         "Model: dashboard.model (docs/model.md); source and edition per row")
 
@@ -200,9 +195,9 @@ def download_gaps(_: int, code: str) -> dict:
 )
 def download_spending(_: int, code: str, measure: str, start: object) -> dict:
     """CSV of the spending chart's data."""
-    code = param_iso3(code, data.get().country_codes, "GBR")
-    measure = param_choice(measure, tuple(MEASURES), "lcu")
-    frame = spending_frame(code, measure, param_year(start, DEFAULT_FROM, 1949, 2024))
+    state = view(code, start, measure)
+    code, measure = state.iso3, state.measure
+    frame = spending_frame(code, measure, state.start)
     pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
     return csv_download(frame, f"{code}-spending-{measure}", source_line(pairs))
 

@@ -11,24 +11,17 @@ import dash
 import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import (
-    DROPDOWN_BOX,
-    MAX_PARAM_LEN,
-    chart_card,
-    csv_download,
-    deferred,
-    param_choice,
-    query,
-)
+from dashboard.app.components import DROPDOWN_BOX, chart_card, csv_download, deferred
 from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import STATUSES
 from dashboard.views import data
 from dashboard.views.pledges import ALL
+from dashboard.views.specs import PledgesView
 
 dash.register_page(__name__, path="/pledges", name="Pledges", title="Pledge tracker — defence spending")
 
-MAX_QUERY = 80  # characters of the quick filter kept
+MAX_QUERY = PledgesView.MAX_QUERY
 PROGRESS_BAR = ("params.value == null ? {} : {background: 'linear-gradient(90deg, #cfe3f3 ' + "
                 "Math.min(params.value, 100) + '%, transparent ' + Math.min(params.value, 100) + '%)'}")
 
@@ -113,17 +106,9 @@ def layout(**params: object) -> html.Div:
 
 
 def read_params(params: dict) -> tuple[str, str, str]:
-    """(status, actor, quick-filter text) from URL parameters."""
-    status = param_choice(params.get("status"), (ALL, *STATUSES), ALL)
-    actor = param_choice(params.get("actor"), (ALL, *actors()), ALL)
-    return status, actor, param_text(params.get("q"))
-
-
-def param_text(value: object) -> str:
-    """Free text from the URL, trimmed (anything but a short string gives "")."""
-    if not isinstance(value, str) or len(value) > MAX_PARAM_LEN:
-        return ""
-    return " ".join(value.split())[:MAX_QUERY]
+    """(status, actor, quick-filter text) from URL parameters or controls (``views.specs.PledgesView``)."""
+    view = PledgesView.parse(params, data.get())
+    return view.status, view.actor, view.q
 
 
 def status_options() -> list[dict]:
@@ -187,8 +172,7 @@ def update_pledges(status: object, actor: object, q: object):
 )
 def sync_url(status: object, actor: object, q: object) -> str:
     """Keep the filters in the URL (shareable; back button restores them) without re-rendering."""
-    status, actor, q = read_params({"status": status, "actor": actor, "q": q})
-    return query(status=None if status == ALL else status, actor=None if actor == ALL else actor, q=q)
+    return PledgesView.parse({"status": status, "actor": actor, "q": q}, data.get()).query()
 
 
 @callback(

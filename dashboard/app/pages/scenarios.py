@@ -1,66 +1,40 @@
-"""Scenarios page (/scenarios): what a group reaching a target share by a year would cost, per country."""
+"""Scenarios page (/scenarios): what a group reaching a target share by a year would cost, per country.
+
+The state is ``views.specs.ScenariosView`` (URL and controls alike); the scenario itself
+is ``views.scenarios`` (memoised per process).
+"""
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
-from typing import NamedTuple
-
 import dash
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import (
-    FIELD_STYLE,
-    SCROLL_STYLE,
-    TABLE_STYLE,
-    chart_card,
-    csv_download,
-    param_choice,
-    param_number,
-    param_year,
-    query,
-)
+from dashboard.app.components import FIELD_STYLE, SCROLL_STYLE, TABLE_STYLE, chart_card, csv_download
 from dashboard.figures import scenarios as fig
 from dashboard.figures.common import SOURCE_LABELS
-from dashboard.views import data, frames
+from dashboard.views import data
+from dashboard.views.specs import ScenariosView
+from dashboard.views.url import param_number
 
 dash.register_page(__name__, path="/scenarios", name="Scenarios", title="Scenarios — defence spending")
 
-DEFAULT_GROUP = "NATO"
-TARGET = (1.0, 6.0, 3.5)       # low, high, default: % of GDP
-YEARS = (2026, 2040, 2035)     # low, high, default: target year
-GROWTH = (-5.0, 15.0)          # nominal GDP growth, % a year, when set by hand
-# Above this nominal growth (high inflation) the model's held exchange rates overstate US$ and
-# € amounts: Türkiye's trailing 56 % a year turns a 1.4-point gap into trillions of dollars.
-HIGH_GROWTH_WARNING = 15.0
+View = ScenariosView
+TARGET = ScenariosView.TARGET
+GROWTH = ScenariosView.GROWTH
+FIELDS = ("group", "target", "year", "growth")
 
 
-class View(NamedTuple):
-    """The page's state, validated (a NamedTuple: Dash runs page modules outside sys.modules)."""
-
-    group: str
-    target: float
-    year: int
-    growth: float | None   # % a year; None = the model's default (IMF or trailing growth)
-
-
-def parse(group: object, target: object, year: object, growth: object) -> View:
+def parse(group: object, target: object, year: object, growth: object) -> ScenariosView:
     """A valid view from URL parameters or control values; never raises."""
-    groups = tuple(data.get().groups)
-    share = round(param_number(target, TARGET[2], TARGET[0], TARGET[1]), 1)
-    auto = growth is None or (isinstance(growth, str) and growth.strip().lower() in ("", "auto"))
-    rate = None if auto else param_number(growth, float("nan"), *GROWTH)
-    return View(param_choice(group, groups, DEFAULT_GROUP if DEFAULT_GROUP in groups else groups[0]),
-                share, param_year(year, YEARS[2], YEARS[0], YEARS[1]),
-                None if rate is None or math.isnan(rate) else round(rate, 2))
+    return ScenariosView.parse(dict(zip(FIELDS, (group, target, year, growth))), data.get())
 
 
 def layout(**params: object) -> html.Div:
     """The scenario in the URL; malformed values fall back to the defaults (with a note)."""
     app = data.get()
-    view = parse(*(params.get(k) for k in ("group", "target", "year", "growth")))
-    result = scenario_result(id(app), *view)  # memoised; the callback reuses it
+    view = ScenariosView.parse(params, app)
+    result = app.scenarios.result(view.group, view.target, view.year, view.growth)  # memoised; the callback reuses it
+    low, high, _ = ScenariosView.years(app)
     return html.Div([
         dcc.Location(id="scenarios-url", refresh=False),
         html.H1("Scenarios: what would a target cost?"),
@@ -81,7 +55,7 @@ def layout(**params: object) -> html.Div:
             ], style=FIELD_STYLE),
             html.Div([
                 html.Label("Target year", htmlFor="scenarios-year"),
-                dcc.Input(id="scenarios-year", type="number", min=YEARS[0], max=YEARS[1], step=1,
+                dcc.Input(id="scenarios-year", type="number", min=low, max=high, step=1,
                           value=view.year, debounce=True, style={"width": "6em"}),
             ], style=FIELD_STYLE),
             html.Div([
@@ -119,12 +93,12 @@ def update_scenario(group: object, target: object, year: object, growth: object)
     """Chart, summary, source line, title, per-country table and assumptions for the scenario."""
     app = data.get()
     view = parse(group, target, year, growth)
-    result = scenario_result(id(app), *view)
+    result = app.scenarios.result(view.group, view.target, view.year, view.growth)
     return (result.figure, result.summary, result.source, chart_title(app, view), _table(result.rows, view),
             _assumptions(result.rows, view))
 
 
-def chart_title(app: data.ViewData, view: View) -> str:
+def chart_title(app: data.ViewData, view: ScenariosView) -> str:
     """The chart card's title for the scenario."""
     return f"Extra defence spending per year: {app.groups[view.group].name} at {view.target:g}% of GDP by {view.year}"
 
@@ -139,9 +113,7 @@ def chart_title(app: data.ViewData, view: View) -> str:
 )
 def sync_url(group: object, target: object, year: object, growth: object) -> str:
     """The scenario as a shareable query string (back button works)."""
-    view = parse(group, target, year, growth)
-    return query(group=view.group, target=f"{view.target:g}", year=view.year,
-                 growth="auto" if view.growth is None else f"{view.growth:g}")
+    return parse(group, target, year, growth).query()
 
 
 @callback(
@@ -157,37 +129,14 @@ def download(_: int, group: object, target: object, year: object, growth: object
     """CSV: every country and year of the scenario, with its assumptions."""
     app = data.get()
     view = parse(group, target, year, growth)
-    frame = scenario_result(id(app), *view).frame
+    frame = app.scenarios.result(view.group, view.target, view.year, view.growth).frame
     growth_text = "auto" if view.growth is None else f"{view.growth:g}% a year"
     name = f"scenario-{view.group}-{view.target:g}pct-{view.year}"
     return csv_download(frame, name, fig.source_text(frame) + f" Scenario: {view.group}, {view.target:g}% of GDP "
                                                               f"by {view.year}, GDP growth {growth_text}.")
 
 
-class Result(NamedTuple):
-    """One scenario, computed once: the model's frames and everything drawn from them."""
-
-    frame: pd.DataFrame
-    totals: pd.DataFrame
-    rows: tuple[dict, ...]
-    figure: dict
-    summary: str
-    source: str
-
-
-@lru_cache(maxsize=256)
-def scenario_result(app_id: int, group: str, target: float, year: int, growth: float | None) -> Result:
-    """``model.scenario`` for the view plus its figure, summary and table rows, memoised per scenario."""
-    app = data.get()
-    frame, totals = frames.scenario_frames(app, group, target, year, growth)
-    name = app.groups[group].name
-    return Result(frame, totals, tuple(fig.table_rows(frame, app.names, year)),
-                  fig.extra_figure(frame, totals, app.names, name, target, year),
-                  fig.summary(frame, totals, app.names, name, target, year, HIGH_GROWTH_WARNING / 100.0),
-                  fig.source_text(frame))
-
-
-def _table(rows: tuple[dict, ...], view: View) -> dcc.Markdown:
+def _table(rows: tuple[dict, ...], view: ScenariosView) -> dcc.Markdown:
     """Per-country table (highest extra spending first), as one Markdown component.
 
     ~200 Dash html components (a cell each) cost ~200 ms of main-thread time on first load
@@ -212,7 +161,7 @@ def _table(rows: tuple[dict, ...], view: View) -> dcc.Markdown:
     return dcc.Markdown(f"{caption}\n\n" + "\n".join(lines), className="data-table", style=TABLE_STYLE)
 
 
-def _assumptions(rows: tuple[dict, ...], view: View) -> dcc.Markdown:
+def _assumptions(rows: tuple[dict, ...], view: ScenariosView) -> dcc.Markdown:
     growth = ("nominal GDP growth set to " + f"{view.growth:g}% a year for every country"
               if view.growth is not None else "nominal GDP growth: auto")
     items = [f"- All countries: {growth}; exchange rates move with each country's inflation gap to the US."]
@@ -229,7 +178,7 @@ def _money(value: float | None, unit: str) -> str:
     return "—" if value is None else f"{unit} {value:,.1f}bn" if unit in ("US$", "€") else f"{value:,.1f}bn {unit}"
 
 
-def _param_notice(params: dict, view: View) -> list:
+def _param_notice(params: dict, view: ScenariosView) -> list:
     """Say which URL values were not usable (without echoing more than a few characters)."""
     bad = []
     if params.get("group") not in (None, view.group):
@@ -243,9 +192,10 @@ def _param_notice(params: dict, view: View) -> list:
         bad.append("growth")
     if not bad:
         return []
+    low, high, _ = ScenariosView.years(data.get())
     return [html.P(f"Some link values were not usable ({', '.join(bad)}): using "
                    f"{view.group}, {view.target:g}% by {view.year}, growth "
                    f"{'auto' if view.growth is None else f'{view.growth:g}%'} instead. Targets run from "
-                   f"{TARGET[0]:g} to {TARGET[1]:g}% and years from {YEARS[0]} to {YEARS[1]}.", className="notice")]
+                   f"{TARGET[0]:g} to {TARGET[1]:g}% and years from {low} to {high}.", className="notice")]
 
 

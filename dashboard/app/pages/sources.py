@@ -1,14 +1,14 @@
-"""Sources page (/sources): every source and edition, sources side by side, editions side by side."""
+"""Sources page (/sources): every source and edition, sources side by side, editions side by side.
+
+The state is ``views.specs.SourcesView``; the reconciliations and revisions are
+``views.sources`` (memoised per process).
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import model
 from dashboard.app.components import (
     CELL_STYLE,
     FIELD_STYLE,
@@ -17,30 +17,29 @@ from dashboard.app.components import (
     chart_card,
     csv_download,
     deferred,
-    param_choice,
-    param_iso3,
-    param_year,
-    query,
 )
 from dashboard.figures import sources as fig
 from dashboard.figures.common import SOURCE_LABELS
 from dashboard.views import data
+from dashboard.views.sources import package_rows, reconcile_table_rows
+from dashboard.views.specs import SourcesView
 
 dash.register_page(__name__, path="/sources", name="Sources", title="Sources and editions — defence spending")
 
-DEFAULT_COUNTRY = "GBR"
-DEFAULT_YEAR = 2023
-YEARS = (1949, 2025)
-REVISION_SOURCES: tuple[str, ...] = ("sipri", "worldbank")  # the publishers with several editions of shares
-SHARE = "milex_share_gdp"
+REVISION_SOURCES = SourcesView.REVISION_SOURCES
+
+
+def view(country: object = None, year: object = None, revisions: object = None) -> SourcesView:
+    """The page's state from URL parameters or control values (``views.specs.SourcesView``)."""
+    return SourcesView.parse({"country": country, "year": year, "revisions": revisions}, data.get())
 
 
 def layout(**params: object) -> html.Div:
     """The page for ``?country=GBR&year=2023&revisions=sipri``; bad values fall back with a note."""
     app = data.get()
-    code = param_iso3(params.get("country"), app.country_codes, DEFAULT_COUNTRY)
-    year = param_year(params.get("year"), DEFAULT_YEAR, *YEARS)
-    source = param_choice(params.get("revisions"), REVISION_SOURCES, REVISION_SOURCES[0])
+    state = SourcesView.parse(params, app)
+    code, year, source = state.country, state.year, state.revisions
+    low, high = SourcesView.bounds(app)
     return html.Div([
         dcc.Location(id="sources-url", refresh=False),
         html.H1("Sources and editions"),
@@ -56,7 +55,7 @@ def layout(**params: object) -> html.Div:
             ], style=FIELD_STYLE),
             html.Div([
                 html.Label("Year (sources side by side)", htmlFor="sources-year"),
-                dcc.Input(id="sources-year", type="number", min=YEARS[0], max=YEARS[1], step=1, value=year,
+                dcc.Input(id="sources-year", type="number", min=low, max=high, step=1, value=year,
                           debounce=True, style={"width": "7em"}),
             ], style=FIELD_STYLE),
             html.Div([
@@ -86,13 +85,13 @@ def layout(**params: object) -> html.Div:
 def update_reconcile(country: object, year: object):
     """Every source's share for the country-year, the differences to NATO and their reasons."""
     app = data.get()
-    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
-    year = param_year(year, DEFAULT_YEAR, *YEARS)
-    frame = reconcile_frame(id(app), code, year)
+    state = view(country, year)
+    code, year = state.country, state.year
+    frame = app.sources.reconcile(code, year)
     name = app.name(code)
     return (fig.reconcile_figure(frame, name, year), fig.reconcile_summary(frame, name, year),
             fig.reconcile_source(frame), f"Share of GDP by source: {name}, {year}",
-            _reconcile_table(fig.reconcile_table_rows(frame), name, year))
+            _reconcile_table(reconcile_table_rows(frame), name, year))
 
 
 @callback(
@@ -105,16 +104,13 @@ def update_reconcile(country: object, year: object):
 )
 def update_revisions(country: object, source: object):
     """The country's share of GDP from every edition of the publisher, with the revision."""
-    app = data.get()
-    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
-    source = param_choice(source, REVISION_SOURCES, REVISION_SOURCES[0])
-    return revisions_output(id(app), source, code)
+    state = view(country, revisions=source)
+    return revisions_output(state.revisions, state.country)
 
 
-@lru_cache(maxsize=1024)
-def revisions_output(app_id: int, source: str, iso3: str) -> tuple[dict, str, str, str]:
-    """(figure, summary, source line, title) of the revision view, memoised."""
-    wide = revisions_frame(app_id, source, iso3)
+def revisions_output(source: str, iso3: str) -> tuple[dict, str, str, str]:
+    """(figure, summary, source line, title) of the revision view."""
+    wide = data.get().sources.revisions(source, iso3)
     name = data.get().name(iso3)
     return (fig.revisions_figure(wide, source, name), fig.revisions_summary(wide, source, name),
             fig.revisions_source(wide, source), f"Revisions between {SOURCE_LABELS[source]} editions: {name}")
@@ -129,10 +125,7 @@ def revisions_output(app_id: int, source: str, iso3: str) -> tuple[dict, str, st
 )
 def sync_url(country: object, year: object, source: object) -> str:
     """The view as a shareable query string (back button works)."""
-    app = data.get()
-    return query(country=param_iso3(country, app.country_codes, DEFAULT_COUNTRY),
-                 year=param_year(year, DEFAULT_YEAR, *YEARS),
-                 revisions=param_choice(source, REVISION_SOURCES, REVISION_SOURCES[0]))
+    return view(country, year, source).query()
 
 
 @callback(
@@ -144,10 +137,9 @@ def sync_url(country: object, year: object, source: object) -> str:
 )
 def download_reconcile(_: int, country: object, year: object) -> dict:
     """CSV of the reconciliation (reasons joined with " | ")."""
-    app = data.get()
-    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
-    year = param_year(year, DEFAULT_YEAR, *YEARS)
-    frame = reconcile_frame(id(app), code, year).copy()
+    state = view(country, year)
+    code, year = state.country, state.year
+    frame = data.get().sources.reconcile(code, year).copy()
     if len(frame):
         frame["reasons"] = [" | ".join(r) for r in frame["reasons"]]
     return csv_download(frame, f"{code}-{year}-share-by-source", fig.reconcile_source(frame))
@@ -162,37 +154,15 @@ def download_reconcile(_: int, country: object, year: object) -> dict:
 )
 def download_revisions(_: int, country: object, source: object) -> dict:
     """CSV of the share of GDP by edition, every year."""
-    app = data.get()
-    code = param_iso3(country, app.country_codes, DEFAULT_COUNTRY)
-    source = param_choice(source, REVISION_SOURCES, REVISION_SOURCES[0])
-    wide = revisions_frame(id(app), source, code)
+    state = view(country, revisions=source)
+    code, source = state.country, state.revisions
+    wide = data.get().sources.revisions(source, code)
     return csv_download(wide, f"{code}-{source}-share-of-gdp-by-edition", fig.revisions_source(wide, source))
-
-
-@lru_cache(maxsize=1024)
-def reconcile_frame(app_id: int, iso3: str, year: int) -> pd.DataFrame:
-    """``model.reconcile`` for one country-year (memoised)."""
-    return model.reconcile(data.get().panel, iso3, year)
-
-
-@lru_cache(maxsize=1024)
-def revisions_frame(app_id: int, source: str, iso3: str) -> pd.DataFrame:
-    """``model.revisions`` of the share of GDP (memoised; runs on the country's share rows only)."""
-    rows = _share_rows(app_id, source).get(iso3)
-    return model.revisions(rows if rows is not None else data.get().table.iloc[0:0], source, iso3)
-
-
-@lru_cache(maxsize=8)
-def _share_rows(app_id: int, source: str) -> dict[str, pd.DataFrame]:
-    """The source's share-of-GDP rows by country, split once so each revision works on a few rows."""
-    table = data.get().table
-    rows = table[(table["source"] == source) & (table["indicator"] == SHARE)]
-    return dict(list(rows.groupby("iso3", sort=False)))
 
 
 def _package_card(package: dict) -> html.Section:
     """Every source file in the snapshot, with hash, rows, years, retrieval date and licence."""
-    rows = fig.package_rows(package)
+    rows = package_rows(package)
     head = ["Publisher", "Edition", "File", "SHA-256 (first 12)", "Rows", "Years", "Retrieved", "Licence"]
     body = [html.Tr([
         _th(r["publisher"], scope="row"), _td(r["edition"], nowrap=True),
@@ -244,7 +214,8 @@ def _param_notice(params: dict, code: str, year: int) -> list:
         notes.append(f"There is no country “{str(raw)[:12]}” in the data: showing {data.get().name(code)}.")
     raw_year = params.get("year")
     if raw_year not in (None, "") and str(raw_year).strip() != str(year):
-        notes.append(f"“{str(raw_year)[:12]}” is not a year from {YEARS[0]} to {YEARS[1]}: showing {year}.")
+        low, high = SourcesView.bounds(data.get())
+        notes.append(f"“{str(raw_year)[:12]}” is not a year from {low} to {high}: showing {year}.")
     return [html.P(n, className="notice") for n in notes]
 
 
@@ -259,10 +230,3 @@ def _td(children: object, num: bool = False, nowrap: bool = False, **kwargs: obj
     if num or nowrap:
         style["whiteSpace"] = "nowrap"
     return html.Td(children, style=style, **kwargs)
-
-
-def warm() -> None:
-    """Split each publisher's share rows by country now (36–128 ms each), not on a first visit."""
-    app_id = id(data.get())
-    for source in ("sipri", "worldbank"):
-        _share_rows(app_id, source)

@@ -1,0 +1,278 @@
+"""One View spec per page: its state, defaults, bounds taken from the data, URL parse and serialise.
+
+A page reads its URL through its spec, its controls' values go through the same parse,
+and ``query()`` writes the state back to the URL. The export's chart registry takes its
+defaults and bounds from here too, so a page and its export never disagree. No year
+bound is written as a literal: they come from the snapshot (``year_span``), so the next
+edition moves them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dashboard.model import STATUSES
+from dashboard.views.data import ViewData
+from dashboard.views.url import (
+    MAX_PARAM_LEN,
+    param_choice,
+    param_codes,
+    param_iso3,
+    param_number,
+    param_year,
+    query,
+)
+
+Raw = Mapping[str, object]  # URL parameters or control values, unchecked
+
+ALL = "all"
+NATO_GROUP = "NATO"
+# The Hague summit's core pledge: its target year is the Scenarios page's default year.
+HAGUE_CORE = "nato-hague-2035-3.5-core"
+
+
+def year_span(data: ViewData, sources: tuple[str, ...] | None = None) -> tuple[int, int]:
+    """First and last year of the latest-edition shares of ``sources`` (default: every source)."""
+    spans = [span for source, span in data.share_years.items() if sources is None or source in sources]
+    if not spans:
+        raise ValueError("the snapshot has no share of GDP")
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+# ---- Overview ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OverviewView:
+    """/ ?year=2024&source=sipri&region=europe"""
+
+    source: str
+    year: int
+    region: str
+
+    SOURCES = ("sipri", "nato")  # SIPRI first: the widest coverage
+    REGIONS = {"world": "World", "europe": "Europe"}
+    DEFAULT_SOURCE = "sipri"
+    DEFAULT_REGION = "world"
+
+    @classmethod
+    def bounds(cls, data: ViewData) -> tuple[int, int]:
+        """The year slider's range: every year either source covers."""
+        return year_span(data, cls.SOURCES)
+
+    @classmethod
+    def parse(cls, raw: Raw, data: ViewData) -> OverviewView:
+        """A valid view; anything odd falls back to the default (the source's latest year)."""
+        source = param_choice(raw.get("source"), cls.SOURCES, cls.DEFAULT_SOURCE)
+        low, high = cls.bounds(data)
+        year = param_year(raw.get("year"), data.share_years.get(source, (low, high))[1], low, high)
+        return cls(source, year, param_choice(raw.get("region"), tuple(cls.REGIONS), cls.DEFAULT_REGION))
+
+    def query(self) -> str:
+        """The view as a query string."""
+        return query(year=self.year, source=self.source, region=self.region)
+
+
+# ---- Country -----------------------------------------------------------------------------------
+
+SPENDING_MEASURES: dict[str, tuple[str, str]] = {  # measure → (label, indicator)
+    "lcu": ("National currency (current prices)", "milex_lcu"),
+    "usd": ("US$ (current prices)", "milex_usd"),
+    "usd_constant": ("US$ (constant prices)", "milex_usd"),
+}
+
+
+@dataclass(frozen=True)
+class CountryView:
+    """/country/<ISO3> ?from=1990&measure=lcu"""
+
+    iso3: str
+    start: int
+    measure: str
+
+    DEFAULT_COUNTRY = "GBR"
+    DEFAULT_FROM = 1990   # where the charts start unless asked: the post-Cold-War years
+    DEFAULT_MEASURE = "lcu"
+
+    @classmethod
+    def bounds(cls, data: ViewData, iso3: str | None = None) -> tuple[int, int]:
+        """The years the country's shares cover (any country's, if it has none)."""
+        series = data.share_series(iso3) if iso3 else []
+        if not series:
+            return year_span(data)
+        return min(s.years[0] for s in series), max(s.years[-1] for s in series)
+
+    @classmethod
+    def parse(cls, raw: Raw, data: ViewData, country: object = None, fallback: str | None = None) -> CountryView | None:
+        """A valid view for ``country`` (the path's code); None if it is not a country in the
+        data and no ``fallback`` is given."""
+        code = param_iso3(country, data.country_codes, fallback)
+        if code is None:
+            return None
+        low, high = cls.bounds(data, code)
+        return cls(code, param_year(raw.get("from"), cls.DEFAULT_FROM, low, high),
+                   param_choice(raw.get("measure"), tuple(SPENDING_MEASURES), cls.DEFAULT_MEASURE))
+
+    def query(self) -> str:
+        """The view as a path and query string."""
+        return f"/country/{self.iso3}" + query(**{"from": self.start, "measure": self.measure})
+
+
+# ---- Pledges -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PledgesView:
+    """/pledges ?status=off_track&actor=NATO&q=poland"""
+
+    status: str
+    actor: str
+    q: str
+
+    MAX_QUERY = 80  # characters of the quick filter kept
+
+    @classmethod
+    def parse(cls, raw: Raw, data: ViewData) -> PledgesView:
+        """A valid view; bad values fall back to "all" (and an empty search)."""
+        return cls(param_choice(raw.get("status"), (ALL, *STATUSES), ALL),
+                   param_choice(raw.get("actor"), (ALL, *data.tracker.actors), ALL),
+                   cls.text(raw.get("q")))
+
+    @classmethod
+    def text(cls, value: object) -> str:
+        """Free text from the URL, trimmed (anything but a short string gives "")."""
+        if not isinstance(value, str) or len(value) > MAX_PARAM_LEN:
+            return ""
+        return " ".join(value.split())[:cls.MAX_QUERY]
+
+    def query(self) -> str:
+        """The filters as a query string ("all" left out)."""
+        return query(status=None if self.status == ALL else self.status,
+                     actor=None if self.actor == ALL else self.actor, q=self.q)
+
+
+# ---- Compare -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompareView:
+    """/compare ?countries=GBR,DEU&indicator=milex_share_gdp&source=nato&chart=lines&base=2014"""
+
+    codes: tuple[str, ...]
+    indicator: str
+    source: str
+    chart: str
+    base: int | None
+
+    DEFAULT_COUNTRIES = ("GBR", "DEU", "FRA", "POL", "USA")
+    DEFAULT_INDICATOR = "milex_share_gdp"
+    MAX_COUNTRIES = 12   # more lines than the palette has colours stop being readable
+    CHARTS = {"lines": "Lines over time", "bars": "Bars, latest common year"}
+
+    @classmethod
+    def bounds(cls, data: ViewData) -> tuple[int, int]:
+        """The base years offered: every year the snapshot publishes."""
+        return year_span(data)
+
+    @classmethod
+    def parse(cls, raw: Raw, data: ViewData) -> CompareView:
+        """A valid view from URL parameters or control values; never raises."""
+        from dashboard.views.compare import INDICATORS
+
+        countries = raw.get("countries")
+        if isinstance(countries, (list, tuple)):  # the dropdown: an empty choice stays empty
+            codes = tuple(param_codes(",".join(c for c in countries if isinstance(c, str))[:MAX_PARAM_LEN],
+                                      data.country_codes, limit=cls.MAX_COUNTRIES))
+        else:  # the URL: nothing usable gives the default selection
+            codes = tuple(param_codes(countries, data.country_codes, limit=cls.MAX_COUNTRIES)) or cls.DEFAULT_COUNTRIES
+        indicator = param_choice(raw.get("indicator"), tuple(INDICATORS), cls.DEFAULT_INDICATOR)
+        spec = INDICATORS[indicator]
+        source = param_choice(raw.get("source"), spec.sources, spec.sources[0])
+        base = raw.get("base")
+        year = param_year(base, 0, *cls.bounds(data)) if base not in (None, "") else 0
+        return cls(codes, indicator, source, param_choice(raw.get("chart"), tuple(cls.CHARTS), "lines"), year or None)
+
+    def query(self) -> str:
+        """The view as a query string."""
+        return query(countries=self.codes, indicator=self.indicator, source=self.source, chart=self.chart,
+                     base=self.base)
+
+
+# ---- Scenarios ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScenariosView:
+    """/scenarios ?group=NATO&target=3.5&year=2035&growth=auto"""
+
+    group: str
+    target: float
+    year: int
+    growth: float | None   # % a year; None = the model's default (IMF or trailing growth)
+
+    DEFAULT_GROUP = NATO_GROUP
+    TARGET = (1.0, 6.0, 3.5)     # low, high, default: % of GDP (3.5: the Hague core target)
+    GROWTH = (-5.0, 15.0)        # nominal GDP growth, % a year, when set by hand
+    # Target years: from two years after the newest figure (a path needs at least one full
+    # year ahead) to this many years after the Hague deadline.
+    LEAD_YEARS = 2
+    YEARS_AFTER_HAGUE = 5
+
+    @classmethod
+    def years(cls, data: ViewData) -> tuple[int, int, int]:
+        """(low, high, default) target year: from the data and the Hague pledge's deadline."""
+        latest = year_span(data, OverviewView.SOURCES)[1]
+        hague = next((p.target_year for p in data.pledges if p.id == HAGUE_CORE), latest + 10)
+        return latest + cls.LEAD_YEARS, hague + cls.YEARS_AFTER_HAGUE, hague
+
+    @classmethod
+    def parse(cls, raw: Raw, data: ViewData) -> ScenariosView:
+        """A valid view from URL parameters or control values; never raises."""
+        groups = tuple(data.groups)
+        share = round(param_number(raw.get("target"), cls.TARGET[2], cls.TARGET[0], cls.TARGET[1]), 1)
+        growth = raw.get("growth")
+        auto = growth is None or (isinstance(growth, str) and growth.strip().lower() in ("", "auto"))
+        rate = None if auto else param_number(growth, float("nan"), *cls.GROWTH)
+        low, high, default = cls.years(data)
+        return cls(param_choice(raw.get("group"), groups, cls.DEFAULT_GROUP if cls.DEFAULT_GROUP in groups else groups[0]),
+                   share, param_year(raw.get("year"), default, low, high),
+                   None if rate is None or math.isnan(rate) else round(rate, 2))
+
+    def query(self) -> str:
+        """The scenario as a query string."""
+        return query(group=self.group, target=f"{self.target:g}", year=self.year,
+                     growth="auto" if self.growth is None else f"{self.growth:g}")
+
+
+# ---- Sources -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SourcesView:
+    """/sources ?country=GBR&year=2023&revisions=sipri"""
+
+    country: str
+    year: int
+    revisions: str
+
+    DEFAULT_COUNTRY = "GBR"
+    REVISION_SOURCES = ("sipri", "worldbank")  # the publishers with several editions of shares
+
+    @classmethod
+    def bounds(cls, data: ViewData) -> tuple[int, int]:
+        """Every year the snapshot publishes."""
+        return year_span(data)
+
+    @classmethod
+    def default_year(cls, data: ViewData) -> int:
+        """The year before SIPRI's newest: NATO and SIPRI both publish it and have revised it once
+        (the newest year is a first estimate in both)."""
+        return data.share_years.get("sipri", cls.bounds(data))[1] - 1
+
+    @classmethod
+    def parse(cls, raw: Raw, data: ViewData) -> SourcesView:
+        """A valid view; bad values fall back to the defaults."""
+        return cls(param_iso3(raw.get("country"), data.country_codes, cls.DEFAULT_COUNTRY) or cls.DEFAULT_COUNTRY,
+                   param_year(raw.get("year"), cls.default_year(data), *cls.bounds(data)),
+                   param_choice(raw.get("revisions"), cls.REVISION_SOURCES, cls.REVISION_SOURCES[0]))
+
+    def query(self) -> str:
+        """The view as a query string."""
+        return query(country=self.country, year=self.year, revisions=self.revisions)
