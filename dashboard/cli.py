@@ -103,6 +103,35 @@ def sources_cmd(snapshot: Path | None) -> None:
 
 
 @main.command()
+@click.option("--source", default=None, metavar="NAMES", help="Sources, comma-separated (sipri, nato, …).")
+@click.option("--edition", default=None, metavar="EDITIONS", help="Editions, comma-separated (e.g. 2025-04).")
+@click.option("--iso3", default=None, metavar="CODES", help="Countries or aggregates, comma-separated (GBR,DEU).")
+@click.option("--indicator", default=None, metavar="NAMES", help="Indicators, comma-separated (milex_share_gdp).")
+@click.option("--years", default=None, metavar="RANGE", help="A year or a range: 2024, 2000-2024, 2000-, -1990.")
+@click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice(["csv", "json", "parquet"]),
+              help="Output format (parquet needs --out).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="File to write (default: standard output).")
+@click.option("--snapshot", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder (default: the embedded data/snapshot).")
+def data(source: str | None, edition: str | None, iso3: str | None, indicator: str | None, years: str | None,
+         fmt: str, out: Path | None, snapshot: Path | None) -> None:
+    """Tidy rows of the snapshot, filtered: the same rows as GET /data/observations.csv."""
+    from dashboard.report import data_rows
+
+    body = data_rows({"source": source, "edition": edition, "iso3": iso3, "indicator": indicator, "years": years},
+                     fmt, snapshot)
+    if out is not None:
+        from dashboard.atomic import write_bytes
+
+        write_bytes(out, body)
+        click.echo(f"wrote {out}", err=True)
+    elif fmt == "parquet":
+        raise click.UsageError("--format parquet writes a binary file: give --out PATH")
+    else:
+        click.echo(body.decode("utf-8"), nl=False)
+
+
+@main.command()
 @click.option("--country", default=None, metavar="ISO3", help="Only this country (e.g. GBR).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pledge and country.")
 @click.option("--gdp-growth", type=float, default=None, metavar="PCT",

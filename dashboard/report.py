@@ -52,3 +52,12 @@ def _table(rows) -> str:
         lines.append(" | ".join([r.id, r.country, target, str(r.target_year), latest, source, gap,
                                  need, money, r.status]))
     return "\n".join(lines)
+
+
+def data_rows(filters: dict[str, str | None], fmt: str, snapshot: Path | None = None) -> bytes:
+    """``defence-dashboard data``: the snapshot's rows matching ``filters``, encoded as ``fmt``."""
+    from dashboard.views import data, observations
+
+    views = data.configure(snapshot) if snapshot else data.get()
+    chosen = observations.parse({k: v for k, v in filters.items() if v is not None}, views)
+    return observations.encode(observations.select(views, chosen), fmt)

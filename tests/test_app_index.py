@@ -7,8 +7,9 @@ import re
 import pytest
 from dash import dcc, html
 
-from dashboard.app import create_app, prerender
-from dashboard.app.index import page_scripts
+from dashboard.app import create_app
+from dashboard.app.fast import prerender
+from dashboard.app.fast.bundles import page_scripts
 
 AG_GRID = "/_dash-component-suites/dash_ag_grid/"
 
@@ -65,16 +66,15 @@ def test_slots_put_the_page_into_the_shell():
         "<div><header>H</header><main><p>page</p></main></div>"
 
 
-def test_page_cache_keeps_the_most_recent_pages():
+def test_static_copies_are_rendered_once_per_url(monkeypatch):
+    app = create_app()
+    client = app.server.test_client()
     built = []
-    cache = prerender.PageCache(lambda path, search: built.append(path) or f"<{path}>", size=2)
-    assert cache.get("/a", "") == "</a>"
-    cache.get("/b", "")
-    cache.get("/a", "")       # hit: /a becomes the most recent
-    cache.get("/c", "")       # evicts /b
-    cache.get("/a", "")       # still cached
-    cache.get("/b", "")       # built again
-    assert built == ["/a", "/b", "/c", "/b"]
+    real = prerender.render_page
+    monkeypatch.setattr(prerender, "render_page", lambda *a: built.append(a[1:]) or real(*a))
+    for url in ("/compare?chart=bars", "/compare?chart=bars", "/sources", "/compare?chart=bars"):
+        assert client.get(url).status_code == 200
+    assert built == [("/compare", "?chart=bars"), ("/sources", "")]
 
 
 def test_page_scripts_keep_the_grid_bundle_for_pledges_only():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,68 +31,6 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
-# Brotli at quality 8 makes plotly.js 1.24 MB on the wire instead of 1.44 MB (zstd 3),
-# which keeps the first page under 2 MB; it costs ~0.5 s, so static bundles are
-# compressed once per process and cached (their URLs carry a version fingerprint).
-COMPRESSION = {
-    "COMPRESS_ALGORITHM": ["br", "gzip"],
-    "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
-    "COMPRESS_BR_LEVEL": 8,
-    "COMPRESS_LEVEL": 6,
-}
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
-
-
-class StaticCompressionCache:
-    """flask-compress cache that keeps compressed static bundles, never dynamic answers."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def get(self, key: str) -> bytes | None:
-        return self._store.get(key)
-
-    def set(self, key: str, value: bytes) -> None:
-        if not key.endswith(";"):  # empty cache key: not a static file
-            self._store[key] = value
-
-
-def _static_key(request) -> str:
-    return request.full_path if request.method == "GET" and request.path.startswith(STATIC_PREFIXES) else ""
-
-
-# plotly.js with only the traces the dashboard draws (scatter, bar, choropleth): 1.4 MB
-# instead of 4.8 MB to download, parse and run on every first visit (Lighthouse's total
-# blocking time). dcc.Graph loads plotly.js from the plotly package's path, so that path
-# serves this bundle. Rebuild with `npm install && npm run build` in tools/plotly (its
-# version pinned to the plotly.js the python plotly package ships); static export keeps
-# kaleido's full plotly.js.
-PLOTLY_BUNDLE = HERE / "vendor" / "plotly-custom.min.js"
-PLOTLY_PATH = re.compile(r"/_dash-component-suites/plotly/package_data/plotly(\.v\w+)?\.min\.js")
-# Dash sends babel-polyfill 7.12 (core-js 2) first on every page, for browsers older than
-# any Dash 4 supports. Of it the bundles use only the `regeneratorRuntime` global (Dash's
-# lazy loaders); the rest replaced native code with slower copies (core-js swaps in its
-# own String.prototype.trim, which plotly.js calls for every label). Its path serves
-# regenerator-runtime alone (7 KB; tools/plotly builds it too).
-RUNTIME_BUNDLE = HERE / "vendor" / "regenerator-runtime.min.js"
-POLYFILL_PATH = re.compile(r"/_dash-component-suites/dash/deps/polyfill@7[\w.]*\.min\.js")
-VENDORED = ((PLOTLY_PATH, PLOTLY_BUNDLE), (POLYFILL_PATH, RUNTIME_BUNDLE))
-
-
-def _serve_vendored_bundles(server) -> None:
-    """Answer requests for plotly.js and Dash's polyfill with the trimmed bundles."""
-    import flask
-
-    bundles = [(path, bundle.read_bytes()) for path, bundle in VENDORED]
-
-    @server.before_request
-    def _vendored():
-        for path, body in bundles:
-            if path.fullmatch(flask.request.path):
-                return flask.Response(body, mimetype="application/javascript")
-        return None
-
-
 def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str | None = None):
     """The dashboard on the snapshot in ``snapshot`` (default: the embedded one).
 
@@ -106,14 +43,15 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     import dash
     import flask
 
-    from dashboard.app import images, index, layout, meta, routing, security
+    from dashboard.app import data_routes, images, index, layout, meta, routing, security
+    from dashboard.app.fast import bundles
     from dashboard.views import data
 
     app_data = data.configure(snapshot)
     server = flask.Flask(__name__)
-    server.config.update(COMPRESSION, COMPRESS_CACHE_KEY=_static_key,
-                         COMPRESS_CACHE_BACKEND=StaticCompressionCache)
-    _serve_vendored_bundles(server)
+    server.config.update(bundles.COMPRESSION, COMPRESS_CACHE_KEY=bundles.static_key,
+                         COMPRESS_CACHE_BACKEND=bundles.StaticCompressionCache)
+    bundles.serve_vendored_bundles(server)
     app = index.DashboardDash(
         __name__,
         server=server,
@@ -137,5 +75,6 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
         "editions": sorted({f"{s['name']} {e['edition']}" for s in app_data.package.get("sources", [])
                             for e in s.get("editions", [])}),
     })
+    data_routes.install(server, app_data)
     app_data.warm_views()
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
 from dashboard.app import images
@@ -37,7 +36,7 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
 
     ``summary``, ``source``: the text summary and source line when the page already knows
     them (its callback sets them too); they are then in the page's static copy
-    (dashboard/app/prerender.py), painted early, and nothing below them moves on load.
+    (dashboard/app/fast/prerender.py), painted early, and nothing below them moves on load.
     ``defer``: a chart below the fold, drawn when it nears the viewport (see ``deferred``).
 
     Component ids: ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
@@ -83,7 +82,11 @@ def deferred(prefix: str) -> Output:
     return Output(f"{prefix}-figure", "data")
 
 
-def csv_download(frame: pd.DataFrame, filename: str, source: str) -> dict:
-    """dcc.Download payload: the data behind a chart, with its source as a first comment line."""
-    body = frame.to_csv(index=False)
-    return {"content": f"# {source}\n{body}", "filename": f"{filename}.csv", "type": "text/csv"}
+def chart_download(chart: str, params: dict[str, object], filename: str) -> dict:
+    """dcc.Download payload of a chart card's data: the chart registry's CSV (the same as
+    /data/<chart>.csv and ``export <chart> --format csv``), its source line first."""
+    from dashboard.views import charts, data
+
+    text = {k: (",".join(v) if isinstance(v, (list, tuple)) else str(v)) for k, v in params.items()
+            if v not in (None, "")}
+    return {"content": charts.chart_csv(data.get(), chart, text), "filename": f"{filename}.csv", "type": "text/csv"}

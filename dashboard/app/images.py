@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
+from dashboard.app.fast.dash_internals import PAGES_LOCATION
 from dashboard.errors import DashboardError
 from dashboard.views import data
 
@@ -45,15 +46,12 @@ def buttons(prefix: str) -> list:
 
 
 def url_params(chart: str, pathname: object, search: object) -> dict[str, str]:
-    """The export parameters the page's URL holds (country from /country/<ISO3>)."""
+    """The chart's parameters the page's URL holds (country from /country/<ISO3>)."""
     from dashboard.views import charts
 
-    accepted = {p.name for p in charts.get(chart).params}
     query = search[1:] if isinstance(search, str) and search.startswith("?") and len(search) <= MAX_SEARCH else ""
-    params = {k: v[0] for k, v in parse_qs(query).items() if k in accepted and v}
-    if isinstance(pathname, str) and pathname.startswith("/country/") and "country" in accepted:
-        params["country"] = pathname.rsplit("/", 1)[-1][:3]
-    return params
+    values = {k: v[0] for k, v in parse_qs(query).items() if v}
+    return charts.params_from_query(chart, values, pathname if isinstance(pathname, str) else None)
 
 
 def register(app) -> None:
@@ -62,8 +60,8 @@ def register(app) -> None:
     app.callback(
         Output({"type": "image-store", "card": MATCH}, "data"),
         Input({"type": "image-button", "card": MATCH, "format": ALL}, "n_clicks"),
-        State("_pages_location", "pathname"),
-        State("_pages_location", "search"),
+        State(PAGES_LOCATION, "pathname"),
+        State(PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(image)
     app.clientside_callback(

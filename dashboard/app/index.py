@@ -6,22 +6,17 @@ Imported by ``create_app`` only (it imports dash and flask).
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import dash
 import flask
 from dash import dcc
 
-from dashboard.app import meta, prerender
+from dashboard.app import meta
 from dashboard.app.boundedlog import APP_LOG
-
-# AG Grid's bundle is 1.3 MB (311 KB brotli) and only /pledges draws a grid: other pages'
-# first load skips it (Lighthouse: 0.25 s of transfer on a 10 Mbit/s line). Links to
-# /pledges load the page afresh, and assets/lazy-grid.js reloads any page that reaches
-# the grid without its bundle (e.g. history navigation inside one page load).
-PAGE_ONLY_BUNDLES: dict[str, tuple[str, ...]] = {"/_dash-component-suites/dash_ag_grid/": ("/pledges",)}
-
-FULL_LOAD_PATHS = frozenset(page for pages in PAGE_ONLY_BUNDLES.values() for page in pages)
+from dashboard.app.fast import prerender
+from dashboard.app.fast.bundles import FULL_LOAD_PATHS, page_scripts
 
 
 def link(children: object, href: str, **kwargs: object) -> dcc.Link:
@@ -36,14 +31,16 @@ class DashboardDash(dash.Dash):
     def __init__(self, *args, public_url: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.public_url = public_url
-        self._copies: prerender.PageCache[tuple[str, int]] = prerender.PageCache(self._render_copy)
+        # pages by (path, query): the most recently used kept (thread-safe; two threads may
+        # both render a page the first time)
+        self._copies = lru_cache(maxsize=prerender.CACHE_SIZE)(self._render_copy)
 
     def interpolate_index(self, **kwargs) -> str:
         if flask.has_request_context():
             path = raw_path(flask.request)
             search = flask.request.query_string.decode("utf-8", "replace")
             kwargs["scripts"] = page_scripts(kwargs.get("scripts", ""), path)
-            copy, status = self._copies.get(path, f"?{search}" if search else "")
+            copy, status = self._copies(path, f"?{search}" if search else "")
             flask.g.page_status = status  # security's after_request sets it on the answer
             # before Dash's entry point: the skip link's #main is the copy's while it shows
             kwargs["app_entry"] = copy + kwargs.get("app_entry", "")
@@ -71,13 +68,3 @@ def raw_path(request: flask.Request) -> str:
         return request.path
     path = urlsplit(raw).path if "://" in raw.split("?", 1)[0] else raw.split("?", 1)[0]
     return path or "/"
-
-
-def page_scripts(scripts: str, path: str) -> str:
-    """Dash's script tags without the bundles other pages need only."""
-    path = path.rstrip("/") or "/"
-    lines = scripts.split("\n")
-    for prefix, pages in PAGE_ONLY_BUNDLES.items():
-        if path not in pages:
-            lines = [line for line in lines if prefix not in line]
-    return "\n".join(lines)

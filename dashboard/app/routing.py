@@ -16,8 +16,10 @@ from functools import wraps
 
 from dash import State
 
+from dashboard.app.fast import dash_internals
+
 PATH_ARG = "page_path_"  # the routing state's name: the pathname as the browser has it
-ROUTER_LOCATION = "_pages_location"  # dash.page_container's dcc.Location
+ROUTER_LOCATION = dash_internals.PAGES_LOCATION  # dash.page_container's dcc.Location
 ROUTING_INPUTS = {PATH_ARG: State(ROUTER_LOCATION, "pathname")}
 _VARIABLE = re.compile(r"<(\w+)>")
 

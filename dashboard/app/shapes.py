@@ -16,13 +16,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from dashboard.app.fast import dash_internals
+
 # A pattern-matching ALL/ALLSMALLER dependency arrives as a list of concrete
 # dependencies, one per matching component on the page; no page has more than a few.
 MAX_PATTERN_MATCHES = 200
 MAX_URL_CHARS = 2048
 WILDCARDS = frozenset({"MATCH", "ALL", "ALLSMALLER"})
 SCALAR = (str, int, float, bool)
-ROUTER_OUTPUT = "_pages_content.children"  # Dash pages' router: it parses pathname and search
+ROUTER_OUTPUT = dash_internals.ROUTER_OUTPUT  # Dash pages' router: it parses pathname and search
 
 
 def problem(body: object, callback_map: Mapping[str, dict]) -> str | None:

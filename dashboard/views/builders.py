@@ -23,7 +23,6 @@ from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import frames
 from dashboard.views.compare import INDICATORS, indexed, latest_common_year
 from dashboard.views.overview import SIPRI_TOP, share_rows
-from dashboard.views.pledges import status_counts
 from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import SPENDING_MEASURES
 
@@ -154,14 +153,11 @@ def build_allies(app, p: dict) -> Built:
 
 
 def build_pledge_status(app, p: dict) -> Built:
-    """Pledges page: countries per status for each alliance pledge."""
-    table = app.tracker.table
-    if p["actor"] != "all":
-        table = table[table["actor"] == p["actor"]]
-    counts = status_counts(table, frozenset(app.groups))
-    bound = table[table["actor"].isin(list(app.groups))]
-    pairs = list(dict.fromkeys((s, e) for s, e in zip(bound["latest_source"], bound["latest_edition"])
-                               if isinstance(s, str)))
+    """Pledges page: countries per status for each alliance pledge, over the rows the filters keep."""
+    tracker = app.tracker
+    keep = tuple(tracker.matching(p["status"], p["actor"], p["q"]))
+    counts = tracker.status_counts(keep)
+    pairs = tracker.source_pairs(keep)
     return Built(pledges_fig.status_figure(counts), counts,
                  "Alliance pledges: how many countries have met them",
                  "Countries bound by each group pledge, by status: met, on track (recent rise fast enough), "

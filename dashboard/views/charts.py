@@ -7,24 +7,27 @@ prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from dashboard.figures import country as country_fig
 from dashboard.figures.publish import publish
+from dashboard.model import STATUSES
 from dashboard.views import ViewError
 from dashboard.views import builders as b
 from dashboard.views.builders import COALITION_PLEDGES, Built, share_pledge_ids
 from dashboard.views.compare import INDICATORS
 from dashboard.views.params import Param, parse_pairs, text, validate
 from dashboard.views.specs import (
+    ALL,
     HAGUE_CORE,
     SPENDING_MEASURES,
     CompareView,
     CountryView,
     OverviewView,
+    PledgesView,
     ScenariosView,
     SourcesView,
     year_span,
@@ -64,7 +67,8 @@ def resolve(app, name: str, raw: dict[str, str] | tuple[str, ...] | list[str]) -
 def label(resolved: Resolved) -> str:
     """``ranking (source=nato, year=2024, group=NATO)``: how to make the chart again."""
     kinds = {p.name: p.kind for p in resolved.chart.params}
-    args = ", ".join(f"{k}={text(v, kinds.get(k, ''))}" for k, v in resolved.params.items())
+    args = ", ".join(f"{k}={text(v, kinds.get(k, ''))}" for k, v in resolved.params.items()
+                     if text(v, kinds.get(k, "")) != "")
     return f"{resolved.chart.name} ({args})" if args else resolved.chart.name
 
 
@@ -78,6 +82,38 @@ def publication_figure(app: Any, name: str, params: dict[str, str], exported: da
     built = resolved.built
     return publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved),
                    exported or date.today())
+
+
+def csv_text(resolved: Resolved) -> str:
+    """The data behind a chart as CSV, its source line (and how to make it again) as a first
+    comment line: what a chart card's CSV button downloads and /data/<chart>.csv serves."""
+    built = resolved.built
+    return f"# {built.source_text} Chart: {label(resolved)}.\n" + built.frame.to_csv(index=False)
+
+
+def chart_csv(app: Any, name: str, params: dict[str, str]) -> str:
+    """``csv_text`` of chart ``name`` with ``params`` (key → text)."""
+    return csv_text(resolve(app, name, params))
+
+
+# A page's URL parameter that a chart names differently (Sources: ?revisions=sipri).
+URL_ALIASES: dict[str, dict[str, str]] = {"revisions": {"revisions": "source"}}
+MAX_QUERY_VALUE = 200
+
+
+def params_from_query(name: str, query: Mapping[str, object], path: str | None = None) -> dict[str, str]:
+    """The chart's parameters among a page's URL parameters (others ignored; the country of
+    /country/<ISO3> taken from the path)."""
+    accepted = {p.name for p in get(name).params}
+    aliases = URL_ALIASES.get(name, {})
+    params: dict[str, str] = {}
+    for key, value in query.items():
+        key = aliases.get(key, key)
+        if key in accepted and isinstance(value, str) and len(value) <= MAX_QUERY_VALUE:
+            params[key] = value
+    if path and path.startswith("/country/") and "country" in accepted:
+        params["country"] = path.rsplit("/", 1)[-1][:3]
+    return params
 
 
 def get(name: str) -> Chart:
@@ -171,8 +207,11 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
                                      choices=lambda app, done: ("all", *app.groups))), b.build_ranking),
     Chart("allies-at-target", "NATO allies at or above 2% of GDP, by year (Overview)", (), b.build_allies),
     Chart("pledge-status", "Countries per status for each alliance pledge (Pledges page)",
-          (Param("actor", "choice", "a group's pledges only, or all", "all",
-                 choices=lambda app, done: ("all", *app.groups)),), b.build_pledge_status),
+          (Param("actor", "choice", "who made the pledge (a group or a country), or all", ALL,
+                 choices=lambda app, done: (ALL, *app.tracker.actors)),
+           Param("status", "choice", "only rows of this status, or all", ALL, choices=(ALL, *STATUSES)),
+           Param("q", "text", "the table's quick filter (words every row shown contains)", "",
+                 limit=PledgesView.MAX_QUERY)), b.build_pledge_status),
     Chart("scenario", "Extra spending for a group to reach a share of GDP by a year (Scenarios page)",
           (Param("group", "choice", "group id", "NATO", choices=_groups),
            Param("target", "number", "% of GDP", TARGET[2], bounds=TARGET[:2]),

@@ -154,9 +154,14 @@ def _codes(param: Param, value: str, app: Any, done: dict) -> list[str] | str:
     return list(dict.fromkeys(codes))
 
 
+def _text(param: Param, value: str, app: Any, done: dict) -> str:
+    """Free text (a search), whitespace folded, at most ``limit`` characters."""
+    return " ".join(value.split())[:param.limit]
+
+
 PARSERS: dict[str, Callable[[Param, str, Any, dict], Any]] = {
     "country": _country, "countries": _countries, "year": _year, "optional_year": _optional_year,
-    "number": _number, "optional_number": _optional_number, "choice": _choice, "codes": _codes,
+    "number": _number, "optional_number": _optional_number, "choice": _choice, "codes": _codes, "text": _text,
 }
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import FIELD_STYLE, chart_card, csv_download
-from dashboard.figures import compare as fig
+from dashboard.app.components import FIELD_STYLE, chart_card, chart_download
 from dashboard.figures.common import SOURCE_LABELS
 from dashboard.views import data
-from dashboard.views.compare import INDICATORS, Indicator
+from dashboard.views.compare import COLUMNS, INDICATORS, Indicator
 from dashboard.views.specs import CompareView
 from dashboard.views.url import param_choice
 
@@ -134,12 +133,13 @@ def sync_url(countries: object, indicator: object, source: object, chart: object
 def download(_: int, countries: object, indicator: object, source: object, chart: object, base: object) -> dict:
     """CSV of the chart's data (index column added when relative to a base year)."""
     view = parse(countries, indicator, source, chart, base)
-    spec = INDICATORS[view.indicator]
-    frame, _notes, base_used = data.get().compare.view_frame(view)
-    if base_used:
-        frame = frame.rename(columns={"value": f"index_{base_used}_eq_100"})
+    if not view.codes:  # nothing chosen: the header alone
+        return {"content": "# Source: —. No country chosen.\n" + ",".join(COLUMNS) + "\n",
+                "filename": f"compare-{view.indicator}-{view.source}.csv", "type": "text/csv"}
+    base_used = view.base if INDICATORS[view.indicator].indexable else None
     name = f"compare-{view.indicator}-{view.source}" + (f"-index-{base_used}" if base_used else "")
-    return csv_download(frame, name, fig.source_text(frame, spec, view.chart))
+    return chart_download("compare", {"countries": view.codes, "indicator": view.indicator, "source": view.source,
+                                      "chart": view.chart, "base": view.base}, name)
 
 
 def _source_options(spec: Indicator) -> list[dict]:

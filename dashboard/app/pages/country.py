@@ -6,8 +6,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import DROPDOWN_BOX, chart_card, csv_download, deferred
-from dashboard.app.prerender import NOT_FOUND_CLASS
+from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, deferred
+from dashboard.app.fast.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import Progress
@@ -164,11 +164,8 @@ def sync_url(selected: str, start: object, measure: str, current: str) -> str:
 )
 def download_shares(_: int, code: str, start: object) -> dict:
     """CSV of the share chart's data."""
-    app = data.get()
     state = view(code, start)
-    series = app.share_series(state.iso3)
-    return csv_download(fig.share_frame(series, state.start), f"{state.iso3}-share-of-gdp",
-                        fig.share_source(cut(series, state.start)))
+    return chart_download("country-share", {"country": state.iso3, "from": state.start}, f"{state.iso3}-share-of-gdp")
 
 
 @callback(
@@ -179,10 +176,8 @@ def download_shares(_: int, code: str, start: object) -> dict:
 )
 def download_gaps(_: int, code: str) -> dict:
     """CSV of the money-gap chart's data, with assumptions."""
-    app = data.get()
     code = view(code).iso3
-    return csv_download(fig.money_gap_frame(app.progress_by_country.get(code, [])), f"{code}-money-gap",
-                        "Model: dashboard.model (docs/model.md); source and edition per row")
+    return chart_download("money-gap", {"country": code}, f"{code}-money-gap")
 
 
 @callback(
@@ -196,10 +191,8 @@ def download_gaps(_: int, code: str) -> dict:
 def download_spending(_: int, code: str, measure: str, start: object) -> dict:
     """CSV of the spending chart's data."""
     state = view(code, start, measure)
-    code, measure = state.iso3, state.measure
-    frame = spending_frame(code, measure, state.start)
-    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
-    return csv_download(frame, f"{code}-spending-{measure}", source_line(pairs))
+    return chart_download("spending", {"country": state.iso3, "measure": state.measure, "from": state.start},
+                          f"{state.iso3}-spending-{state.measure}")
 
 
 def _headline(pledges: list[Progress], name: str) -> list:

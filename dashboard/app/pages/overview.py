@@ -10,11 +10,10 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import chart_card, csv_download, deferred
+from dashboard.app.components import chart_card, chart_download, deferred
 from dashboard.figures import overview as fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import data
-from dashboard.views.overview import share_rows
 from dashboard.views.specs import OverviewView
 
 dash.register_page(__name__, path="/", name="Overview", title="Defence spending and pledges")
@@ -156,10 +155,8 @@ def sync_url(year: object, source: object, region: object) -> str:
 )
 def download_map(_: int, year: object, source: object) -> dict:
     """CSV of the map's data (every country shown)."""
-    views = data.get().overview
     source, year, _ = read_params({"year": year, "source": source})
-    frame = share_rows(views.year_shares(source, year), source, year, views.edition(source))
-    return csv_download(frame, f"share-of-gdp-{source}-{year}", source_line([(source, views.edition(source) or "")]))
+    return chart_download("map", {"source": source, "year": year}, f"share-of-gdp-{source}-{year}")
 
 
 @callback(
@@ -171,12 +168,8 @@ def download_map(_: int, year: object, source: object) -> dict:
 )
 def download_ranking(_: int, year: object, source: object) -> dict:
     """CSV of the ranking's bars, in rank order."""
-    views = data.get().overview
     source, year, _ = read_params({"year": year, "source": source})
-    frame = share_rows(views.ranking(source, year), source, year, views.edition(source))
-    frame.insert(0, "rank", range(1, len(frame) + 1))
-    return csv_download(frame, f"share-of-gdp-ranking-{source}-{year}",
-                        source_line([(source, views.edition(source) or "")]))
+    return chart_download("ranking", {"source": source, "year": year}, f"share-of-gdp-ranking-{source}-{year}")
 
 
 @callback(
@@ -186,8 +179,7 @@ def download_ranking(_: int, year: object, source: object) -> dict:
 )
 def download_allies(_: int) -> dict:
     """CSV of allies at or above each target per year."""
-    views = data.get().overview
-    return csv_download(views.allies_csv, "nato-allies-at-target", source_line([("nato", views.edition("nato") or "")]))
+    return chart_download("allies-at-target", {}, "nato-allies-at-target")
 
 
 def headline(year: int) -> list:

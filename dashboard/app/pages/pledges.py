@@ -11,7 +11,7 @@ import dash
 import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import DROPDOWN_BOX, chart_card, csv_download, deferred
+from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, deferred
 from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import STATUSES
@@ -202,10 +202,8 @@ def download_table(_: int, status: object, actor: object, q: object, shown: obje
 )
 def download_status(_: int, status: object, actor: object, q: object) -> dict:
     """CSV of the status chart's counts."""
-    tracker = data.get().tracker
-    keep = tuple(tracker.matching(*read_params({"status": status, "actor": actor, "q": q})))
-    return csv_download(tracker.status_counts(keep), "alliance-pledge-status",
-                        source_line(tracker.source_pairs(keep), "Counts of countries per status."))
+    status, actor, q = read_params({"status": status, "actor": actor, "q": q})
+    return chart_download("pledge-status", {"status": status, "actor": actor, "q": q}, "alliance-pledge-status")
 
 
 def csv_frame(status: object, actor: object, q: object, shown: object = None):

@@ -9,8 +9,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import FIELD_STYLE, SCROLL_STYLE, TABLE_STYLE, chart_card, csv_download
-from dashboard.figures import scenarios as fig
+from dashboard.app.components import FIELD_STYLE, SCROLL_STYLE, TABLE_STYLE, chart_card, chart_download
 from dashboard.figures.common import SOURCE_LABELS
 from dashboard.views import data
 from dashboard.views.specs import ScenariosView
@@ -127,13 +126,10 @@ def sync_url(group: object, target: object, year: object, growth: object) -> str
 )
 def download(_: int, group: object, target: object, year: object, growth: object) -> dict:
     """CSV: every country and year of the scenario, with its assumptions."""
-    app = data.get()
     view = parse(group, target, year, growth)
-    frame = app.scenarios.result(view.group, view.target, view.year, view.growth).frame
-    growth_text = "auto" if view.growth is None else f"{view.growth:g}% a year"
-    name = f"scenario-{view.group}-{view.target:g}pct-{view.year}"
-    return csv_download(frame, name, fig.source_text(frame) + f" Scenario: {view.group}, {view.target:g}% of GDP "
-                                                              f"by {view.year}, GDP growth {growth_text}.")
+    return chart_download("scenario", {"group": view.group, "target": f"{view.target:g}", "year": view.year,
+                                       "growth": "auto" if view.growth is None else f"{view.growth:g}"},
+                          f"scenario-{view.group}-{view.target:g}pct-{view.year}")
 
 
 def _table(rows: tuple[dict, ...], view: ScenariosView) -> dcc.Markdown:

@@ -15,7 +15,7 @@ from dashboard.app.components import (
     SCROLL_STYLE,
     TABLE_STYLE,
     chart_card,
-    csv_download,
+    chart_download,
     deferred,
 )
 from dashboard.figures import sources as fig
@@ -138,11 +138,8 @@ def sync_url(country: object, year: object, source: object) -> str:
 def download_reconcile(_: int, country: object, year: object) -> dict:
     """CSV of the reconciliation (reasons joined with " | ")."""
     state = view(country, year)
-    code, year = state.country, state.year
-    frame = data.get().sources.reconcile(code, year).copy()
-    if len(frame):
-        frame["reasons"] = [" | ".join(r) for r in frame["reasons"]]
-    return csv_download(frame, f"{code}-{year}-share-by-source", fig.reconcile_source(frame))
+    return chart_download("reconcile", {"country": state.country, "year": state.year},
+                          f"{state.country}-{state.year}-share-by-source")
 
 
 @callback(
@@ -155,9 +152,8 @@ def download_reconcile(_: int, country: object, year: object) -> dict:
 def download_revisions(_: int, country: object, source: object) -> dict:
     """CSV of the share of GDP by edition, every year."""
     state = view(country, revisions=source)
-    code, source = state.country, state.revisions
-    wide = data.get().sources.revisions(source, code)
-    return csv_download(wide, f"{code}-{source}-share-of-gdp-by-edition", fig.revisions_source(wide, source))
+    return chart_download("revisions", {"country": state.country, "source": state.revisions},
+                          f"{state.country}-{state.revisions}-share-of-gdp-by-edition")
 
 
 def _package_card(package: dict) -> html.Section:

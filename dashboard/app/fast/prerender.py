@@ -20,20 +20,18 @@ layouts echo cleaned URL parameters, never raw ones, but the copy does not rely 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from html import escape
-from typing import Generic, TypeVar
 
 from dash.development.base_component import Component
 
-CONTENT_ID = "_pages_content"  # dash.page_container's div the router fills
-NOT_FOUND_MODULE = "not_found_404"
+from dashboard.app.fast import dash_internals
+from dashboard.app.routing import PATH_ARG
+
+CONTENT_ID = dash_internals.PAGES_CONTENT  # dash.page_container's div the router fills
 # The root class of every "not found" layout (unknown path, unknown country): the index
 # answers such a page with HTTP 404, the friendly page still in its body.
 NOT_FOUND_CLASS = "page-not-found"
-CACHE_SIZE = 256  # pages by full path; the query string makes the key space unbounded
+CACHE_SIZE = 256  # pages kept by full path (the query string makes the key space unbounded)
 VOID = frozenset({"br", "hr", "img", "input", "wbr", "col"})
 # Attributes worth copying (React prop name -> HTML attribute); everything else is dropped,
 # <label for> too: its control exists only in Dash's tree.
@@ -72,7 +70,7 @@ def render(node: object, slots: dict[str, object] | None = None) -> str:
     if slots and isinstance(cid, str) and cid in slots:
         return render(slots[cid], slots)
     inner = render(props.get("children"), slots)
-    namespace, kind = node._namespace, node._type
+    namespace, kind = dash_internals.component_kind(node)
     if namespace == "dash_html_components":
         tag = kind.lower()
         if tag in ("script", "iframe", "object", "embed"):
@@ -128,17 +126,12 @@ def _safe_href(href: str) -> bool:
 
 def page_layout(pathname: str, search: str) -> object:
     """The layout Dash's page router would return for this URL (the 404 page if none)."""
-    from dash import _pages
-
-    from dashboard.app.routing import PATH_ARG
-
-    params = _pages._parse_query_string(search)
-    page, variables = _pages._path_to_page(pathname.strip("/"))
-    if not page:
-        page = next((p for m, p in _pages.PAGE_REGISTRY.items() if m.split(".")[-1] == NOT_FOUND_MODULE), {})
+    page, variables = dash_internals.path_to_page(pathname)
+    page = page or dash_internals.not_found_page()
     layout = page.get("layout", "")
     # as the live router calls it: path variables, then the query, then the routing state
-    return layout(**{**(variables or {}), **params, PATH_ARG: pathname}) if callable(layout) else layout
+    params = dash_internals.parse_query_string(search)
+    return layout(**{**variables, **params, PATH_ARG: pathname}) if callable(layout) else layout
 
 
 def render_page(shell: Component, pathname: str, search: str) -> tuple[str, int]:
@@ -152,30 +145,3 @@ def is_not_found(layout: object) -> bool:
     """True for a layout that is a "not found" page (its root carries ``NOT_FOUND_CLASS``)."""
     classes = getattr(layout, "className", None)
     return isinstance(classes, str) and NOT_FOUND_CLASS in classes.split()
-
-
-T = TypeVar("T")
-
-
-class PageCache(Generic[T]):
-    """Rendered pages by full path, least recently used dropped first (thread-safe: the
-    development server answers requests in threads)."""
-
-    def __init__(self, build: Callable[[str, str], T], size: int = CACHE_SIZE) -> None:
-        self._build, self._size = build, size
-        self._pages: OrderedDict[tuple[str, str], T] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, pathname: str, search: str) -> T:
-        key = (pathname, search)
-        with self._lock:
-            if key in self._pages:
-                self._pages.move_to_end(key)
-                return self._pages[key]
-        html = self._build(pathname, search)  # outside the lock: two threads may both build
-        with self._lock:
-            self._pages[key] = html
-            self._pages.move_to_end(key)
-            while len(self._pages) > self._size:
-                self._pages.popitem(last=False)
-        return html

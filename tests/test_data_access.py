@@ -1,0 +1,122 @@
+"""Data by command and by URL: the same tidy rows, every chart's data, bounded and checked.
+
+The expected UK figure is SIPRI's own, read off the April 2025 file by hand (SOURCES.md:
+Share of GDP 2024 = 0.022786178, i.e. 2.2786 % of GDP).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dashboard.app import create_app
+from dashboard.cli import main
+
+UK_FILTER = ["--source", "sipri", "--iso3", "GBR", "--indicator", "milex_share_gdp"]
+UK_QUERY = "source=sipri&iso3=GBR&indicator=milex_share_gdp"
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app()
+    c = app.server.test_client()
+    c.get("/")
+    return c
+
+
+def test_data_command_prints_the_uk_share(tmp_path):
+    result = CliRunner().invoke(main, ["data", *UK_FILTER, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    uk_2024 = [r for r in rows if r["year"] == 2024 and r["edition"] == "2025-04"]
+    assert len(uk_2024) == 1 and round(uk_2024[0]["value"], 4) == 2.2786
+    assert {r["source"] for r in rows} == {"sipri"} and {r["iso3"] for r in rows} == {"GBR"}
+    assert set(rows[0]) == {"source", "edition", "iso3", "country", "year", "indicator", "value", "unit",
+                            "price_base", "estimate", "flags", "retrieved"}
+    out = tmp_path / "uk.parquet"
+    assert CliRunner().invoke(main, ["data", *UK_FILTER, "--format", "parquet", "--out", str(out)]).exit_code == 0
+    assert len(pd.read_parquet(out)) == len(rows)
+
+
+def test_the_url_gives_the_same_rows_as_the_command(client):
+    command = CliRunner().invoke(main, ["data", *UK_FILTER]).stdout
+    resp = client.get(f"/data/observations.csv?{UK_QUERY}")
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert resp.get_data(as_text=True) == command
+    as_json = client.get(f"/data/observations.json?{UK_QUERY}").get_json()
+    assert len(as_json) == len(pd.read_csv(io.StringIO(command)))
+
+
+def test_years_and_several_codes(client):
+    rows = pd.read_csv(io.StringIO(client.get("/data/observations.csv?source=nato&iso3=GBR,POL"
+                                               "&indicator=milex_share_gdp&years=2020-2022").get_data(as_text=True)))
+    assert set(rows["iso3"]) == {"GBR", "POL"} and set(rows["year"]) == {2020, 2021, 2022}
+    assert len(rows) == 6  # one NATO edition: 2 countries × 3 years
+
+
+@pytest.mark.parametrize("query,message", [
+    ("source=nope", "source: 'nope' is not in the snapshot"),
+    ("iso3=XXX&source=sipri", "iso3: 'XXX' is not in the snapshot"),
+    ("years=2024-2000&source=nato", "years: 2024 is after 2000"),
+    ("years=soon", "years: give a year"),
+    ("colour=red", "unknown filter 'colour'"),
+    ("", "rows match, more than 50,000 an answer"),
+])
+def test_bad_or_unbounded_filters_are_one_line_400(client, query, message):
+    resp = client.get(f"/data/observations.csv?{query}")
+    assert resp.status_code == 400
+    text = resp.get_data(as_text=True)
+    assert text.count("\n") == 1 and message in text
+
+
+def test_answers_carry_an_etag_and_a_repeat_gets_304(client):
+    first = client.get(f"/data/observations.csv?{UK_QUERY}")
+    again = client.get(f"/data/observations.csv?{UK_QUERY}", headers={"If-None-Match": first.headers["ETag"]})
+    assert first.headers["ETag"] and again.status_code == 304 and not again.get_data()
+    assert "max-age" in first.headers["Cache-Control"]
+
+
+def test_unknown_chart_and_format(client):
+    assert client.get("/data/nope.csv").status_code == 404
+    assert client.get("/data/observations.xml?source=nato").status_code == 404
+
+
+# Every chart card: (page module, download callback, its arguments) and the page's URL query.
+CARDS = [
+    ("overview", "download_map", (1, 2020, "nato"), "map", "year=2020&source=nato"),
+    ("overview", "download_ranking", (1, 2024, "sipri"), "ranking", "year=2024&source=sipri"),
+    ("overview", "download_allies", (1,), "allies-at-target", ""),
+    ("country", "download_shares", (1, "POL", 2000), "country-share", "country=POL&from=2000"),
+    ("country", "download_gaps", (1, "DEU"), "money-gap", "country=DEU"),
+    ("country", "download_spending", (1, "GBR", "usd", 2010), "spending", "country=GBR&measure=usd&from=2010"),
+    ("pledges", "download_status", (1, "off_track", "NATO", ""), "pledge-status", "status=off_track&actor=NATO"),
+    ("compare", "download", (1, ["GBR", "FRA"], "milex_usd", "nato", "bars", 2014), "compare",
+     "countries=GBR,FRA&indicator=milex_usd&source=nato&chart=bars&base=2014"),
+    ("scenarios", "download", (1, "EU27", "3", 2030, "2"), "scenario", "group=EU27&target=3&year=2030&growth=2"),
+    ("sources", "download_reconcile", (1, "ITA", 2022), "reconcile", "country=ITA&year=2022"),
+    ("sources", "download_revisions", (1, "GBR", "worldbank"), "revisions", "country=GBR&revisions=worldbank"),
+]
+
+
+@pytest.mark.parametrize("module,callback,args,chart,query", CARDS, ids=[c[3] for c in CARDS])
+def test_every_card_csv_is_at_data_chart_csv(client, module, callback, args, chart, query):
+    import importlib
+
+    page = importlib.import_module(f"dashboard.app.pages.{module}")
+    button = getattr(page, callback)(*args)
+    served = client.get(f"/data/{chart}.csv?{query}")
+    assert served.status_code == 200
+    assert served.get_data(as_text=True) == button["content"]
+    assert button["content"].startswith("# Source: ")
+    assert len(pd.read_csv(io.StringIO(button["content"]), skiprows=1)) >= 1
+
+
+def test_a_chart_answer_is_bounded_by_the_data(client):
+    resp = client.get("/data/compare.csv?countries=" + ",".join(["GBR"] * 40) + "&indicator=milex_share_gdp")
+    assert resp.status_code == 400 and "at most 12 countries" in resp.get_data(as_text=True)
+    whole = client.get("/data/ranking.csv?source=sipri&year=2024&group=all")
+    assert len(whole.get_data()) < 50_000
