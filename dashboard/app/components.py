@@ -85,8 +85,12 @@ def deferred(prefix: str) -> Output:
 def chart_download(chart: str, params: dict[str, object], filename: str) -> dict:
     """dcc.Download payload of a chart card's data: the chart registry's CSV (the same as
     /data/<chart>.csv and ``export <chart> --format csv``), its source line first."""
-    from dashboard.views import charts, data
+    from dashboard.views import ViewError, charts, data
 
     text = {k: (",".join(v) if isinstance(v, (list, tuple)) else str(v)) for k, v in params.items()
             if v not in (None, "")}
-    return {"content": charts.chart_csv(data.get(), chart, text), "filename": f"{filename}.csv", "type": "text/csv"}
+    try:
+        content = charts.chart_csv(data.get(), chart, text)
+    except ViewError as exc:  # a view the page can show but the source does not cover (NATO in 1990)
+        content = f"# No figures: {exc}.\n"
+    return {"content": content, "filename": f"{filename}.csv", "type": "text/csv"}

@@ -1,10 +1,12 @@
 """Overview figures: world/Europe map, ranking, allies at or above a target over time (pure functions).
 
-Frames in, plotly figure dicts out; no Dash imports. ``shares`` frames have one row per
-country: iso3, name, value (% of GDP), estimate (bool).
+Views in, plotly figure dicts out; no Dash imports. ``shares`` are a year's
+``views.overview.YearShares`` (iso3, name, value in % of GDP, estimate), highest first.
 """
 
 from __future__ import annotations
+
+import statistics
 
 import pandas as pd
 
@@ -15,6 +17,7 @@ from dashboard.figures.common import (
     empty_figure,
     reference_line,
 )
+from dashboard.views.overview import YearShares, empty_year_message
 
 # Reversed Viridis: pale yellow for low shares, dark purple for high ones; perceptually
 # uniform and colour-blind safe, and distinct from the grey of "no data".
@@ -33,30 +36,17 @@ ESTIMATE_PATTERN = "/"
 BAR_HEIGHT_PX = 22
 
 
-def empty_year_message(source: str, year: int, first: int | None, last: int | None) -> str:
-    """"No NATO data for 1990: NATO's tables start in 2014"."""
-    label = SOURCE_LABELS.get(source, source)
-    if first is None or last is None:
-        return f"No {label} data in this snapshot"
-    if year < first:
-        return f"No {label} data for {year}: {label}'s tables start in {first}"
-    if year > last:
-        return f"No {label} data for {year}: {label}'s latest figures are for {last}"
-    return f"No {label} data for {year}"
-
-
-def map_figure(shares: pd.DataFrame, source: str, year: int, region: str, zmax: float,
+def map_figure(shares: YearShares, source: str, year: int, region: str, zmax: float,
                empty_message: str = "") -> dict:
     """Choropleth of share of GDP; colours saturate at ``zmax`` (the registry's top target)."""
     if shares.empty:
         return empty_figure(empty_message or empty_year_message(source, year, None, None), 460)
     label = SOURCE_LABELS.get(source, source)
-    text = [f"{n}: {v:.2f}%{' (estimate)' if e else ''}"
-            for n, v, e in zip(shares["name"], shares["value"], shares["estimate"])]
+    text = [f"{n}: {v:.2f}%{' (estimate)' if e else ''}" for n, v, e in zip(shares.name, shares.value, shares.estimate)]
     ticks = [t for t in range(int(zmax) + 1)]
     trace = {
         "type": "choropleth", "locationmode": "ISO-3",
-        "locations": shares["iso3"].tolist(), "z": [round(v, 3) for v in shares["value"]],
+        "locations": list(shares.iso3), "z": [round(v, 3) for v in shares.value],
         "text": text, "hovertemplate": "%{text}<extra>" + f"{label} {year}" + "</extra>",
         "colorscale": MAP_COLOURSCALE, "reversescale": True, "zmin": 0, "zmax": zmax,
         "marker": {"line": {"color": "#fff", "width": 0.5}},
@@ -71,42 +61,35 @@ def map_figure(shares: pd.DataFrame, source: str, year: int, region: str, zmax: 
     return {"data": [trace], "layout": layout}
 
 
-def map_summary(shares: pd.DataFrame, source: str, edition: str | None, year: int, empty_message: str = "") -> str:
+def map_summary(shares: YearShares, source: str, edition: str | None, year: int, empty_message: str = "") -> str:
     """The map as text: coverage, the highest shares, the median."""
     label = SOURCE_LABELS.get(source, source)
     if shares.empty:
         return empty_message + "." if empty_message else f"No {label} data for {year}."
-    top = shares.nlargest(5, "value")
-    listed = ", ".join(f"{n} {v:.1f}%{' (e)' if e else ''}" for n, v, e in
-                       zip(top["name"], top["value"], top["estimate"]))
-    est = int(shares["estimate"].sum())
+    top = shares.head(5)  # highest first already
+    listed = ", ".join(f"{n} {v:.1f}%{' (e)' if e else ''}" for n, v, e in zip(top.name, top.value, top.estimate))
+    est = sum(shares.estimate)
     tail = f" {est} figures are estimates (e)." if est else ""
     return (f"Defence spending as a share of GDP in {year}, {label} {edition or ''} edition: "
-            f"{len(shares)} countries. Highest: {listed}. Median {shares['value'].median():.1f}%.{tail}")
+            f"{len(shares)} countries. Highest: {listed}. Median {statistics.median(shares.value):.1f}%.{tail}")
 
 
-def ranking_frame(shares: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """Countries sorted by share, highest first (the top ``limit``)."""
-    ranked = shares.sort_values(["value", "name"], ascending=[False, True], kind="stable")
-    return (ranked.head(limit) if limit else ranked).reset_index(drop=True)
-
-
-def ranking_figure(ranked: pd.DataFrame, source: str, year: int, targets: list[float],
+def ranking_figure(ranked: YearShares, source: str, year: int, targets: list[float],
                    empty_message: str = "") -> dict:
     """Horizontal bars, highest at the top; vertical lines at the pledge targets; estimates hatched."""
     if ranked.empty:
         return empty_figure(empty_message or f"No {SOURCE_LABELS.get(source, source)} data for {year}", 420)
     colour = SOURCE_COLOURS.get(source, "#0072B2")
-    names = ranked["name"].tolist()
     traces = []
     for is_est, label in ((False, "Published"), (True, "Estimate (e)")):
-        rows = ranked[ranked["estimate"] == is_est]
-        if rows.empty:
+        rows = [i for i, e in enumerate(ranked.estimate) if e == is_est]
+        if not rows:
             continue
+        values = [ranked.value[i] for i in rows]
         traces.append({
-            "type": "bar", "orientation": "h", "name": label, "x": [round(v, 3) for v in rows["value"]],
-            "y": rows["name"].tolist(), "customdata": rows["iso3"].tolist(),
-            "text": [f"{v:.2f}{' e' if is_est else ''}" for v in rows["value"]], "textposition": "outside",
+            "type": "bar", "orientation": "h", "name": label, "x": [round(v, 3) for v in values],
+            "y": [ranked.name[i] for i in rows], "customdata": [ranked.iso3[i] for i in rows],
+            "text": [f"{v:.2f}{' e' if is_est else ''}" for v in values], "textposition": "outside",
             "cliponaxis": False,
             "marker": {"color": "#fff" if is_est else colour, "line": {"color": colour, "width": 1},
                        "pattern": {"shape": ESTIMATE_PATTERN if is_est else "", "fgcolor": colour,
@@ -115,13 +98,13 @@ def ranking_figure(ranked: pd.DataFrame, source: str, year: int, targets: list[f
         })
     height = max(320, BAR_HEIGHT_PX * len(ranked) + 110)
     layout = base_layout(height=height)
-    top = max(float(ranked["value"].max()), max(targets, default=0))
+    top = max(max(ranked.value), max(targets, default=0))
     layout.update({
         "barmode": "overlay", "hovermode": "closest", "bargap": 0.25,
         "margin": {"l": 8, "r": 40, "t": 40, "b": 48},
         "xaxis": {"title": {"text": "% of GDP"}, "gridcolor": "#e5e5e5", "range": [0, top * 1.12],
                   "ticksuffix": "%"},
-        "yaxis": {"categoryorder": "array", "categoryarray": names, "autorange": "reversed",
+        "yaxis": {"categoryorder": "array", "categoryarray": list(ranked.name), "autorange": "reversed",
                   "automargin": True, "tickfont": {"size": 12}},
         "legend": {"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right", "yanchor": "bottom"},
         "shapes": [], "annotations": [],
@@ -133,7 +116,7 @@ def ranking_figure(ranked: pd.DataFrame, source: str, year: int, targets: list[f
     return {"data": traces, "layout": layout}
 
 
-def ranking_summary(ranked: pd.DataFrame, source: str, edition: str | None, year: int,
+def ranking_summary(ranked: YearShares, source: str, edition: str | None, year: int,
                     targets: list[float], total: int, empty_message: str = "") -> str:
     """The ranking as text: who leads, how many reach each target."""
     label = SOURCE_LABELS.get(source, source)
@@ -141,9 +124,9 @@ def ranking_summary(ranked: pd.DataFrame, source: str, edition: str | None, year
         return empty_message + "." if empty_message else f"No {label} data for {year}."
     shown = (f"the top {len(ranked)} of {total} countries" if len(ranked) < total
              else f"all {total} reporting allies" if source == "nato" else f"all {total} reporting countries")
-    lead = ", ".join(f"{n} {v:.2f}%" for n, v in zip(ranked["name"].head(3), ranked["value"].head(3)))
-    reach = "; ".join(f"{int((ranked['value'] >= t).sum())} at or above {t:g}%" for t in targets)
-    est = " Hatched bars marked e are estimates." if ranked["estimate"].any() else ""
+    lead = ", ".join(f"{n} {v:.2f}%" for n, v in zip(ranked.name[:3], ranked.value[:3]))
+    reach = "; ".join(f"{sum(v >= t for v in ranked.value)} at or above {t:g}%" for t in targets)
+    est = " Hatched bars marked e are estimates." if any(ranked.estimate) else ""
     return (f"{label} ({edition} edition), {year}: {shown}, sorted by share of GDP. "
             f"Highest: {lead}. Of those shown, {reach}.{est}")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard import countries, model
-from dashboard.figures.overview import empty_year_message
+from dashboard.figures.common import SOURCE_LABELS
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -23,8 +23,50 @@ if TYPE_CHECKING:
 SIPRI_TOP = 40  # SIPRI's ranking shows the top 40 of ~150 countries
 NATO = "NATO"
 SHARE_SOURCES: tuple[str, ...] = ("sipri", "nato")
-EMPTY = pd.DataFrame({"iso3": pd.Series(dtype=str), "name": pd.Series(dtype=str),
-                      "value": pd.Series(dtype=float), "estimate": pd.Series(dtype=bool)})
+
+
+@dataclass(frozen=True)
+class YearShares:
+    """Countries' share of GDP in one year from one source, highest first (ties by name)."""
+
+    iso3: tuple[str, ...] = ()
+    name: tuple[str, ...] = ()
+    value: tuple[float, ...] = ()      # percent of GDP
+    estimate: tuple[bool, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.iso3)
+
+    @property
+    def empty(self) -> bool:
+        return not self.iso3
+
+    def keep(self, codes: set[str] | frozenset[str] | list[str], limit: int | None = None) -> YearShares:
+        """Only these countries (order kept), at most ``limit`` of them."""
+        wanted = set(codes)
+        idx = [i for i, c in enumerate(self.iso3) if c in wanted][:limit]
+        return self._take(idx)
+
+    def head(self, limit: int | None) -> YearShares:
+        """The first ``limit`` (all if None)."""
+        return self if limit is None else self._take(list(range(min(limit, len(self)))))
+
+    def any_estimate(self, codes: set[str] | frozenset[str] | list[str]) -> bool:
+        """Whether any of these countries' figures is an estimate."""
+        wanted = set(codes)
+        return any(e for c, e in zip(self.iso3, self.estimate) if c in wanted)
+
+    def frame(self) -> pd.DataFrame:
+        """iso3, name, value, estimate (for CSV)."""
+        return pd.DataFrame({"iso3": list(self.iso3), "name": list(self.name), "value": list(self.value),
+                             "estimate": list(self.estimate)}, columns=["iso3", "name", "value", "estimate"])
+
+    def _take(self, idx: list[int]) -> YearShares:
+        return YearShares(tuple(self.iso3[i] for i in idx), tuple(self.name[i] for i in idx),
+                          tuple(self.value[i] for i in idx), tuple(self.estimate[i] for i in idx))
+
+
+EMPTY = YearShares()
 
 
 @dataclass(frozen=True)
@@ -47,40 +89,41 @@ class OverviewViews:
 
     def __init__(self, data: ViewData) -> None:
         self._data = data
-        self.year_shares = lru_cache(maxsize=512)(self._year_shares)
         self.ranking = lru_cache(maxsize=512)(self._ranking)
 
     @cached_property
-    def _sorted(self) -> tuple[pd.DataFrame, dict[tuple[str, int], object]]:
-        """Every country's share (no aggregates), highest first within (source, year), and the
-        positions of each (source, year): slices are taken on demand."""
+    def _slices(self) -> dict[tuple[str, int], YearShares]:
+        """(source, year) → every country's share that year (no aggregates), highest first.
+
+        Built once (~150 slices): a first visit to any year is a dictionary look-up.
+        """
         data = self._data
         shares = data.latest_shares
         keep = [not countries.is_aggregate(c) and c != "EU_INST" for c in shares["iso3"]]
         shares = shares.loc[keep, ["source", "year", "iso3", "value", "estimate"]]
         shares = shares.assign(name=[data.name(c) for c in shares["iso3"]], year=shares["year"].astype(int))
         shares = shares.sort_values(["source", "year", "value", "name"], ascending=[True, True, False, True],
-                                    kind="stable").reset_index(drop=True)
-        positions = {(str(s), int(y)): idx for (s, y), idx in shares.groupby(["source", "year"], sort=False).indices.items()}
-        return shares[["iso3", "name", "value", "estimate"]], positions
+                                    kind="stable")
+        out: dict[tuple[str, int], YearShares] = {}
+        for (source, year), rows in shares.groupby(["source", "year"], sort=False):
+            out[(str(source), int(year))] = YearShares(
+                tuple(rows["iso3"].tolist()), tuple(rows["name"].tolist()),
+                tuple(float(v) for v in rows["value"]), tuple(bool(e) for e in rows["estimate"]))
+        return out
 
-    def _year_shares(self, source: str, year: int) -> pd.DataFrame:
-        """Countries' share of GDP in ``year`` from ``source``'s latest edition, highest first:
-        iso3, name, value, estimate."""
-        frame, positions = self._sorted
-        idx = positions.get((source, year))
-        return EMPTY if idx is None else frame.iloc[idx].reset_index(drop=True)
+    def year_shares(self, source: str, year: int) -> YearShares:
+        """Countries' share of GDP in ``year`` from ``source``'s latest edition, highest first."""
+        return self._slices.get((source, year), EMPTY)
 
-    def _ranking(self, source: str, year: int, group: str | None = None) -> pd.DataFrame:
+    def _ranking(self, source: str, year: int, group: str | None = None) -> YearShares:
         """The ranking's bars: a group's members of that year (NATO's by default for NATO's
         figures: its tables list later members in earlier years), or SIPRI's top 40."""
-        frame = self.year_shares(source, year)
+        shares = self.year_shares(source, year)
         group = group or (NATO if source == "nato" else "all")
-        if group != "all" and group in self._data.groups:
-            frame = frame[frame["iso3"].isin(self._data.groups[group].members_in(year))]
         limit = SIPRI_TOP if group == "all" and source == "sipri" else None
-        ranked = frame.sort_values(["value", "name"], ascending=[False, True], kind="stable")
-        return (ranked.head(limit) if limit else ranked).reset_index(drop=True)
+        if group != "all" and group in self._data.groups:
+            return shares.keep(self._data.groups[group].members_in(year), limit)
+        return shares.head(limit)
 
     def edition(self, source: str) -> str | None:
         """Latest edition of ``source``'s shares."""
@@ -117,8 +160,7 @@ class OverviewViews:
         """year, members, reporting, at_or_above (lowest target), estimate."""
         rows = []
         for year, agg in self.nato_aggregates.items():
-            shares = self.year_shares("nato", year)
-            est = bool(shares[shares["iso3"].isin(agg.reporting)]["estimate"].any())
+            est = self.year_shares("nato", year).any_estimate(agg.reporting)
             rows.append({"year": year, "members": len(agg.members), "reporting": len(agg.reporting),
                          "at_or_above": agg.at_or_above.get(self.threshold, 0), "estimate": est})
         return pd.DataFrame(rows, columns=["year", "members", "reporting", "at_or_above", "estimate"])
@@ -156,12 +198,24 @@ class OverviewViews:
 
     def warm(self) -> None:
         """Precompute what the page's first requests look up."""
-        _ = self._sorted, self.allies_counts, self.editions
+        _ = self._slices, self.allies_counts, self.editions
         for source in SHARE_SOURCES:
             self.ranking(source, self._data.share_years.get(source, (0, 0))[1])
 
 
-def share_rows(frame: pd.DataFrame, source: str, year: int, edition: str | None) -> pd.DataFrame:
-    """A map or ranking frame with its provenance, as the CSV downloads write it."""
-    out = frame[["iso3", "name", "value", "estimate"]].rename(columns={"value": "share_of_gdp_pct"})
+def share_rows(shares: YearShares, source: str, year: int, edition: str | None) -> pd.DataFrame:
+    """A map or ranking's countries with their provenance, as the CSV downloads write it."""
+    out = shares.frame().rename(columns={"value": "share_of_gdp_pct"})
     return out.assign(year=year, source=source, edition=edition)
+
+
+def empty_year_message(source: str, year: int, first: int | None, last: int | None) -> str:
+    """"No NATO data for 1990: NATO's tables start in 2014"."""
+    label = SOURCE_LABELS.get(source, source)
+    if first is None or last is None:
+        return f"No {label} data in this snapshot"
+    if year < first:
+        return f"No {label} data for {year}: {label}'s tables start in {first}"
+    if year > last:
+        return f"No {label} data for {year}: {label}'s latest figures are for {last}"
+    return f"No {label} data for {year}"
