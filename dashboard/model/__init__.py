@@ -19,6 +19,7 @@ from dashboard.model.groups import (
     country_year,
     reference_targets,
     scenario,
+    scenario_rows,
     scenario_totals,
 )
 from dashboard.model.panel import Panel, Series
@@ -39,5 +40,5 @@ __all__ = [
     "RegistryError", "STATUSES", "Series", "aggregate", "all_progress", "burden_sharing",
     "country_year", "economy", "implied_gdp_lcu", "linear_path", "load_groups", "load_pledges",
     "members_bound", "progress", "recomputed_shares", "reconcile", "reference_targets",
-    "revisions", "scenario", "scenario_totals",
+    "revisions", "scenario", "scenario_rows", "scenario_totals",
 ]

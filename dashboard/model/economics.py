@@ -99,7 +99,16 @@ def implied_gdp_lcu(spending_lcu: Series, share: Series) -> dict[int, float]:
 
 
 def economy(panel: Panel, share: Series, assumptions: Assumptions = Assumptions()) -> Economy | None:
-    """The GDP path of ``share``'s country, from the same source and edition where possible."""
+    """The GDP path of ``share``'s country, from the same source and edition where possible.
+
+    Computed once per country, series and assumptions (``Panel.memo``): a scenario for a
+    new target or year reuses the members' GDP paths.
+    """
+    key = ("economy", share.source, share.iso3, share.edition, share.price_base, assumptions)
+    return panel.memo(key, lambda: _economy(panel, share, assumptions))
+
+
+def _economy(panel: Panel, share: Series, assumptions: Assumptions) -> Economy | None:
     src, iso3, ed = share.source, share.iso3, share.edition
     spending = panel.series(src, iso3, "milex_lcu", "current", edition=ed)
     if spending is None:
@@ -171,6 +180,11 @@ def _trailing_growth(levels: dict[int, float], last: int) -> float | None:
 
 def _inflation(panel: Panel, source: str, edition: str, iso3: str, year: int) -> float | None:
     """Trailing yearly change of the deflator implied by current / constant-price spending."""
+    return panel.memo(("inflation", source, edition, iso3, year),
+                      lambda: _deflator_growth(panel, source, edition, iso3, year))
+
+
+def _deflator_growth(panel: Panel, source: str, edition: str, iso3: str, year: int) -> float | None:
     spending = panel.series(source, iso3, "milex_lcu", "current", edition=edition)
     constant = _constant_lcu(panel, spending) if spending is not None else None
     if constant is None:

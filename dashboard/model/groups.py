@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -110,9 +111,16 @@ def scenario(panel: Panel, group: Group, target_pct: float, target_year: int,
 
     Extra spending in a year = (path share − latest share) × projected GDP, for members
     below the target (members at or above keep their share: extra 0). Money in national
-    currency, US$ and EUR (millions) at the stated exchange rates.
+    currency, US$ and EUR (millions) at the stated exchange rates. One row per member and
+    year (``scenario_rows`` as a frame).
     """
-    rows = []
+    return pd.DataFrame(scenario_rows(panel, group, target_pct, target_year, assumptions, source))
+
+
+def scenario_rows(panel: Panel, group: Group, target_pct: float, target_year: int,
+                  assumptions: Assumptions = Assumptions(), source: str = "nato") -> list[dict[str, Any]]:
+    """``scenario``'s rows as plain dicts (status "ok", or "no_data" with no year)."""
+    rows: list[dict[str, Any]] = []
     for iso3 in group.members_in(target_year):
         share = panel.first((source, "sipri"), iso3, "milex_share_gdp")
         econ = economy(panel, share, assumptions) if share is not None else None
@@ -131,7 +139,7 @@ def scenario(panel: Panel, group: Group, target_pct: float, target_year: int,
                 "extra_lcu_million": extra, "extra_usd_million": econ.to_usd(extra, year),
                 "extra_eur_million": econ.to_eur(extra, year), "assumptions": "; ".join(econ.notes),
             })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def scenario_totals(frame: pd.DataFrame) -> pd.DataFrame:

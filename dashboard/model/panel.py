@@ -7,8 +7,10 @@ table is indexed once and every answer is a slice of NumPy arrays.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -16,6 +18,7 @@ import pandas as pd
 from dashboard.schema import SOURCE_LABELS
 
 GROUP_KEY = ["source", "edition", "iso3", "indicator", "price_base"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,19 @@ class Panel:
         self._estimate = table["estimate"].to_numpy(dtype=bool)
         self._unit = table["unit"].to_numpy(dtype=object)
         self._flags = table["flags"].to_numpy(dtype=object)
+        self._memo: dict[Hashable, object] = {}
 
     @property
     def table(self) -> pd.DataFrame:
         """The underlying tidy table."""
         return self._table
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from this panel's series (a deflator's growth, an exchange rate, a
+        country's GDP path), computed once: ``key`` names what it depends on."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
 
     @cached_property
     def editions(self) -> dict[str, list[str]]:

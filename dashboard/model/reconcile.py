@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard.model.panel import Panel
@@ -101,9 +102,15 @@ def revisions(table: pd.DataFrame, source: str, iso3: str, indicator: str = "mil
         # constant-price series rebase every edition; compare like with like
         rows = rows[rows["price_base"] == ("current" if (rows["price_base"] == "current").any()
                                            else rows["price_base"].iloc[0])]
-    wide = rows.pivot_table(index="year", columns="edition", values="value", aggfunc="first")
-    wide = wide[sorted(wide.columns)]
-    if wide.shape[1] >= 2:
-        wide["revision"] = wide.iloc[:, -1] - wide.iloc[:, -2]
-    wide.columns.name = None
-    return wide.reset_index()
+    # plain dicts, not pivot_table: this runs on a user's first click (a few hundred rows)
+    by_year: dict[int, dict[str, float]] = {}
+    for year, edition, value in zip(rows["year"].tolist(), rows["edition"].tolist(), rows["value"].tolist()):
+        by_year.setdefault(int(year), {}).setdefault(str(edition), float(value))
+    editions = sorted({e for values in by_year.values() for e in values})
+    years = sorted(by_year)
+    wide = pd.DataFrame({"year": pd.Series(years, dtype="int64"),
+                         **{e: pd.Series([by_year[y].get(e, np.nan) for y in years], dtype="float64")
+                            for e in editions}})
+    if len(editions) >= 2:
+        wide["revision"] = wide[editions[-1]] - wide[editions[-2]]
+    return wide

@@ -17,7 +17,6 @@ from dashboard.figures import country as country_fig
 from dashboard.figures import overview as overview_fig
 from dashboard.figures import pack as pack_fig
 from dashboard.figures import pledges as pledges_fig
-from dashboard.figures import scenarios as scenario_fig
 from dashboard.figures import sources as sources_fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import frames
@@ -168,16 +167,15 @@ def build_pledge_status(app, p: dict) -> Built:
 def build_scenario(app, p: dict) -> Built:
     """Scenarios page: extra spending per year for a group to reach a target share by a year."""
     group, target, year, growth = p["group"], p["target"], p["year"], p["growth"]
-    frame, totals = frames.scenario_frames(app, group, target, year, growth)
+    result = app.scenarios.result(group, target, year, growth)
     gname = app.groups[group].name
-    ok = frame[frame["status"] == "ok"] if "status" in frame else frame
-    pairs = list(ok[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None)) if len(ok) else []
+    pairs = list(dict.fromkeys((r["source"], r["edition"]) for r in result.records if r["status"] == "ok"))
     growth_text = "auto (IMF WEO, else trailing 5-year growth)" if growth is None else f"{growth:g}% a year"
-    return Built(scenario_fig.extra_figure(frame, totals, app.names, gname, target, year), frame,
+    return Built(result.figure, result.frame,
                  f"Extra defence spending per year: {gname} at {target:g}% of GDP by {year}",
                  f"US$ billion a year (current prices) above spending at each member's latest share of GDP; "
                  f"linear path in share; nominal GDP growth {growth_text}",
-                 scenario_fig.source_text(frame), pairs)
+                 result.source, pairs)
 
 
 def build_compare(app, p: dict) -> Built:

@@ -33,16 +33,6 @@ def spending_frame(app, code: str, measure: str, start: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "edition", "unit", "price_base", "year", "value", "estimate"])
 
 
-def scenario_frames(app, group: str, target: float, year: int, growth: float | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``model.scenario`` and its totals (the Scenarios page and the export)."""
-    assumptions = model.Assumptions(gdp_growth=None if growth is None else growth / 100.0)
-    frame = model.scenario(app.panel, app.groups[group], target, year, assumptions)
-    ok = frame[frame["status"] == "ok"] if "status" in frame else frame
-    totals = model.scenario_totals(frame) if len(ok) else pd.DataFrame(
-        columns=["year", "extra_usd_million", "extra_eur_million", "countries"])
-    return frame, totals
-
-
 def revisions_wide(app, source: str, iso3: str) -> pd.DataFrame:
     """``model.revisions`` of the share of GDP for one country (sources.revisions_frame)."""
     table = app.table
@@ -58,8 +48,7 @@ def group_shares(app, group: str, source: str, targets: list[float]) -> pd.DataF
         agg = model.aggregate(app.panel, app.groups[group], year, targets, source)
         if not agg.reporting:
             continue
-        shares = app.overview.year_shares(source, year)
-        est = bool(shares[shares["iso3"].isin(agg.reporting)]["estimate"].any())
+        est = app.overview.year_shares(source, year).any_estimate(agg.reporting)
         rows.append({"year": year, "group": group, "source": source, "edition": agg.edition,
                      "weighted_share_pct": round(agg.weighted_share_pct, 4) if agg.weighted_share_pct else None,
                      "spending_usd_million": round(agg.spending_usd_million, 1),

@@ -6,8 +6,7 @@ everything drawn from it: the figure, the text summary, the source line and the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -21,29 +20,57 @@ if TYPE_CHECKING:
 # Above this nominal growth (high inflation) the model's held exchange rates overstate US$ and
 # € amounts: Türkiye's trailing 56 % a year turns a 1.4-point gap into trillions of dollars.
 HIGH_GROWTH_WARNING = 15.0
+TEXT_COLUMNS = frozenset({"iso3", "status", "source", "edition", "currency", "assumptions"})
 
 
-@dataclass(frozen=True)
+Row = dict[str, Any]   # one member and year of ``model.scenario_rows``
+
+
 class ScenarioResult:
-    """One scenario, computed once: the model's frames and everything drawn from them."""
+    """One scenario, computed once: the model's rows and everything drawn from them.
 
-    frame: pd.DataFrame
-    totals: pd.DataFrame
-    rows: tuple[dict[str, Any], ...]
-    figure: dict[str, Any]
-    summary: str
-    source: str
+    ``records``: the model's rows (every member and year); ``rows``: the page's table (one
+    per member). The frames (``frame``, ``totals``) are made only when asked for (a CSV
+    download, the export): the page draws from the records.
+    """
+
+    def __init__(self, records: list[Row], names: dict[str, str], group: str, target: float, year: int) -> None:
+        from dashboard.figures import scenarios as fig
+
+        self.records = records
+        self.totals_rows = totals(records)
+        self.rows = tuple(table_rows(records, names, year))
+        self.figure = fig.extra_figure(records, self.totals_rows, names, group, target, year)
+        self.summary = fig.summary(records, self.totals_rows, names, group, target, year,
+                                   HIGH_GROWTH_WARNING / 100.0)
+        self.source = fig.source_text(records)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """Every member and year (the CSV). Text columns stay Python objects: converting ~300
+        rows of long assumption notes to Arrow strings costs more than the scenario itself."""
+        columns = list(dict.fromkeys(k for r in self.records for k in r))
+        return pd.DataFrame({c: pd.Series([r.get(c) for r in self.records],
+                                          dtype=object if c in TEXT_COLUMNS else None) for c in columns})
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        """Per year: extra US$ and EUR (millions) summed over members, and how many."""
+        return pd.DataFrame(self.totals_rows, columns=["year", "extra_usd_million", "extra_eur_million", "countries"])
 
 
-def frames(data: ViewData, group: str, target: float, year: int,
-           growth: float | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``model.scenario`` and its totals (growth in % a year; None: the model's default)."""
-    assumptions = model.Assumptions(gdp_growth=None if growth is None else growth / 100.0)
-    frame = model.scenario(data.panel, data.groups[group], target, year, assumptions)
-    ok = frame[frame["status"] == "ok"] if "status" in frame else frame
-    totals = model.scenario_totals(frame) if len(ok) else pd.DataFrame(
-        columns=["year", "extra_usd_million", "extra_eur_million", "countries"])
-    return frame, totals
+def totals(rows: list[Row]) -> list[Row]:
+    """Per year (ascending): extra US$ and EUR millions summed over the members with figures."""
+    by_year: dict[int, Row] = {}
+    for r in rows:
+        if r["status"] != "ok":
+            continue
+        t = by_year.setdefault(r["year"], {"year": r["year"], "extra_usd_million": 0.0, "extra_eur_million": 0.0,
+                                           "countries": set()})
+        t["extra_usd_million"] += r["extra_usd_million"] or 0.0
+        t["extra_eur_million"] += r["extra_eur_million"] or 0.0
+        t["countries"].add(r["iso3"])
+    return [{**t, "countries": len(t["countries"])} for _, t in sorted(by_year.items())]
 
 
 class ScenarioViews:
@@ -54,21 +81,16 @@ class ScenarioViews:
         self.result = lru_cache(maxsize=256)(self._result)
 
     def _result(self, group: str, target: float, year: int, growth: float | None) -> ScenarioResult:
-        from dashboard.figures import scenarios as fig
-
         data = self._data
-        frame, totals = frames(data, group, target, year, growth)
-        name = data.groups[group].name
-        return ScenarioResult(frame, totals, tuple(table_rows(frame, data.names, year)),
-                              fig.extra_figure(frame, totals, data.names, name, target, year),
-                              fig.summary(frame, totals, data.names, name, target, year, HIGH_GROWTH_WARNING / 100.0),
-                              fig.source_text(frame))
+        assumptions = model.Assumptions(gdp_growth=None if growth is None else growth / 100.0)
+        rows = model.scenario_rows(data.panel, data.groups[group], target, year, assumptions)
+        return ScenarioResult(rows, data.names, data.groups[group].name, target, year)
 
 
-def table_rows(frame: pd.DataFrame, names: dict[str, str], year: int) -> list[dict]:
+def table_rows(rows: list[Row], names: dict[str, str], year: int) -> list[Row]:
     """One row per country: latest share and its provenance, extra spending in ``year``."""
-    last: dict[str, dict] = {}
-    for rec in frame.to_dict("records"):  # plain dicts: a few hundred rows, no per-group pandas cost
+    last: dict[str, Row] = {}
+    for rec in rows:
         iso3 = rec["iso3"]
         if rec["status"] != "ok":
             last.setdefault(iso3, rec)
