@@ -120,3 +120,20 @@ def test_csv_downloads(page):
     assert out["content"].splitlines()[1] == "year,2024-04,2025-04,revision"
     out = page.download_reconcile(1, "GBR", 2023)
     assert "difference_vs_nato_pp" in out["content"] and out["filename"] == "GBR-2023-share-by-source.csv"
+
+
+def test_revision_summary_lists_only_visible_revisions():
+    """Revisions that print as +0.000 are not 'largest revisions' (hand-built editions)."""
+    from dashboard.figures.sources import revisions_figure, revisions_summary
+    from dashboard.model import Revisions
+
+    tiny = Revisions("sipri", "GBR", (2022, 2023, 2024), ("2024-04", "2025-04"),
+                     {"2024-04": (2.2, 2.26, None), "2025-04": (2.2001, 2.26, 2.33)}, (0.0001, 0.0, None))
+    assert revisions_summary(tiny, "UK").endswith("No year revised by 0.001 points or more.")
+    real = Revisions("sipri", "GBR", (2022, 2023), ("2024-04", "2025-04"),
+                     {"2024-04": (2.21, 2.2649), "2025-04": (2.20, 2.2306)}, (-0.01, -0.0343))
+    # 2023 first (−0.034 is the larger), then 2022
+    assert "Largest revisions: 2023: 2.26% in 2024-04 → 2.23% in 2025-04 (-0.034 points); 2022:" in \
+        revisions_summary(real, "UK")
+    bars = revisions_figure(tiny, "UK")["data"][-1]
+    assert bars["x"] == [2022, 2023]  # 2024 has no older figure: no bar

@@ -2,7 +2,7 @@
 
 Inputs are ``model.reconcile``'s frame (source, edition, year, share_pct, estimate,
 price_base, spending_usd_million, flags, reasons, difference_vs_nato_pp) and
-``model.revisions``'s (year, one column per edition, revision).
+``model.Revisions`` (one publisher's editions of a country's share, year by year).
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from dashboard.figures.common import (
     empty_figure,
     source_line,
 )
+from dashboard.model.reconcile import Revisions
 
 OLDER_EDITION_COLOUR = "#8c8c8c"
 REVISION_WINDOW = 15  # years shown at first in the revision chart (double-click shows all)
+SHOWN_REVISION = 0.0005  # points: smaller revisions print as +0.000 and are not listed
 
 
 def reconcile_figure(frame: pd.DataFrame, name: str, year: int) -> dict:
@@ -62,69 +64,76 @@ def reconcile_source(frame: pd.DataFrame) -> str:
     return source_line(pairs, "Latest edition of each source. Hatched: estimate.")
 
 
-def revisions_figure(wide: pd.DataFrame, source: str, name: str) -> dict:
+def revisions_figure(revs: Revisions, name: str) -> dict:
     """One line per edition (latest in the source's colour) and the revision as bars below."""
-    editions = _editions(wide)
+    source, editions = revs.source, revs.editions
     if not editions:
         return empty_figure(f"No {SOURCE_LABELS.get(source, source)} share of GDP for {name}", 460)
     traces: list[dict] = []
     for i, ed in enumerate(editions):
         latest = i == len(editions) - 1
-        rows = wide[["year", ed]].dropna()
+        x, y = _present(revs.years, revs.values[ed])
         traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{ed} edition",
-                       "x": rows["year"].astype(int).tolist(), "y": rows[ed].round(4).tolist(),
+                       "x": x, "y": [round(v, 4) for v in y],
                        "line": {"color": SOURCE_COLOURS.get(source, "#444") if latest else OLDER_EDITION_COLOUR,
                                 "width": 2.5 if latest else 2, "dash": "solid" if latest else "dash"},
                        "marker": {"size": 4},
                        "hovertemplate": f"{ed} edition: %{{y:.4f}}%<extra></extra>"})
     layout = base_layout(yaxis_title="% of GDP", height=460)
-    last = int(wide["year"].max())
-    window = wide[wide["year"] > last - REVISION_WINDOW]
-    values = window[editions].stack()
-    layout["xaxis"]["range"] = [last - REVISION_WINDOW + 0.5, last + 0.5]
-    if len(values):
-        pad = max((values.max() - values.min()) * 0.1, 0.05)
-        layout["yaxis"]["range"] = [float(values.min() - pad), float(values.max() + pad)]
-    if "revision" in wide:
-        rev = wide[["year", "revision"]].dropna()
+    last = revs.years[-1]
+    first_shown = last - REVISION_WINDOW
+    values = [v for ed in editions for year, v in zip(revs.years, revs.values[ed])
+              if year > first_shown and v is not None]
+    layout["xaxis"]["range"] = [first_shown + 0.5, last + 0.5]
+    if values:
+        pad = max((max(values) - min(values)) * 0.1, 0.05)
+        layout["yaxis"]["range"] = [float(min(values) - pad), float(max(values) + pad)]
+    if revs.has_revision:
+        x, rev = _present(revs.years, revs.revision)
         traces.append({"type": "bar", "name": f"Revision, {editions[-1]} − {editions[-2]}", "yaxis": "y2",
-                       "x": rev["year"].astype(int).tolist(), "y": rev["revision"].round(4).tolist(),
-                       "marker": {"color": ["#D55E00" if v < 0 else "#0072B2" for v in rev["revision"]]},
+                       "x": x, "y": [round(v, 4) for v in rev],
+                       "marker": {"color": ["#D55E00" if v < 0 else "#0072B2" for v in rev]},
                        "hovertemplate": "Revision: %{y:+.4f} points<extra></extra>"})
         layout["yaxis"]["domain"] = [0.36, 1]
         layout["xaxis"]["anchor"] = "y2"  # year ticks under the revision bars, below both panels
         layout["yaxis2"] = {"domain": [0, 0.26], "anchor": "x", "title": {"text": "Revision, points"},
                             "gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#999"}
-        rev_window = rev[rev["year"] > last - REVISION_WINDOW]["revision"]
-        if len(rev_window):
-            span = max(float(rev_window.abs().max()) * 1.2, 0.01)
+        rev_window = [abs(v) for year, v in zip(x, rev) if year > first_shown]
+        if rev_window:
+            span = max(max(rev_window) * 1.2, 0.01)
             layout["yaxis2"]["range"] = [-span, span]
     return {"data": traces, "layout": layout}
 
 
-def revisions_summary(wide: pd.DataFrame, source: str, name: str) -> str:
+def revisions_summary(revs: Revisions, name: str) -> str:
     """Text version: editions compared and the largest revisions."""
-    label = SOURCE_LABELS.get(source, source)
-    editions = _editions(wide)
+    label = SOURCE_LABELS.get(revs.source, revs.source)
+    editions = revs.editions
     if not editions:
         return f"{label} publishes no share of GDP for {name}."
-    if len(editions) < 2 or "revision" not in wide:
+    if not revs.has_revision:
         return (f"{label}: only one edition ({editions[0]}) of {name}'s share of GDP in the snapshot, "
                 "so there is no revision to show.")
     old, new = editions[-2], editions[-1]
-    rev = wide.dropna(subset=["revision"])
-    rev = rev.reindex(rev["revision"].abs().sort_values(ascending=False).index).head(3)
-    parts = [f"{int(r['year'])}: {r[old]:.2f}% in {old} → {r[new]:.2f}% in {new} ({r['revision']:+.3f} points)"
-             for _, r in rev.iterrows()]
+    olds, news = revs.values[old], revs.values[new]
+    # a revision that prints as +0.000 is no revision: list only the ones a reader can see
+    revised = [i for i, v in enumerate(revs.revision) if v is not None and abs(v) >= SHOWN_REVISION]
+    largest = sorted(revised, key=lambda i: -abs(revs.revision[i] or 0.0))[:3]
+    parts = [f"{revs.years[i]}: {olds[i]:.2f}% in {old} → {news[i]:.2f}% in {new} ({revs.revision[i]:+.3f} points)"
+             for i in largest]
+    found = ("Largest revisions: " + "; ".join(parts) if parts
+             else f"no year revised by {SHOWN_REVISION:.3f} points or more")
     return (f"{name}, {label} share of GDP by edition ({', '.join(editions)}); chart starts at the last "
-            f"{REVISION_WINDOW} years (double-click it for all). Largest revisions: " + "; ".join(parts) + ".")
+            f"{REVISION_WINDOW} years (double-click it for all). {found[0].upper()}{found[1:]}.")
 
 
-def revisions_source(wide: pd.DataFrame, source: str) -> str:
+def revisions_source(revs: Revisions) -> str:
     """Source line naming every edition drawn."""
-    return source_line([(source, ed) for ed in _editions(wide)],
+    return source_line([(revs.source, ed) for ed in revs.editions],
                        "Revision: latest edition minus the one before, same year.")
 
 
-def _editions(wide: pd.DataFrame) -> list[str]:
-    return [c for c in wide.columns if c not in ("year", "revision")]
+def _present(years: tuple[int, ...], values: tuple[float | None, ...]) -> tuple[list[int], list[float]]:
+    """The years that have a value, and the values (an edition without the year draws nothing)."""
+    pairs = [(y, v) for y, v in zip(years, values) if v is not None]
+    return [y for y, _ in pairs], [v for _, v in pairs]

@@ -32,13 +32,13 @@ from dashboard.model.pledges import (
     members_bound,
     progress,
 )
-from dashboard.model.reconcile import recomputed_shares, reconcile, revisions
+from dashboard.model.reconcile import Revisions, edition_series, recomputed_shares, reconcile, revisions
 from dashboard.model.registry import Citation, Group, Pledge, RegistryError, load_groups, load_pledges
 
 __all__ = [
     "Aggregate", "Assumptions", "Citation", "Economy", "Group", "MoneyGap", "Panel", "Pledge", "Progress",
-    "RegistryError", "STATUSES", "Series", "aggregate", "all_progress", "burden_sharing",
-    "country_year", "economy", "implied_gdp_lcu", "linear_path", "load_groups", "load_pledges",
+    "RegistryError", "Revisions", "STATUSES", "Series", "aggregate", "all_progress", "burden_sharing",
+    "country_year", "economy", "edition_series", "implied_gdp_lcu", "linear_path", "load_groups", "load_pledges",
     "members_bound", "progress", "recomputed_shares", "reconcile", "reference_targets",
     "revisions", "scenario", "scenario_rows", "scenario_totals",
 ]

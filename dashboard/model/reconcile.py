@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -89,28 +91,76 @@ def _symbols(flag: str) -> list[str]:
     return [flag] if flag in FLAG_REASONS else list(flag)
 
 
-def revisions(table: pd.DataFrame, source: str, iso3: str, indicator: str = "milex_share_gdp",
-              price_base: str | None = None) -> pd.DataFrame:
-    """One series from every edition side by side: rows are years, columns editions.
+@dataclass(frozen=True)
+class Revisions:
+    """One publisher's series for one country from every edition, year by year.
 
-    Adds ``revision`` = latest edition minus the one before, where both have the year.
+    ``values[edition][i]`` is the edition's figure for ``years[i]`` (``None``: the edition
+    does not have that year); ``revision[i]`` is the latest edition minus the one before
+    (``None`` where either lacks the year, and for every year with fewer than two editions).
     """
-    rows = table[(table["source"] == source) & (table["iso3"] == iso3) & (table["indicator"] == indicator)]
+
+    source: str
+    iso3: str
+    years: tuple[int, ...]
+    editions: tuple[str, ...]
+    values: dict[str, tuple[float | None, ...]]
+    revision: tuple[float | None, ...]
+
+    @property
+    def has_revision(self) -> bool:
+        """Two editions or more (so a revision exists for the years both have)."""
+        return len(self.editions) >= 2
+
+    def frame(self) -> pd.DataFrame:
+        """Wide table: ``year``, one column per edition, ``revision`` (with two editions or more)."""
+        columns: dict[str, pd.Series] = {"year": pd.Series(self.years, dtype="int64")}
+        for edition in self.editions:
+            columns[edition] = pd.Series(_floats(self.values[edition]), dtype="float64")
+        if self.has_revision:
+            columns["revision"] = pd.Series(_floats(self.revision), dtype="float64")
+        return pd.DataFrame(columns)
+
+
+def _floats(values: tuple[float | None, ...]) -> list[float]:
+    """``None`` as NaN, for a float column of a frame (the typed object keeps ``None``)."""
+    return [np.nan if v is None else v for v in values]
+
+
+def edition_series(rows: pd.DataFrame, source: str, iso3: str, indicator: str = "milex_share_gdp",
+                   price_base: str | None = None) -> Revisions:
+    """``Revisions`` of one series from observation rows (any superset of the series' rows).
+
+    The first row of an edition-year wins (the snapshot has one). Without ``price_base``
+    the current-price rows are used when there are any: constant-price series rebase every
+    edition, so only like is compared with like.
+    """
+    rows = rows[(rows["source"] == source) & (rows["iso3"] == iso3) & (rows["indicator"] == indicator)]
     if price_base is not None:
         rows = rows[rows["price_base"] == price_base]
     elif len(rows):
-        # constant-price series rebase every edition; compare like with like
-        rows = rows[rows["price_base"] == ("current" if (rows["price_base"] == "current").any()
-                                           else rows["price_base"].iloc[0])]
+        bases = rows["price_base"]
+        rows = rows[bases == ("current" if (bases == "current").any() else bases.iloc[0])]
     # plain dicts, not pivot_table: this runs on a user's first click (a few hundred rows)
     by_year: dict[int, dict[str, float]] = {}
     for year, edition, value in zip(rows["year"].tolist(), rows["edition"].tolist(), rows["value"].tolist()):
         by_year.setdefault(int(year), {}).setdefault(str(edition), float(value))
-    editions = sorted({e for values in by_year.values() for e in values})
-    years = sorted(by_year)
-    wide = pd.DataFrame({"year": pd.Series(years, dtype="int64"),
-                         **{e: pd.Series([by_year[y].get(e, np.nan) for y in years], dtype="float64")
-                            for e in editions}})
+    editions = tuple(sorted({e for values in by_year.values() for e in values}))
+    years = tuple(sorted(by_year))
+    values = {e: tuple(by_year[y].get(e) for y in years) for e in editions}
     if len(editions) >= 2:
-        wide["revision"] = wide[editions[-1]] - wide[editions[-2]]
-    return wide
+        new, old = values[editions[-1]], values[editions[-2]]
+        revision = tuple(None if n is None or o is None else n - o for n, o in zip(new, old))
+    else:
+        revision = tuple(None for _ in years)
+    return Revisions(source, iso3, years, editions, values, revision)
+
+
+def revisions(table: pd.DataFrame, source: str, iso3: str, indicator: str = "milex_share_gdp",
+              price_base: str | None = None) -> pd.DataFrame:
+    """One series from every edition side by side: rows are years, columns editions.
+
+    Adds ``revision`` = latest edition minus the one before, where both have the year
+    (``edition_series(...).frame()``).
+    """
+    return edition_series(table, source, iso3, indicator, price_base).frame()

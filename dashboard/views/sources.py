@@ -32,10 +32,10 @@ class SourceViews:
         """``model.reconcile`` for one country-year."""
         return model.reconcile(self._data.panel, iso3, year)
 
-    def _revisions(self, source: str, iso3: str) -> pd.DataFrame:
-        """``model.revisions`` of the share of GDP (on the country's share rows only)."""
+    def _revisions(self, source: str, iso3: str) -> model.Revisions:
+        """``model.edition_series`` of the share of GDP (on the country's share rows only)."""
         rows = self._share_rows.get(source, {}).get(iso3)
-        return model.revisions(rows if rows is not None else self._data.table.iloc[0:0], source, iso3)
+        return model.edition_series(rows if rows is not None else self._data.table.iloc[0:0], source, iso3)
 
     @cached_property
     def _share_rows(self) -> dict[str, dict[str, pd.DataFrame]]:

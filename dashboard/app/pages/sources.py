@@ -110,10 +110,9 @@ def update_revisions(country: object, source: object):
 
 def revisions_output(source: str, iso3: str) -> tuple[dict, str, str, str]:
     """(figure, summary, source line, title) of the revision view."""
-    wide = data.get().sources.revisions(source, iso3)
+    revs = data.get().sources.revisions(source, iso3)
     name = data.get().name(iso3)
-    return (fig.revisions_figure(wide, source, name), fig.revisions_summary(wide, source, name),
-            fig.revisions_source(wide, source), f"Revisions between {SOURCE_LABELS[source]} editions: {name}")
+    return (fig.revisions_figure(revs, name), fig.revisions_summary(revs, name), fig.revisions_source(revs), f"Revisions between {SOURCE_LABELS[source]} editions: {name}")
 
 
 @callback(
