@@ -126,3 +126,30 @@ def test_url_round_trip(page):
     assert params == {"group": "EU27", "target": "3", "year": "2030", "growth": "2.5"}
     assert page.parse(params["group"], params["target"], params["year"], params["growth"]) == \
         page.View("EU27", 3.0, 2030, 2.5)
+
+
+def test_records_csv_writes_what_to_csv_writes():
+    """Blanks for None/NaN, quoted commas, ints without '.0' (worked by hand)."""
+    from dashboard.views.tabular import records_csv
+
+    rows = [{"a": 1, "b": None, "c": "x,y", "d": float("nan"), "e": True, "f": 0.1},
+            {"a": 2, "b": 2.5, "c": 'say "hi"', "e": False}]
+    assert records_csv(["a", "b", "c", "d", "e", "f"], rows) == (
+        'a,b,c,d,e,f\n1,,"x,y",,True,0.1\n2,2.5,"say ""hi""",,False,\n')
+
+
+def test_scenario_csv_holds_every_member_year(page):
+    """The download (written without a frame) reads back as the scenario's frame."""
+    import io
+
+    from dashboard.views import data
+
+    out = page.download(1, "NATO", 3.5, 2035, None)["content"]
+    body = pd.read_csv(io.StringIO(out), skiprows=1)
+    frame = data.get().scenarios.result("NATO", 3.5, 2035, None).frame
+    assert list(body.columns) == list(frame.columns)
+    assert len(body) == len(frame) > 300
+    assert body["year"].dtype.kind == "f" or body["year"].dropna().map(float.is_integer).all()
+    ok = body[body["status"] == "ok"]
+    assert ok["extra_usd_million"].to_numpy() == pytest.approx(
+        frame[frame["status"] == "ok"]["extra_usd_million"].astype(float).to_numpy())

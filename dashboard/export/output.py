@@ -45,7 +45,7 @@ def render(resolved: charts.Resolved, fmt: str, renderer: Renderer | None, expor
     """The bytes of one chart in one format (CSV: the data behind it, no browser)."""
     built = resolved.built
     if fmt == "csv":
-        return built.frame.to_csv(index=False).encode("utf-8")
+        return built.csv().encode("utf-8")
     figure = publish.publish(built.figure, built.title, built.subtitle, built.source_text, label(resolved), exported)
     if fmt == "html":
         return html(figure, plotlyjs)

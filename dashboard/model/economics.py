@@ -7,7 +7,7 @@ scenario (:class:`Assumptions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dashboard.model.panel import Panel, Series
 
@@ -105,7 +105,21 @@ def economy(panel: Panel, share: Series, assumptions: Assumptions = Assumptions(
     new target or year reuses the members' GDP paths.
     """
     key = ("economy", share.source, share.iso3, share.edition, share.price_base, assumptions)
-    return panel.memo(key, lambda: _economy(panel, share, assumptions))
+    if assumptions.gdp_growth is None:
+        return panel.memo(key, lambda: _economy(panel, share, assumptions))
+    # a growth setting changes only the growth: start from the derived economy (memoised),
+    # so a scenario with a new growth rate does not re-derive every member's rates
+    return panel.memo(key, lambda: _with_growth(economy(panel, share, replace(assumptions, gdp_growth=None)),
+                                                assumptions.gdp_growth))
+
+
+def _with_growth(derived: Economy | None, growth: float | None) -> Economy | None:
+    """``derived`` with nominal GDP growth set by hand (no IMF path; its note says so)."""
+    if derived is None or growth is None:
+        return derived
+    # notes[1] is always the growth note (``_economy`` writes exactly one)
+    notes = [derived.notes[0], f"nominal GDP growth {growth:.1%} a year (scenario setting)", *derived.notes[2:]]
+    return replace(derived, growth=growth, imf=None, notes=notes)
 
 
 def _economy(panel: Panel, share: Series, assumptions: Assumptions) -> Economy | None:

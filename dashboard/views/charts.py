@@ -88,7 +88,7 @@ def csv_text(resolved: Resolved) -> str:
     """The data behind a chart as CSV, its source line (and how to make it again) as a first
     comment line: what a chart card's CSV button downloads and /data/<chart>.csv serves."""
     built = resolved.built
-    return f"# {built.source_text} Chart: {label(resolved)}.\n" + built.frame.to_csv(index=False)
+    return f"# {built.source_text} Chart: {label(resolved)}.\n" + built.csv()
 
 
 def chart_csv(app: Any, name: str, params: dict[str, str]) -> str:

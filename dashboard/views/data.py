@@ -21,12 +21,14 @@ from dashboard.views.compare import CompareViews
 from dashboard.views.overview import OverviewViews
 from dashboard.views.pledges import Tracker
 from dashboard.views.scenarios import ScenarioViews
-from dashboard.views.series import ShareSeries
+from dashboard.views.series import CountrySeries, ShareSeries
 from dashboard.views.sources import SourceViews
 
 # The sources a country page compares, in the order they are drawn.
 SHARE_SOURCES: tuple[str, ...] = ("nato", "sipri", "worldbank", "eurostat")
 SHARE = "milex_share_gdp"
+# The sources of the country page's spending chart, in the order they are drawn.
+SPENDING_SOURCES: tuple[str, ...] = ("nato", "sipri")
 
 
 @dataclass
@@ -39,6 +41,7 @@ class ViewData:
     groups: dict[str, model.Group]
     pledges: list[model.Pledge]
     _series: dict[str, list[ShareSeries]] = field(default_factory=dict, repr=False)
+    _spending: dict[tuple[str, str], tuple[CountrySeries, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_snapshot(cls, folder: Path | None = None) -> ViewData:
@@ -57,9 +60,16 @@ class ViewData:
 
     def warm_views(self) -> None:
         """Compute what the pages' first requests look up (the app calls this before it serves)."""
+        from dashboard.views.specs import ScenariosView
+
         self.overview.warm()
         self.sources.warm()
         _ = self.tracker
+        # each group's default scenario: also memoises every member's economy (GDP path,
+        # inflation, exchange rates), so a first scenario with other values costs only its path
+        default = ScenariosView.parse({}, self)
+        for group in self.groups:
+            self.scenarios.result(group, default.target, default.year, default.growth)
 
     @cached_property
     def progress_rows(self) -> list[model.Progress]:
@@ -112,6 +122,28 @@ class ViewData:
                         estimate=tuple(bool(e) for e in s.estimate), flags=tuple(str(f) for f in s.flags)))
             self._series[iso3] = found
         return self._series[iso3]
+
+    def spending(self, iso3: str, measure: str) -> tuple[CountrySeries, ...]:
+        """Spending in one measure (``specs.SPENDING_MEASURES``) per source, latest edition; cached."""
+        from dashboard.views.specs import SPENDING_MEASURES
+
+        key = (iso3, measure)
+        if key not in self._spending:
+            indicator = SPENDING_MEASURES[measure][1]
+            found = []
+            for source in SPENDING_SOURCES:
+                edition = self.panel.editions.get(source, [""])[-1]
+                # constant-price measures take the edition's constant base, whatever its year
+                bases = [b for b in self.panel.price_bases(source, edition, iso3, indicator)
+                         if (b == "current") == (measure != "usd_constant")]
+                s = self.panel.series(source, iso3, indicator, bases[0]) if bases else None
+                if s is not None and len(s):
+                    found.append(CountrySeries(
+                        iso3, self.name(iso3), source, s.edition, s.unit, s.price_base,
+                        tuple(int(y) for y in s.years), tuple(float(v) for v in s.values),
+                        tuple(bool(e) for e in s.estimate)))
+            self._spending[key] = tuple(found)
+        return self._spending[key]
 
     @cached_property
     def latest_shares(self) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard import model
 from dashboard.figures.scenarios import billions
+from dashboard.views.tabular import records_csv
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -49,9 +50,18 @@ class ScenarioResult:
     def frame(self) -> pd.DataFrame:
         """Every member and year (the CSV). Text columns stay Python objects: converting ~300
         rows of long assumption notes to Arrow strings costs more than the scenario itself."""
-        columns = list(dict.fromkeys(k for r in self.records for k in r))
         return pd.DataFrame({c: pd.Series([r.get(c) for r in self.records],
-                                          dtype=object if c in TEXT_COLUMNS else None) for c in columns})
+                                          dtype=object if c in TEXT_COLUMNS else None) for c in self.columns})
+
+    @cached_property
+    def columns(self) -> list[str]:
+        """The model's fields, in the order the records first name them."""
+        return list(dict.fromkeys(k for r in self.records for k in r))
+
+    @cached_property
+    def csv(self) -> str:
+        """Every member and year as CSV (the frame's columns, written without making it)."""
+        return records_csv(self.columns, self.records)
 
     @cached_property
     def totals(self) -> pd.DataFrame:
