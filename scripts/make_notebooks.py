@@ -85,7 +85,7 @@ from dashboard import model
 from dashboard.figures import common, compare, country
 from dashboard.views import compare as compare_view
 from dashboard.views.data import ViewData
-from dashboard.views.series import ShareSeries
+from dashboard.views.series import ShareSeries, cut
 
 app = ViewData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
 table, panel = app.table, app.panel
@@ -101,22 +101,15 @@ States. NATO publishes Finland's and Sweden's figures back to 2014, before they 
 coalition is a fixed list of states, so its history uses them. SIPRI's latest edition gives the
 long view (calendar years, SIPRI's definition).
 
-Two helpers: `share_rows` builds the tidy frame the Compare page draws (`views.compare.COLUMNS`,
-latest edition per country), and `show` turns a dashboard figure dict into a plotly Figure with a
+Two helpers: `share_lines` gives the typed lines the Compare page draws (`views.compare`: one
+`CountrySeries` per country, latest edition; `lines_frame` turns them into a tidy frame), and `show` turns a dashboard figure dict into a plotly Figure with a
 title and the source line underneath (`common.source_annotation`, as in the dashboard's exports)."""),
     ("code", """SHARE = compare_view.INDICATORS["milex_share_gdp"]
 
 
-def share_rows(source: str, codes: list[str], start: int = 0) -> pd.DataFrame:
-    \"\"\"Share of GDP from the latest edition of ``source``, one row per country-year.\"\"\"
-    rows = []
-    for code in codes:
-        s = panel.series(source, code, "milex_share_gdp")
-        if s is None:
-            continue
-        rows += [(code, app.name(code), source, s.edition, s.unit, s.price_base, int(y), float(v), bool(e))
-                 for y, v, e in zip(s.years, s.values, s.estimate) if y >= start]
-    return pd.DataFrame(rows, columns=compare_view.COLUMNS)
+def share_lines(source: str, codes: list[str], start: int = 0) -> tuple:
+    \"\"\"Share of GDP from the latest edition of ``source``, one typed line per country, from ``start``.\"\"\"
+    return tuple(cut(app.compare.lines(tuple(codes), "milex_share_gdp", source), start))
 
 
 def show(fig: dict, title: str, source: str) -> go.Figure:
@@ -127,25 +120,26 @@ def show(fig: dict, title: str, source: str) -> go.Figure:
     out.add_annotation(common.source_annotation(source))
     return out"""),
     ("md", "## Each member's share of GDP: NATO, 2014–2024"),
-    ("code", """nato_shares = share_rows("nato", CODES)
+    ("code", """nato_lines = share_lines("nato", CODES)
+nato_shares = compare_view.lines_frame(nato_lines)
 print(common.source_line([("nato", nato_shares.edition.iloc[0])], "Share of GDP, NATO definition; e: NATO estimate."))
 wide = nato_shares.assign(label=[f"{v:.2f}{' e' if e else ''}" for v, e in zip(nato_shares.value, nato_shares.estimate)])
 wide.pivot(index="country", columns="year", values="label").loc[[app.name(c) for c in CODES]]"""),
-    ("code", """show(compare.lines_figure(nato_shares, SHARE, None, "No NATO figures"),
+    ("code", """show(compare.lines_figure(nato_lines, SHARE, None, "No NATO figures"),
      "London coalition and the United States: defence spending, % of GDP (NATO)",
-     compare.source_text(nato_shares, SHARE))"""),
+     compare.source_text(nato_lines, SHARE))"""),
     ("code", """latest = int(nato_shares.year.max())
-show(compare.bars_figure(nato_shares, SHARE, None, latest, "No NATO figures"),
+show(compare.bars_figure(nato_lines, SHARE, None, latest, "No NATO figures"),
      f"Share of GDP in {latest} (NATO estimates hatched)",
-     compare.source_text(nato_shares, SHARE, "bars"))"""),
+     compare.source_text(nato_lines, SHARE, "bars"))"""),
     ("md", """## The long view: SIPRI since 1990
 
 SIPRI's figures are calendar years and its own definition, so they differ from NATO's by a few
 tenths of a point (see `reconciliation.ipynb`). The Czech Republic starts in 1993."""),
-    ("code", """sipri_shares = share_rows("sipri", CODES, start=1990)
-show(compare.lines_figure(sipri_shares, SHARE, None, "No SIPRI figures"),
+    ("code", """sipri_lines = share_lines("sipri", CODES, start=1990)
+show(compare.lines_figure(sipri_lines, SHARE, None, "No SIPRI figures"),
      "London coalition and the United States since 1990: % of GDP (SIPRI)",
-     compare.source_text(sipri_shares, SHARE))"""),
+     compare.source_text(sipri_lines, SHARE))"""),
     ("md", """## The coalition as a whole against the targets
 
 The targets are taken from the pledge registry (`data/pledges.yaml`), not typed in: NATO's 2 %
@@ -438,21 +432,23 @@ by_hand = (nato_rows.query("indicator == 'milex_usd' and price_base == 'current'
 row = recomputed[(recomputed.iso3 == "GBR") & (recomputed.year == YEAR)].iloc[0]
 assert abs(row.recomputed - by_hand) < 1e-12
 print(f"UK {YEAR}, NATO {row.edition}: published {row.published:.4f}%, recomputed {by_hand:.4f}%")"""),
-    ("md", """## Revisions between SIPRI editions: `model.revisions`
+    ("md", """## Revisions between SIPRI editions: `model.edition_series`
 
 SIPRI revises back years in each release. Its UK share for 2023 was 2.26 % in April 2024 and
-2.23 % in April 2025."""),
-    ("code", """uk = model.revisions(table, "sipri", "GBR")
-print(sources.revisions_source(uk, "sipri"))
-print(sources.revisions_summary(uk, "sipri", app.name("GBR")))
+2.23 % in April 2025. `model.edition_series` gives every edition year by year (typed, what the
+Sources page draws); its `frame()` is the wide table (`model.revisions` returns the same)."""),
+    ("code", """uk_editions = model.edition_series(table, "sipri", "GBR")
+uk = uk_editions.frame()
+print(sources.revisions_source(uk_editions))
+print(sources.revisions_summary(uk_editions, app.name("GBR")))
 uk[uk.year >= 2014].set_index("year").round(4)"""),
     ("code", """row = uk.set_index("year").loc[2023]
 assert round(row["2024-04"], 2) == 2.26 and round(row["2025-04"], 2) == 2.23
 assert abs(row["revision"] - (-0.034)) < 0.0005
 print(f"UK 2023: {row['2024-04']:.4f}% (SIPRI 2024-04) → {row['2025-04']:.4f}% (SIPRI 2025-04), "
       f"revision {row['revision']:+.4f} points")
-show(sources.revisions_figure(uk, "sipri", app.name("GBR")), "United Kingdom: SIPRI share of GDP by edition",
-     sources.revisions_source(uk, "sipri"))"""),
+show(sources.revisions_figure(uk_editions, app.name("GBR")), "United Kingdom: SIPRI share of GDP by edition",
+     sources.revisions_source(uk_editions))"""),
     ("code", """revs = pd.concat([model.revisions(table, "sipri", code).assign(country=app.name(code)) for code in CODES])
 print(common.source_line([("sipri", "2024-04"), ("sipri", "2025-04")], "% of GDP; revision = 2025-04 − 2024-04, points."))
 revs[revs.year.between(2020, 2023)].pivot(index="year", columns="country", values="revision").round(4)"""),

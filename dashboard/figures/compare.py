@@ -1,13 +1,11 @@
 """Compare figures: one indicator for several countries, lines over time or bars for one year.
 
-Pure functions over a tidy frame (iso3, country, source, edition, unit, price_base, year,
-value, estimate); no Dash imports. Colours come from ``country_colour`` so a country looks
+Pure functions over the view's typed lines (``views.compare.CountrySeries``: one country,
+one source's latest edition, years ascending); no Dash imports. Colours come from ``country_colour`` so a country looks
 the same here as on every other page.
 """
 
 from __future__ import annotations
-
-import pandas as pd
 
 from dashboard.figures.common import (
     ESTIMATE_DASH,
@@ -18,24 +16,25 @@ from dashboard.figures.common import (
     source_line,
     split_estimates,
 )
-from dashboard.views.compare import COLUMNS, Indicator
+from dashboard.views.compare import Indicator, Lines
+from dashboard.views.series import CountrySeries
 
 
-def lines_figure(frame: pd.DataFrame, spec: Indicator, base: int | None, empty_message: str) -> dict:
+def lines_figure(lines: Lines, spec: Indicator, base: int | None, empty_message: str) -> dict:
     """One line per country (estimates dotted); an index when ``base`` is set."""
-    if frame.empty:
+    if not lines:
         return empty_figure(empty_message, 460)
     scale = 1.0 if base else spec.scale
     traces: list[dict] = []
-    for iso3, rows in _by_country(frame).items():
-        name, colour = rows["country"][0], country_colour(iso3)
-        actual, est = split_estimates(rows["year"], [v * scale for v in rows["value"]], rows["estimate"])
-        hover = _hover(name, rows, spec, base)
-        traces.append({"type": "scatter", "mode": "lines", "name": name, "x": actual["x"], "y": actual["y"],
-                       "line": {"color": colour, "width": 2.5}, "legendgroup": iso3, "hovertemplate": hover})
+    for line in lines:
+        colour = country_colour(line.iso3)
+        actual, est = split_estimates(list(line.years), [v * scale for v in line.values], list(line.estimate))
+        hover = _hover(line, spec, base)
+        traces.append({"type": "scatter", "mode": "lines", "name": line.country, "x": actual["x"], "y": actual["y"],
+                       "line": {"color": colour, "width": 2.5}, "legendgroup": line.iso3, "hovertemplate": hover})
         if est["x"]:
-            traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{name} (estimate)",
-                           "x": est["x"], "y": est["y"], "legendgroup": iso3, "showlegend": False,
+            traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{line.country} (estimate)",
+                           "x": est["x"], "y": est["y"], "legendgroup": line.iso3, "showlegend": False,
                            "line": {"color": colour, "width": 2, "dash": ESTIMATE_DASH}, "marker": {"size": 5},
                            "hovertemplate": hover.replace("<extra>", " (estimate)<extra>")})
     layout = base_layout(yaxis_title=_axis(spec, base), height=460)
@@ -48,55 +47,56 @@ def lines_figure(frame: pd.DataFrame, spec: Indicator, base: int | None, empty_m
     return {"data": traces, "layout": layout}
 
 
-def bars_figure(frame: pd.DataFrame, spec: Indicator, base: int | None, year: int | None,
+def bars_figure(lines: Lines, spec: Indicator, base: int | None, year: int | None,
                 empty_message: str) -> dict:
     """One bar per country in ``year`` (highest first); estimates hatched."""
-    rows = frame[frame["year"] == year] if year is not None else frame.iloc[0:0]
-    if rows.empty:
-        return empty_figure(empty_message if frame.empty else "No year with figures for every selected country",
-                            460)
-    rows = rows.sort_values("value", ascending=False)
+    bars = [(line, i) for line in lines if year is not None and (i := line.index_of(year)) is not None]
+    if not bars:
+        return empty_figure(empty_message if not lines else "No year with figures for every selected country", 460)
+    bars.sort(key=lambda bar: -bar[0].values[bar[1]])
     scale = 1.0 if base else spec.scale
-    units = [_unit(r.unit, spec, base) for r in rows.itertuples(index=False)]
+    estimates = [line.estimate[i] for line, i in bars]
+    units = [_unit(line.unit, spec, base) for line, _ in bars]
     layout = base_layout(yaxis_title=_axis(spec, base), height=460)
     layout["hovermode"] = "closest"
-    layout["xaxis"]["title"] = {"text": f"{year}" + (" (hatched: estimate)" if rows["estimate"].any() else "")}
+    layout["xaxis"]["title"] = {"text": f"{year}" + (" (hatched: estimate)" if any(estimates) else "")}
     return {"data": [{
-        "type": "bar", "x": rows["country"].tolist(), "y": (rows["value"] * scale).tolist(),
-        "marker": {"color": [country_colour(c) for c in rows["iso3"]],
-                   "pattern": {"shape": ["/" if e else "" for e in rows["estimate"]]}},
-        "customdata": [[u, " (estimate)" if e else ""] for u, e in zip(units, rows["estimate"])],
+        "type": "bar", "x": [line.country for line, _ in bars], "y": [line.values[i] * scale for line, i in bars],
+        "marker": {"color": [country_colour(line.iso3) for line, _ in bars],
+                   "pattern": {"shape": ["/" if e else "" for e in estimates]}},
+        "customdata": [[u, " (estimate)" if e else ""] for u, e in zip(units, estimates)],
         "hovertemplate": f"%{{x}}: %{{y:{spec.number}}}%{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
     }], "layout": layout}
 
 
-def summary(frame: pd.DataFrame, spec: Indicator, base: int | None, chart: str, year: int | None,
+def summary(lines: Lines, spec: Indicator, base: int | None, chart: str, year: int | None,
             notes: list[str]) -> str:
     """A text version of the chart: each country's latest value (or the bar year's)."""
     what = spec.label + (f" (index, {base} = 100)" if base else "")
     parts = []
-    for rows in _by_country(frame).values():
-        i = rows["year"].index(year) if chart == "bars" and year in rows["year"] else -1
-        value = rows["value"][i] * (1.0 if base else spec.scale)
-        unit = _unit(rows["unit"][i], spec, base)
-        parts.append(f"{rows['country'][i]} {value:{spec.number}}{unit} in {int(rows['year'][i])}"
-                     + (" (estimate)" if rows["estimate"][i] else ""))
+    for line in lines:
+        at_year = line.index_of(year) if chart == "bars" and year is not None else None
+        i = -1 if at_year is None else at_year
+        value = line.values[i] * (1.0 if base else spec.scale)
+        unit = _unit(line.unit, spec, base)
+        parts.append(f"{line.country} {value:{spec.number}}{unit} in {line.years[i]}"
+                     + (" (estimate)" if line.estimate[i] else ""))
     text = (f"Defence spending, {what}: " + "; ".join(parts) + ".") if parts else "No figures to show."
     if chart == "bars" and year is not None and parts:
         text += f" Bars: {year}, the latest year with a figure for every country shown."
     return " ".join([text, *notes])
 
 
-def source_text(frame: pd.DataFrame, spec: Indicator, chart: str = "lines") -> str:
+def source_text(lines: Lines, spec: Indicator, chart: str = "lines") -> str:
     """Source line: every (source, edition) drawn, with the price basis."""
-    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
-    bases = sorted(set(frame["price_base"])) if len(frame) else []
+    pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
+    bases = sorted({line.price_base for line in lines})
     note = (f"{spec.label}; prices: {', '.join(bases)}." if bases else spec.label + ".") + (" Hatched: estimates." if chart == "bars" else " Dotted: estimates.")
     return source_line(pairs, note)
 
 
 def _unit(unit: str, spec: Indicator, base: int | None) -> str:
-    """The hover unit for one row: "bn GBP", "%", " US$" or nothing for an index."""
+    """The hover unit for one country: "bn GBP", "%", " US$" or nothing for an index."""
     if base:
         return ""
     if spec.per_country_unit:
@@ -106,23 +106,9 @@ def _unit(unit: str, spec: Indicator, base: int | None) -> str:
     return spec.suffix or " US$"
 
 
-def _by_country(frame: pd.DataFrame) -> dict[str, dict[str, list]]:
-    """iso3 → column → list, years ascending, in the frame's country order (plain lists: fast to draw)."""
-    out: dict[str, dict[str, list]] = {}
-    ordered = frame.sort_values("year", kind="stable")
-    columns = {c: ordered[c].tolist() for c in COLUMNS}
-    for i, iso3 in enumerate(columns["iso3"]):
-        rows = out.setdefault(iso3, {c: [] for c in COLUMNS})
-        for c in COLUMNS:
-            rows[c].append(columns[c][i])
-    first = list(dict.fromkeys(frame["iso3"].tolist()))
-    return {c: out[c] for c in first}
-
-
-def _hover(name: str, rows: dict[str, list], spec: Indicator, base: int | None) -> str:
-    source = SOURCE_LABELS.get(rows["source"][0], rows["source"][0])
-    unit = _unit(rows["unit"][0], spec, base)
-    return f"{name} ({source} {rows['edition'][0]}): %{{y:{spec.number}}}{unit}<extra></extra>"
+def _hover(line: CountrySeries, spec: Indicator, base: int | None) -> str:
+    source = SOURCE_LABELS.get(line.source, line.source)
+    return f"{line.country} ({source} {line.edition}): %{{y:{spec.number}}}{_unit(line.unit, spec, base)}<extra></extra>"
 
 
 def _axis(spec: Indicator, base: int | None) -> str:

@@ -19,7 +19,7 @@ from dashboard.figures.common import (
     split_estimates,
 )
 from dashboard.model import MoneyGap, Progress
-from dashboard.views.series import ShareSeries, cut
+from dashboard.views.series import CountrySeries, ShareSeries, cut
 
 
 def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str, start: int = 0) -> dict:
@@ -135,16 +135,15 @@ def money_gap_frame(pledges: Sequence[Progress]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def spending_figure(spending: pd.DataFrame, name: str, measure: str) -> dict:
+def spending_figure(spending: Sequence[CountrySeries], name: str, measure: str) -> dict:
     """Spending over time by source: ``measure`` is "lcu", "usd" (current) or "usd_constant"."""
-    if spending.empty:
+    if not spending:
         return empty_figure(f"No spending figures for {name} in this measure")
     traces = []
-    for (source, edition, _unit, base), rows in spending.groupby(["source", "edition", "unit", "price_base"], sort=False):
-        rows = rows.sort_values("year")
-        actual, est = split_estimates(rows["year"].tolist(), (rows["value"] / 1000).tolist(), rows["estimate"].tolist())
-        label = f"{SOURCE_LABELS.get(source, source)} ({edition}, {base})"
-        colour = SOURCE_COLOURS.get(source, "#444")
+    for line in spending:
+        actual, est = split_estimates(list(line.years), [v / 1000 for v in line.values], list(line.estimate))
+        label = f"{SOURCE_LABELS.get(line.source, line.source)} ({line.edition}, {line.price_base})"
+        colour = SOURCE_COLOURS.get(line.source, "#444")
         traces.append({"type": "scatter", "mode": "lines", "name": label, "x": actual["x"], "y": actual["y"],
                        "line": {"color": colour, "width": 2}, "legendgroup": label,
                        "hovertemplate": f"{label}: %{{y:,.1f}}bn<extra></extra>"})
@@ -153,7 +152,7 @@ def spending_figure(spending: pd.DataFrame, name: str, measure: str) -> dict:
                            "x": est["x"], "y": est["y"], "legendgroup": label,
                            "line": {"color": colour, "width": 2, "dash": ESTIMATE_DASH},
                            "hovertemplate": f"{label} (estimate): %{{y:,.1f}}bn<extra></extra>"})
-    unit = spending["unit"].iloc[0].replace(" million", "")
+    unit = spending[0].unit.replace(" million", "")
     layout = base_layout(yaxis_title=f"{unit} billion", height=380)
     return {"data": traces, "layout": layout}
 

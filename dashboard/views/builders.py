@@ -8,7 +8,9 @@ basis, and the source line with editions. Pledge targets always come from the re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -20,11 +22,14 @@ from dashboard.figures import pledges as pledges_fig
 from dashboard.figures import sources as sources_fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import frames
-from dashboard.views.compare import INDICATORS, indexed, latest_common_year
+from dashboard.views.compare import INDICATORS, indexed, latest_common_year, lines_csv, lines_frame
 from dashboard.views.overview import SIPRI_TOP, share_rows
 from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import SPENDING_MEASURES
+from dashboard.views.tabular import records_csv
 
+# The spending chart's CSV: one row per source and year.
+SPENDING_COLUMNS = ["source", "edition", "unit", "price_base", "year", "value", "estimate"]
 # Each publisher's definition, for subtitles naming several sources.
 SHARE_DEFINITIONS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
                      "Eurostat: COFOG 02")
@@ -37,11 +42,21 @@ class Built:
     """One chart, ready to style and render: the figure and everything said about it."""
 
     figure: dict
-    frame: pd.DataFrame
+    data: pd.DataFrame | Callable[[], pd.DataFrame]  # the frame, or how to make it when asked
     title: str
     subtitle: str
     source_text: str
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source, edition) drawn
+    csv_body: Callable[[], str] | None = None  # the CSV without a frame, where that is faster
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The data behind the chart (made on first use when ``data`` is a function)."""
+        return self.data() if callable(self.data) else self.data
+
+    def csv(self) -> str:
+        """The data behind the chart as CSV with a header row, no index."""
+        return self.csv_body() if self.csv_body is not None else self.frame.to_csv(index=False)
 
 
 def share_pledge_ids(app, done: dict | None = None) -> tuple[str, ...]:
@@ -87,14 +102,16 @@ def build_money_gap(app, p: dict) -> Built:
 def build_spending(app, p: dict) -> Built:
     """Country page: spending in national currency or US$, every source's latest edition."""
     code, name = p["country"], app.name(p["country"])
-    frame = frames.spending_frame(app, code, p["measure"], p["from"])
-    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
-    unit = frame["unit"].iloc[0].replace(" million", "") if len(frame) else ""
+    lines = cut(app.spending(code, p["measure"]), p["from"])
+    pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
+    unit = lines[0].unit.replace(" million", "") if lines else ""
     label = SPENDING_MEASURES[p["measure"]][0]
-    return Built(country_fig.spending_figure(frame, name, p["measure"]), frame,
+    records = [r for line in lines for r in line.records()]
+    return Built(country_fig.spending_figure(lines, name, p["measure"]),
+                 lambda: pd.DataFrame(records, columns=SPENDING_COLUMNS),
                  f"{name}: defence spending, {label.lower()}",
                  f"{unit} billion; each source's own definition (NATO, SIPRI); dotted: estimates".strip(),
-                 source_line(pairs), pairs)
+                 source_line(pairs), pairs, lambda: records_csv(SPENDING_COLUMNS, records))
 
 
 def build_map(app, p: dict) -> Built:
@@ -171,33 +188,32 @@ def build_scenario(app, p: dict) -> Built:
     gname = app.groups[group].name
     pairs = list(dict.fromkeys((r["source"], r["edition"]) for r in result.records if r["status"] == "ok"))
     growth_text = "auto (IMF WEO, else trailing 5-year growth)" if growth is None else f"{growth:g}% a year"
-    return Built(result.figure, result.frame,
+    return Built(result.figure, lambda: result.frame,
                  f"Extra defence spending per year: {gname} at {target:g}% of GDP by {year}",
                  f"US$ billion a year (current prices) above spending at each member's latest share of GDP; "
                  f"linear path in share; nominal GDP growth {growth_text}",
-                 result.source, pairs)
+                 result.source, pairs, lambda: result.csv)
 
 
 def build_compare(app, p: dict) -> Built:
     """Compare page: one indicator for several countries from one source, lines or bars."""
     spec = INDICATORS[p["indicator"]]
-    frame = app.compare.frame(tuple(p["countries"]), p["indicator"], p["source"])
+    lines = app.compare.lines(tuple(p["countries"]), p["indicator"], p["source"])
     base = p["base"] if spec.indexable else None
     empty = f"No {SOURCE_LABELS[p['source']]} {spec.noun} for the selected countries"
     if base:
-        frame, _missing = indexed(frame, base)
+        lines, _missing = indexed(lines, base)
     if p["chart"] == "bars":
-        year = latest_common_year(frame)
-        figure = compare_fig.bars_figure(frame, spec, base, year, empty)
+        figure = compare_fig.bars_figure(lines, spec, base, latest_common_year(lines), empty)
     else:
-        figure = compare_fig.lines_figure(frame, spec, base, empty)
-    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
-    prices = ", ".join(sorted(set(frame["price_base"]))) if len(frame) else ""
-    csv = frame.rename(columns={"value": f"index_{base}_eq_100"}) if base else frame
+        figure = compare_fig.lines_figure(lines, spec, base, empty)
+    pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
+    prices = ", ".join(sorted({line.price_base for line in lines}))
     unit = f"Index, {base} = 100" if base else spec.axis
-    return Built(figure, csv, f"{spec.label}, {SOURCE_LABELS[p['source']]}" + (f", index {base} = 100" if base else ""),
+    return Built(figure, lambda: lines_frame(lines, base),
+                 f"{spec.label}, {SOURCE_LABELS[p['source']]}" + (f", index {base} = 100" if base else ""),
                  f"{unit}; {SOURCE_LABELS[p['source']]} definition" + (f", prices: {prices}" if prices else ""),
-                 compare_fig.source_text(frame, spec, p["chart"]), pairs)
+                 compare_fig.source_text(lines, spec, p["chart"]), pairs, lambda: lines_csv(lines, base))
 
 
 def build_reconcile(app, p: dict) -> Built:
@@ -218,14 +234,13 @@ def build_reconcile(app, p: dict) -> Built:
 def build_revisions(app, p: dict) -> Built:
     """Sources page: one publisher's editions side by side, with the revision."""
     source, name = p["source"], app.name(p["country"])
-    wide = frames.revisions_wide(app, source, p["country"])
-    editions = [c for c in wide.columns if c not in ("year", "revision")]
+    revs = app.sources.revisions(source, p["country"])
     label = SOURCE_LABELS[source]
-    return Built(sources_fig.revisions_figure(wide, source, name), wide,
+    return Built(sources_fig.revisions_figure(revs, name), revs.frame(),
                  f"Revisions between {label} editions: {name}",
                  f"% of GDP, {label} definition, by edition; bars: revision (latest minus previous edition, "
                  "points); last 15 years",
-                 sources_fig.revisions_source(wide, source), [(source, e) for e in editions])
+                 sources_fig.revisions_source(revs), [(source, e) for e in revs.editions])
 
 
 # ---- charts of the pack that no page draws yet ------------------------------------------------

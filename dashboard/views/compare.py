@@ -1,13 +1,14 @@
 """The Compare page's view: one indicator for several countries from one source.
 
-The indicators it offers (``INDICATORS``), the tidy rows behind a view, an index to a base
-year, the notes on what is missing and why, and the chart, summary and source line of a
-view, memoised per process (``ViewData.compare``): a repeated view costs nothing.
+The indicators it offers (``INDICATORS``), each country's line (``CountrySeries``, typed,
+memoised per country), an index to a base year, the notes on what is missing and why, and
+the chart, summary and source line of a view, memoised per process (``ViewData.compare``):
+a repeated view costs nothing, a new mix of countries only its drawing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,8 @@ import pandas as pd
 
 from dashboard import model
 from dashboard.figures.common import SOURCE_LABELS
+from dashboard.views.series import CountrySeries
+from dashboard.views.tabular import records_csv
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -53,26 +56,42 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
-def indexed(frame: pd.DataFrame, base: int) -> tuple[pd.DataFrame, list[str]]:
+Lines = tuple[CountrySeries, ...]
+
+
+def indexed(lines: Lines, base: int) -> tuple[Lines, list[str]]:
     """Values as an index (= 100 in ``base``) per country; codes without a positive base value dropped."""
-    if frame.empty:
-        return frame, []
-    at_base = frame[frame["year"] == base].set_index("iso3")["value"]
-    at_base = at_base[at_base > 0]
-    missing = [c for c in dict.fromkeys(frame["iso3"]) if c not in at_base.index]
-    out = frame[frame["iso3"].isin(at_base.index)].copy()
-    if len(out):
-        out["value"] = out["value"] / out["iso3"].map(at_base).astype(float) * 100.0
-    return out, missing
+    out, missing = [], []
+    for line in lines:
+        i = line.index_of(base)
+        if i is None or not line.values[i] > 0:
+            missing.append(line.iso3)
+            continue
+        at_base = line.values[i]
+        out.append(replace(line, values=tuple(v / at_base * 100.0 for v in line.values)))
+    return tuple(out), missing
 
 
-def latest_common_year(frame: pd.DataFrame) -> int | None:
-    """The latest year every country in ``frame`` has a value for (None if there is none)."""
-    if frame.empty:
+def latest_common_year(lines: Lines) -> int | None:
+    """The latest year every line has a value for (None if there is none)."""
+    if not lines:
         return None
-    years = [set(g["year"]) for _, g in frame.groupby("iso3", sort=False)]
-    common = set.intersection(*years)
-    return int(max(common)) if common else None
+    common = set.intersection(*(set(line.years) for line in lines))
+    return max(common) if common else None
+
+
+def lines_csv(lines: Lines, base: int | None) -> str:
+    """The view's rows as CSV (``COLUMNS``; with a base year the value column says so)."""
+    column = f"index_{base}_eq_100" if base else "value"
+    return records_csv([column if c == "value" else c for c in COLUMNS],
+                       [r for line in lines for r in line.records(column)])
+
+
+def lines_frame(lines: Lines, base: int | None = None) -> pd.DataFrame:
+    """The view's rows as a frame (``COLUMNS``; with a base year the value column says so)."""
+    column = f"index_{base}_eq_100" if base else "value"
+    return pd.DataFrame([r for line in lines for r in line.records(column)],
+                        columns=[column if c == "value" else c for c in COLUMNS])
 
 
 @dataclass(frozen=True)
@@ -90,23 +109,27 @@ class CompareViews:
 
     def __init__(self, data: ViewData) -> None:
         self._data = data
-        self.frame = lru_cache(maxsize=512)(self._frame)
+        self.series = lru_cache(maxsize=4096)(self._series)
         self.first_year = lru_cache(maxsize=64)(self._first_year)
         self.chart = lru_cache(maxsize=512)(self._chart)
 
-    def _frame(self, codes: tuple[str, ...], indicator: str, source: str) -> pd.DataFrame:
+    def _series(self, code: str, indicator: str, source: str) -> CountrySeries | None:
+        """One country's line (memoised per country: a new mix of countries costs nothing new)."""
+        found = _series(self._data.panel, source, code, indicator, INDICATORS[indicator].price)
+        if found is None or not len(found):
+            return None
+        return CountrySeries(code, self._data.name(code), source, found.edition, found.unit, found.price_base,
+                             tuple(int(y) for y in found.years.tolist()), tuple(found.values.tolist()),
+                             tuple(bool(e) for e in found.estimate.tolist()))
+
+    def lines(self, codes: tuple[str, ...], indicator: str, source: str) -> Lines:
+        """The countries' lines, in the order asked for (those without figures left out)."""
+        found = (self.series(code, indicator, source) for code in codes)
+        return tuple(line for line in found if line is not None)
+
+    def frame(self, codes: tuple[str, ...], indicator: str, source: str) -> pd.DataFrame:
         """Tidy rows (``COLUMNS``) of one indicator from one source, latest edition per country."""
-        price = INDICATORS[indicator].price
-        rows = []
-        for code in codes:
-            series = _series(self._data.panel, source, code, indicator, price)
-            if series is None:
-                continue
-            name = self._data.name(code)
-            for y, v, e in zip(series.years, series.values, series.estimate):
-                rows.append((code, name, source, series.edition, series.unit, series.price_base, int(y), float(v),
-                             bool(e)))
-        return pd.DataFrame(rows, columns=COLUMNS)
+        return lines_frame(self.lines(codes, indicator, source))
 
     def _first_year(self, source: str, indicator: str) -> int | None:
         """The first year ``source`` publishes ``indicator`` for any country (any edition)."""
@@ -114,12 +137,12 @@ class CompareViews:
         years = table.loc[(table["source"] == source) & (table["indicator"] == indicator), "year"]
         return int(years.min()) if len(years) else None
 
-    def view_frame(self, view: CompareView) -> tuple[pd.DataFrame, list[str], int | None]:
-        """(rows to draw, notes on what is missing and why, base year actually used)."""
+    def view_lines(self, view: CompareView) -> tuple[Lines, list[str], int | None]:
+        """(lines to draw, notes on what is missing and why, base year actually used)."""
         data = self._data
         spec = INDICATORS[view.indicator]
-        frame = self.frame(view.codes, view.indicator, view.source)
-        present = set(frame["iso3"].unique())
+        lines = self.lines(view.codes, view.indicator, view.source)
+        present = {line.iso3 for line in lines}
         notes = [self.missing(c, view.source, spec) for c in view.codes if c not in present]
         base = view.base if spec.indexable else None
         if view.base and not spec.indexable:
@@ -128,11 +151,11 @@ class CompareViews:
             first = self.first_year(view.source, view.indicator)
             if first is not None and base < first:
                 notes.append(f"{SOURCE_LABELS[view.source]} has no {spec.noun} before {first}.")
-            frame, missing = indexed(frame, base)
+            lines, missing = indexed(lines, base)
             notes += [f"{data.name(c)} has no figure for {base}: left out of the index." for c in missing]
-        elif spec.per_country_unit and len(frame):
+        elif spec.per_country_unit and lines:
             notes.append("Each country is in its own currency: set a base year to compare trends.")
-        return frame, notes, base
+        return lines, notes, base
 
     def missing(self, code: str, source: str, spec: Indicator) -> str:
         """Why a country has no line: "No NATO data for Austria: not a member."."""
@@ -147,19 +170,19 @@ class CompareViews:
         from dashboard.figures import compare as fig
 
         spec = INDICATORS[view.indicator]
-        frame, notes, base_used = self.view_frame(view)
+        lines, notes, base_used = self.view_lines(view)
         if too_many:
             notes = [*notes, f"Showing the first {max_countries} countries chosen."]
         empty = (" ".join(notes) or "No figures for the selected countries") if view.codes else "Choose one or more countries"
         if view.chart == "bars":
-            year = latest_common_year(frame)
-            figure = fig.bars_figure(frame, spec, base_used, year, empty)
+            year = latest_common_year(lines)
+            figure = fig.bars_figure(lines, spec, base_used, year, empty)
         else:
             year = None
-            figure = fig.lines_figure(frame, spec, base_used, empty)
+            figure = fig.lines_figure(lines, spec, base_used, empty)
         title = f"{spec.label}, {SOURCE_LABELS[view.source]}" + (f", index {base_used} = 100" if base_used else "")
-        return CompareChart(figure, fig.summary(frame, spec, base_used, view.chart, year, notes),
-                            fig.source_text(frame, spec, view.chart), title)
+        return CompareChart(figure, fig.summary(lines, spec, base_used, view.chart, year, notes),
+                            fig.source_text(lines, spec, view.chart), title)
 
 
 def _series(panel: model.Panel, source: str, iso3: str, indicator: str, price: str | None) -> model.Series | None:

@@ -10,34 +10,8 @@ import pandas as pd
 
 from dashboard import model
 from dashboard.views.data import ViewData
-from dashboard.views.specs import SPENDING_MEASURES
 
 SHARE = "milex_share_gdp"
-
-
-def spending_frame(app, code: str, measure: str, start: int) -> pd.DataFrame:
-    """Rows of one spending measure (latest edition per source) from ``start`` (country.spending_frame)."""
-    indicator = SPENDING_MEASURES[measure][1]
-    rows = []
-    for source in ("nato", "sipri"):
-        edition = app.panel.editions.get(source, [""])[-1]
-        bases = [b for b in app.panel.price_bases(source, edition, code, indicator)
-                 if (b == "current") == (measure != "usd_constant")]
-        series = app.panel.series(source, code, indicator, bases[0]) if bases else None
-        if series is None:
-            continue
-        for y, v, e in zip(series.years, series.values, series.estimate):
-            if y >= start:
-                rows.append({"source": source, "edition": series.edition, "unit": series.unit,
-                             "price_base": series.price_base, "year": int(y), "value": float(v), "estimate": bool(e)})
-    return pd.DataFrame(rows, columns=["source", "edition", "unit", "price_base", "year", "value", "estimate"])
-
-
-def revisions_wide(app, source: str, iso3: str) -> pd.DataFrame:
-    """``model.revisions`` of the share of GDP for one country (sources.revisions_frame)."""
-    table = app.table
-    rows = table[(table["source"] == source) & (table["indicator"] == SHARE) & (table["iso3"] == iso3)]
-    return model.revisions(rows, source, iso3)
 
 
 def group_shares(app, group: str, source: str, targets: list[float]) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dash
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, deferred
@@ -11,7 +10,7 @@ from dashboard.app.fast.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import Progress
-from dashboard.views import data, frames
+from dashboard.views import data
 from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import SPENDING_MEASURES, CountryView
 from dashboard.views.url import param_iso3
@@ -126,18 +125,13 @@ def update_spending(code: str, measure: str, start: object):
     app = data.get()
     state = view(code, start, measure)
     code, start, measure = state.iso3, state.start, state.measure
-    frame = spending_frame(code, measure, start)
+    lines = cut(app.spending(code, measure), start)
     name = app.name(code)
     label = MEASURES[measure][0]
-    pairs = list(frame[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None))
+    pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
     summary = (f"{name}: defence spending in {label.lower()}, " +
                "; ".join(f"{s} {e}" for s, e in pairs) + "." if pairs else f"No figures for {name}.")
-    return fig.spending_figure(frame, name, measure), summary, source_line(pairs)
-
-
-def spending_frame(code: str, measure: str, start: int) -> pd.DataFrame:
-    """Rows of the chosen spending measure (latest edition per source) from ``start``."""
-    return frames.spending_frame(data.get(), code, measure, start)
+    return fig.spending_figure(lines, name, measure), summary, source_line(pairs)
 
 
 @callback(
