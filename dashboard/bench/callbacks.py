@@ -1,18 +1,30 @@
-"""Server-side timing of every Dash callback on the full snapshot.
+"""Server-side timing of every Dash callback on the full snapshot: warm repeats and first hits.
 
 Each page is rendered with sample URL parameters; every callback whose inputs live on
-that page is then posted to ``/_dash-update-component`` through Flask's test client
-with the values the page was rendered with (what a browser sends on first load, or on
-a click for buttons), and timed end to end on the server: routing, the callback, JSON
-serialisation. Reports p50/p95 per callback.
+that page is then posted to ``/_dash-update-component`` through Flask's test client and
+timed end to end on the server: routing, the callback, JSON serialisation.
+
+- ``callback_timings``: the values the page was rendered with, posted again and again
+  (what a browser sends on first load, or on a click for buttons): warm, memoised work.
+- ``first_hit_timings``: every request with input values not seen before in the process
+  (a new year, country, group, target…): what a user's first click on a new value costs.
+  The values come from the page's own controls (their options, their min–max range, the
+  countries in the data); a combination any callback has already been sent is skipped.
+
+The app must be built with the answer memo off (``DEFENCE_DASHBOARD_NO_ANSWER_CACHE=1``):
+it would otherwise answer the warm repeats without calling Dash at all.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import random
 import statistics
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from dashboard.app.fast.dash_internals import PAGES_CONTENT, PAGES_DUMMY, PAGES_LOCATION
 
 # Pages and the URLs to render them with (path, query parameters).
 SAMPLE_PAGES: tuple[tuple[str, dict], ...] = (
@@ -25,7 +37,9 @@ SAMPLE_PAGES: tuple[tuple[str, dict], ...] = (
     ("/sources", {}),
 )
 # Router callbacks of Dash pages itself: timed separately as "page render".
-ROUTER_OUTPUTS = ("_pages_content", "_pages_dummy")
+ROUTER_OUTPUTS = (PAGES_CONTENT, PAGES_DUMMY)
+FIRST_HITS = 20     # new values per callback
+SEED = 20261130
 
 
 def _walk(component) -> Iterable:
@@ -71,39 +85,129 @@ def _payload(key: str, spec: dict, values: dict) -> dict | None:
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
 
 
-def callback_timings(app, runs: int = 30) -> dict[str, dict[str, float]]:
-    """name → {"p50_ms", "p95_ms", "runs"} for every callback reachable on a sample page."""
+def _pages(app) -> Iterator[tuple[object, dict[tuple[str, str], object]]]:
+    """(layout, values) of every sample page."""
     import dash
 
-    client = app.server.test_client()
-    client.get("/")  # registers page callbacks
-    times: dict[str, list[float]] = {}
     for path, params in SAMPLE_PAGES:
         page = next((p for p in dash.page_registry.values()
                      if p["path"] == path or (p.get("path_template") and path.startswith(p["path_template"].split("<")[0])
                                               and p["path_template"] != "/")), None)
         if page is None:
             continue
-        layout = page["layout"](**({"iso3": path.rsplit("/", 1)[-1]} if "<iso3>" in (page.get("path_template") or "") else {}), **params) \
-            if callable(page["layout"]) else page["layout"]
-        values = _values(layout)
-        for key, spec in app.callback_map.items():
-            if any(k in key for k in ROUTER_OUTPUTS):
-                continue
+        variables = {"iso3": path.rsplit("/", 1)[-1]} if "<iso3>" in (page.get("path_template") or "") else {}
+        layout = page["layout"](**variables, **params) if callable(page["layout"]) else page["layout"]
+        yield layout, _values(layout)
+
+
+def _callbacks(app, values: dict) -> Iterator[tuple[str, str, dict]]:
+    """(name, key, spec) of every callback whose inputs are on the page with these values."""
+    for key, spec in app.callback_map.items():
+        if any(k in key for k in ROUTER_OUTPUTS) or _payload(key, spec, values) is None:
+            continue
+        func = getattr(spec["callback"], "__wrapped__", spec["callback"])
+        yield f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}", key, spec
+
+
+def _post(client, name: str, body: dict) -> float:
+    """Milliseconds for one request (raising on anything but 200/204)."""
+    start = time.perf_counter()
+    resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    took = (time.perf_counter() - start) * 1000
+    if resp.status_code not in (200, 204):
+        raise RuntimeError(f"{name}: HTTP {resp.status_code} {resp.get_data(as_text=True)[:300]}")
+    return took
+
+
+def callback_timings(app, runs: int = 30) -> dict[str, dict[str, float]]:
+    """name → {"p50_ms", "p95_ms", "runs"} for every callback reachable on a sample page (warm)."""
+    client = app.server.test_client()
+    client.get("/")  # registers page callbacks
+    times: dict[str, list[float]] = {}
+    for _layout, values in _pages(app):
+        for name, key, spec in _callbacks(app, values):
             body = _payload(key, spec, values)
-            if body is None:
-                continue
-            func = getattr(spec["callback"], "__wrapped__", spec["callback"])
-            name = f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}"
-            samples = times.setdefault(name, [])
-            for _ in range(runs):
-                start = time.perf_counter()
-                resp = client.post("/_dash-update-component", data=json.dumps(body),
-                                   content_type="application/json")
-                samples.append((time.perf_counter() - start) * 1000)
-                if resp.status_code not in (200, 204):
-                    raise RuntimeError(f"{name}: HTTP {resp.status_code} {resp.get_data(as_text=True)[:300]}")
+            times.setdefault(name, []).extend(_post(client, name, body) for _ in range(runs))
     times.update(_image_times(app, client, runs))
+    return _summary(times)
+
+
+def first_hit_timings(app, hits: int = FIRST_HITS) -> dict[str, dict[str, float]]:
+    """name → {"p50_ms", "p95_ms", "runs"}: each request with values no request has had before."""
+    client = app.server.test_client()
+    client.get("/")
+    seen: set[frozenset] = set()
+    times: dict[str, list[float]] = {}
+    for number, (layout, values) in enumerate(_pages(app)):
+        pools = _pools(app, layout, values)
+        for name, key, spec in _callbacks(app, values):
+            deps = [(d["id"], d["property"]) for d in spec["inputs"] + spec["state"]]
+            varied = [d for d in deps if d in pools]
+            if not varied:
+                continue
+            # what the page was rendered with is not new
+            seen.add(frozenset((d, _freeze(values.get(d))) for d in varied))
+            rng = random.Random(f"{SEED}-{number}-{name}")
+            samples = times.setdefault(name, [])
+            for combo in _fresh(varied, pools, rng):
+                fresh = frozenset((d, _freeze(v)) for d, v in combo.items())
+                if fresh in seen:
+                    continue
+                seen.add(fresh)
+                samples.append(_post(client, name, _payload(key, spec, {**values, **combo})))
+                if len(samples) >= hits:
+                    break
+    times.update(_image_first_hits(app, client, hits))
+    return _summary({k: v for k, v in times.items() if v})
+
+
+def _pools(app, layout, values: dict) -> dict[tuple[str, str], list]:
+    """(id, property) → the values a user can give it (from the control's own options and range)."""
+    from dashboard.views import data
+
+    pools: dict[tuple[str, str], list] = {}
+    for comp in _walk(layout):
+        cid = getattr(comp, "id", None)
+        if not isinstance(cid, str):
+            continue
+        props = comp.to_plotly_json()["props"]
+        kind = type(comp).__name__
+        if kind in ("Dropdown", "RadioItems") and props.get("options"):
+            options = [o["value"] if isinstance(o, dict) else o for o in props["options"]]
+            pools[(cid, "value")] = ([options[i:i + k] for k in (1, 2, 3, 5) for i in range(0, len(options) - k, 7)]
+                                     if props.get("multi") else options)
+        elif kind == "Slider":
+            pools[(cid, "value")] = list(range(int(props["min"]), int(props["max"]) + 1))
+        elif kind == "Input" and props.get("type") == "number" and props.get("min") is not None:
+            low, high, step = props["min"], props["max"], props.get("step") or 1
+            count = int(round((high - low) / step)) + 1
+            pools[(cid, "value")] = [round(low + i * step, 2) for i in range(count)]
+        elif kind == "Input" and props.get("type") == "search":
+            pools[(cid, "value")] = ["", *sorted({n.split()[0].lower() for n in data.get().names.values()})[:80]]
+        elif kind == "Store" and cid.endswith("-code"):
+            pools[(cid, "data")] = list(data.get().country_codes)
+    return pools
+
+
+def _fresh(varied: list, pools: dict, rng: random.Random) -> Iterator[dict]:
+    """Combinations of the varied inputs' values, in a shuffled order (never repeating)."""
+    sizes = [len(pools[d]) for d in varied]
+    total = 1
+    for size in sizes:
+        total *= size
+    for index in rng.sample(range(total), min(total, 5000)):
+        combo = {}
+        for dep, size in zip(varied, sizes):
+            index, pick = divmod(index, size)
+            combo[dep] = pools[dep][pick]
+        yield combo
+
+
+def _freeze(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _summary(times: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     return {name: {"p50_ms": statistics.median(v), "p95_ms": _p95(v), "runs": len(v)}
             for name, v in sorted(times.items())}
 
@@ -126,8 +230,8 @@ def _image_times(app, client, runs: int) -> dict[str, list[float]]:
         body = {"output": key, "outputs": {"id": {"card": card, "type": "image-store"}, "property": "data"},
                 "inputs": [[{"id": {**button, "format": f}, "property": "n_clicks", "value": int(f == "svg")}
                             for f in ("png", "svg")]],
-                "state": [{"id": "_pages_location", "property": "pathname", "value": path},
-                          {"id": "_pages_location", "property": "search", "value": ""}],
+                "state": [{"id": PAGES_LOCATION, "property": "pathname", "value": path},
+                          {"id": PAGES_LOCATION, "property": "search", "value": ""}],
                 "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
         samples = out.setdefault(f"images.image[{card}]", [])
         for _ in range(runs):
@@ -137,6 +241,32 @@ def _image_times(app, client, runs: int) -> dict[str, list[float]]:
             if resp.status_code != 200:
                 raise RuntimeError(f"image {card}: HTTP {resp.status_code} {resp.get_data(as_text=True)[:200]}")
     return out
+
+
+def _image_first_hits(app, client, hits: int) -> dict[str, list[float]]:
+    """images.image on a new chart view each time (a new country or year in the page's URL)."""
+    from dashboard.views import data
+
+    key = next(k for k, v in app.callback_map.items() if callable(v.get("callback"))
+               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "image")
+    views = data.get()
+    cards = [("country-share", "/country/{}", ""), ("overview-map", "/", "?year={}"),
+             ("sources-reconcile", "/sources", "?country={}&year=2020"), ("compare-chart", "/compare", "?countries={}")]
+    rng = random.Random(SEED)
+    codes = list(views.country_codes)
+    years = list(range(*views.share_years.get("sipri", (1990, 2024))))
+    samples: list[float] = []
+    for card, path, search in itertools.islice(itertools.cycle(cards), hits):
+        value = rng.choice(years) if "year={}" in search else rng.choice(codes)
+        button = {"card": card, "format": "svg", "type": "image-button"}
+        body = {"output": key, "outputs": {"id": {"card": card, "type": "image-store"}, "property": "data"},
+                "inputs": [[{"id": {**button, "format": f}, "property": "n_clicks", "value": int(f == "svg")}
+                            for f in ("png", "svg")]],
+                "state": [{"id": PAGES_LOCATION, "property": "pathname", "value": path.format(value)},
+                          {"id": PAGES_LOCATION, "property": "search", "value": search.format(value)}],
+                "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+        samples.append(_post(client, f"image {card}", body))
+    return {"images.image": samples}
 
 
 def _p95(values: list[float]) -> float:
