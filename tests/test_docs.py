@@ -45,3 +45,23 @@ def test_every_source_has_licence_and_citation_in_readme():
     for name in sources.SOURCE_MODULES:
         info = sources.load(name).INFO
         assert info.publisher.split(" (")[0].split(",")[0] in section or info.title in section, name
+
+
+def test_layout_lists_every_module_and_nothing_else():
+    """The README's layout block names each package folder, then its modules indented below it."""
+    block = re.search(r"## Layout.*?```text\n(.*?)```", README, re.S).group(1)
+    listed: set[str] = set()
+    folder = None
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        token = line.split()[0]
+        if not line.startswith(" "):
+            assert token.endswith("/"), f"layout: {token!r} is not a folder"
+            folder = token
+        else:
+            assert folder and token.endswith(".py"), f"layout: {line.strip()!r}"
+            listed.add(folder + token)
+    tree = {p.relative_to(ROOT).as_posix() for p in (ROOT / "dashboard").rglob("*.py")}
+    assert sorted(tree - listed) == [], "modules missing from the README's layout"
+    assert sorted(listed - tree) == [], "README's layout lists modules that do not exist"
