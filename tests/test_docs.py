@@ -35,7 +35,7 @@ def test_two_setup_commands_and_ci_runs_the_readme_test_command():
     commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
     assert commands == ["./run serve", "./run test"]
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "./run test" in ci
+    assert "./run test" in ci and "./run lint" in ci  # the quality gates (ruff, mypy) too
 
 
 def test_every_source_has_licence_and_citation_in_readme():
