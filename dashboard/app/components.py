@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
 from dashboard.app import images
+from dashboard.app.html_types import Attrs, Children
 from dashboard.figures.common import empty_figure
 
 # Table look inline (the shared stylesheet has no table rules yet).
@@ -18,7 +19,7 @@ DROPDOWN_BOX = {"minWidth": "220px"}
 FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
 
 
-def graph_config(filename: str) -> dict:
+def graph_config(filename: str) -> dcc.Graph.Config:
     """Modebar with PNG/SVG download at publication size; no plotly logo."""
     return {
         "displaylogo": False,
@@ -30,8 +31,8 @@ def graph_config(filename: str) -> dict:
     }
 
 
-def chart_card(prefix: str, title: str, filename: str, height: int = 420, summary: object = None,
-               source: object = None, defer: bool = False) -> html.Section:
+def chart_card(prefix: str, title: str, filename: str, height: int = 420, summary: Children = None,
+               source: Children = None, defer: bool = False) -> html.Section:
     """A titled chart with loading state, source line, text summary, CSV and PNG/SVG downloads.
 
     ``summary``, ``source``: the text summary and source line when the page already knows
@@ -56,9 +57,9 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
                                            responsive=True),
                                  type="dot", delay_show=300),
                      className="chart-frame", style={"minHeight": f"{height}px"},
-                     **({"data-defer": f"{prefix}-seen"} if defer else {})),
+                     **(Attrs({"data-defer": f"{prefix}-seen"}) if defer else Attrs())),
             html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
-        ], className="chart", **{"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"}),
+        ], className="chart", **Attrs({"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"})),
         html.P(source, id=f"{prefix}-source", className="source-line"),
         html.Div([
             html.Button("Download data (CSV)", id=f"{prefix}-csv-button", className="button",
@@ -66,7 +67,7 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
             dcc.Download(id=f"{prefix}-csv"),
             *images.buttons(prefix),
         ], className="downloads"),
-    ], className="card", **{"aria-labelledby": f"{prefix}-title"})
+    ], className="card", **Attrs({"aria-labelledby": f"{prefix}-title"}))
 
 
 def deferred(prefix: str) -> Output:

@@ -17,6 +17,7 @@ from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.app.fast.dash_internals import PAGES_LOCATION
+from dashboard.app.html_types import Attrs
 from dashboard.errors import DashboardError
 from dashboard.views import data
 
@@ -41,7 +42,8 @@ def buttons(prefix: str) -> list:
         *(html.Button(f"Download {fmt.upper()}", id={"type": "image-button", "card": prefix, "format": fmt},
                       className="button", n_clicks=0, type="button") for fmt in FORMATS),
         dcc.Store(id={"type": "image-store", "card": prefix}),
-        html.Span(id={"type": "image-done", "card": prefix}, className="visually-hidden", **{"aria-live": "polite"}),
+        html.Span(id={"type": "image-done", "card": prefix}, className="visually-hidden",
+                  **Attrs({"aria-live": "polite"})),
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import dash
@@ -17,9 +18,18 @@ from dashboard.app import meta
 from dashboard.app.boundedlog import APP_LOG
 from dashboard.app.fast import prerender
 from dashboard.app.fast.bundles import FULL_LOAD_PATHS, page_scripts
+from dashboard.app.html_types import Children
 
 
-def link(children: object, href: str, **kwargs: object) -> dcc.Link:
+class LinkOptions(TypedDict, total=False):
+    """dcc.Link's properties ``link`` passes on as given."""
+
+    className: str
+    title: str
+    target: str
+
+
+def link(children: Children, href: str, **kwargs: Unpack[LinkOptions]) -> dcc.Link:
     """dcc.Link that loads the page afresh where the page needs bundles others do not send."""
     return dcc.Link(children, href=href, refresh=href.split("?")[0] in FULL_LOAD_PATHS, **kwargs)
 
@@ -35,17 +45,19 @@ class DashboardDash(dash.Dash):
         # both render a page the first time)
         self._copies = lru_cache(maxsize=prerender.CACHE_SIZE)(self._render_copy)
 
-    def interpolate_index(self, **kwargs) -> str:
+    def interpolate_index(self, metas: str = "", title: str = "", css: str = "", config: str = "",
+                          scripts: str = "", app_entry: str = "", favicon: str = "", renderer: str = "") -> str:
         if flask.has_request_context():
             path = raw_path(flask.request)
             search = flask.request.query_string.decode("utf-8", "replace")
-            kwargs["scripts"] = page_scripts(kwargs.get("scripts", ""), path)
+            scripts = page_scripts(scripts, path)
             copy, status = self._copies(path, f"?{search}" if search else "")
             flask.g.page_status = status  # security's after_request sets it on the answer
             # before Dash's entry point: the skip link's #main is the copy's while it shows
-            kwargs["app_entry"] = copy + kwargs.get("app_entry", "")
-            kwargs["metas"] = meta.tags(path, self.public_url) + "\n" + kwargs.get("metas", "")
-        return super().interpolate_index(**kwargs)
+            app_entry = copy + app_entry
+            metas = meta.tags(path, self.public_url) + "\n" + metas
+        return super().interpolate_index(metas=metas, title=title, css=css, config=config, scripts=scripts,
+                                         app_entry=app_entry, favicon=favicon, renderer=renderer)
 
     def _render_copy(self, pathname: str, search: str) -> tuple[str, int]:
         try:

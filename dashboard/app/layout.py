@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from dashboard.app.html_types import Attrs
 from dashboard.app.index import link
 from dashboard.views.data import ViewData
 
@@ -25,7 +26,7 @@ def shell(data: ViewData) -> html.Div:
             html.Div([
                 dcc.Link("Defence spending & pledges", href="/", className="brand"),
                 html.Nav([link(label, href, className="nav-link") for href, label in NAV],
-                         **{"aria-label": "Main"}),
+                         **Attrs({"aria-label": "Main"})),
             ], className="bar"),
         ], className="site-header"),
         html.Main(dash.page_container, id="main", tabIndex="-1"),

@@ -74,6 +74,7 @@ def install(app, health: dict, dev: bool = False) -> None:
         if not dev and flask.request.path in DEV_ONLY_PATHS:
             return _plain("Not found", 404)
         if flask.request.path == UPDATE_PATH and flask.request.method == "POST":
+            problem: str | None
             try:
                 body = flask.request.get_json(silent=True)
             except RecursionError:

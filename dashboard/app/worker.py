@@ -54,7 +54,7 @@ class DeadlineSocket:
 class HeaderedSocket:
     """Adds the security headers to an error answer gunicorn writes itself."""
 
-    def __init__(self, sock: object) -> None:
+    def __init__(self, sock: socket.socket | DeadlineSocket) -> None:
         self._sock = sock
 
     def sendall(self, data: bytes, *args: int) -> None:

@@ -127,6 +127,7 @@ def callback_timings(app, runs: int = 30) -> dict[str, dict[str, float]]:
     for _layout, values in _pages(app):
         for name, key, spec in _callbacks(app, values):
             body = _payload(key, spec, values)
+            assert body is not None  # _callbacks yields only callbacks with a payload
             times.setdefault(name, []).extend(_post(client, name, body) for _ in range(runs))
     times.update(_image_times(app, client, runs))
     return _summary(times)
@@ -154,7 +155,9 @@ def first_hit_timings(app, hits: int = FIRST_HITS) -> dict[str, dict[str, float]
                 if fresh in seen:
                     continue
                 seen.add(fresh)
-                samples.append(_post(client, name, _payload(key, spec, {**values, **combo})))
+                body = _payload(key, spec, {**values, **combo})
+                assert body is not None  # values has every input (_callbacks); combo replaces some
+                samples.append(_post(client, name, body))
                 if len(samples) >= hits:
                     break
     times.update(_image_first_hits(app, client, hits))

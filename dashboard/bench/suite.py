@@ -99,7 +99,7 @@ def run_suite(sources: Path, runs: int = 5, browser: bool = True) -> dict:
         if page is not None:
             samples["first_page_kb"] = [page]
         samples["export_pack_s"] = _export_pack(exe, max(1, min(runs, 3)))
-    result = {k: statistics.median(v) for k, v in samples.items() if v}
+    result: dict[str, object] = {k: statistics.median(v) for k, v in samples.items() if v}
     result["callbacks"] = _warm_callbacks()
     result["callbacks_first_hit"] = first_hits(FIRST_HIT_PROCESSES)
     result["detail"] = {k: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": len(v)}

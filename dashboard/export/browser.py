@@ -117,13 +117,14 @@ class Renderer:
                     _forget_server()
 
     def _call(self, fn: Callable[[], bytes], wait: float, what: str) -> bytes:
-        box: dict[str, object] = {}
+        box: dict[str, bytes] = {}
+        errors: dict[str, BaseException] = {}
 
         def work() -> None:
             try:
                 box["value"] = fn()
             except BaseException as exc:  # handed to the caller's thread below
-                box["error"] = exc
+                errors["error"] = exc
 
         worker = threading.Thread(target=work, name="export-render", daemon=True)
         worker.start()
@@ -132,13 +133,13 @@ class Renderer:
             self._abort()
             raise ExportError(f"Chromium not responding: no {what} after {wait:g} s; check that it starts "
                               f"(`chromium --headless --dump-dom about:blank`) or {CHROMIUM_HINT}")
-        error = box.get("error")
+        error = errors.get("error")
         if error is not None:
             if type(error).__name__ in ("ChromeNotFoundError", "BrowserFailedError", "BrowserClosedError"):
                 self._abort()
                 raise ExportError(f"Chromium failed: {_one_line(error)[:200]}; {CHROMIUM_HINT}")
             raise ExportError(f"rendering {what} failed: {_one_line(error)[:300]}")
-        return box["value"]  # type: ignore[return-value]
+        return box["value"]
 
     def _abort(self) -> None:
         """Kill the browser this export started and stop the server without waiting on it."""

@@ -32,5 +32,6 @@ def run(chart: str | None, params: tuple[str, ...], fmt: str | None, out: Path |
                 f"in {time.perf_counter() - started:.1f} s"]
     from dashboard.export.output import export_chart
 
+    assert chart is not None  # the one mode left
     path = export_chart(chart, params, fmt, out, timeout, snapshot)
     return [f"wrote {path} in {time.perf_counter() - started:.1f} s"]

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from dashboard.atomic import check_target
 from dashboard.export import IMAGE_FORMATS, ExportError
@@ -74,12 +75,12 @@ def export_pack(folder: Path, formats: str = DEFAULT_FORMATS, timeout: float = D
     for name in (MANIFEST, PLOTLY_JS):
         check_target(folder / name, "--pack file")
     needs_browser = any(f in IMAGE_FORMATS for f in wanted)
-    own = renderer is None and needs_browser
-    renderer = Renderer(timeout) if own else renderer
+    own = Renderer(timeout) if renderer is None and needs_browser else None  # started and stopped here
+    renderer = own if own is not None else renderer
     exported = export_date()
     try:
-        if own:
-            renderer.start()  # no browser: one line now; else it starts while the data loads
+        if own is not None:
+            own.start()  # no browser: one line now; else it starts while the data loads
         app = load_app(snapshot)
         resolved = [charts.resolve(app, item.chart, item.params) for item in PACK]
         entries = []
@@ -93,8 +94,8 @@ def export_pack(folder: Path, formats: str = DEFAULT_FORMATS, timeout: float = D
         if "html" in wanted:  # the pages share one copy of plotly.js
             write_atomic(folder / PLOTLY_JS, plotly_js())
     finally:
-        if own:
-            renderer.stop()
+        if own is not None:
+            own.stop()
     manifest = {"generated": exported.isoformat(), "generator": generator(), "charts": entries,
                 "size": {"width": publish.WIDTH, "height": publish.HEIGHT, "png_scale": publish.PNG_SCALE},
                 "shared_files": [PLOTLY_JS] if "html" in wanted else []}
@@ -122,9 +123,9 @@ def entry(app, chart: charts.Resolved, files: dict[str, str]) -> dict:
             "sources": [source_record(app.package, s, e) for s, e in chart.built.sources], "files": files}
 
 
-def source_record(package: dict, source: str, edition: str) -> dict:
+def source_record(package: dict, source: str, edition: str | None) -> dict:
     """Publisher, title, licence, citation and the file of one (source, edition) from the datapackage."""
-    found = next((s for s in package.get("sources", []) if s.get("name") == source), {})
+    found: dict[str, Any] = next((s for s in package.get("sources", []) if s.get("name") == source), {})
     files = [e for e in found.get("editions", []) if e.get("edition") == edition]
     return {"source": source, "edition": edition, "publisher": found.get("publisher", source),
             "title": found.get("title", ""), "citation": found.get("citation", ""),

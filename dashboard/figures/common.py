@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from typing import Any
 
 from dashboard.schema import SOURCE_LABELS
 
@@ -45,7 +46,7 @@ def source_label(source: str, edition: str | None = None) -> str:
     return f"{name} ({edition} edition)" if edition else name
 
 
-def source_line(pairs: Iterable[tuple[str, str]], note: str = "") -> str:
+def source_line(pairs: Iterable[tuple[str, str | None]], note: str = "") -> str:
     """The line under every chart: "Source: NATO (2024-06 edition); SIPRI (2025-04 edition)."."""
     seen = list(dict.fromkeys((s, e) for s, e in pairs))
     text = "Source: " + "; ".join(source_label(s, e) for s, e in seen) if seen else "Source: —"
@@ -54,7 +55,7 @@ def source_line(pairs: Iterable[tuple[str, str]], note: str = "") -> str:
 
 def base_layout(title: str = "", yaxis_title: str = "", source: str = "", height: int = 420) -> dict:
     """Layout shared by every chart: fonts, margins, legend, hover, the source line."""
-    layout = {
+    layout: dict[str, Any] = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
         "font": {"family": FONT, "size": 13, "color": "#222"},
         "height": height,

@@ -52,6 +52,7 @@ def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], nam
         colour = STATUS_COLOURS.get(row.status, "#666")
         status = STATUS_LABELS.get(row.status, row.status).lower()
         target = row.target_share_pct
+        assert target is not None  # share_pledges keeps only rows with a share target
         label = f"{target:g}% by {row.target_year} ({status})"
         path = list(row.required_path)[1:] or [(row.target_year, target)]
         traces.append({"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": label,

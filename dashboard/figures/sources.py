@@ -27,7 +27,8 @@ def reconcile_figure(frame: pd.DataFrame, name: str, year: int) -> dict:
     """Share of GDP in one year, one bar per source (estimates hatched), NATO's value as a line."""
     if frame.empty:
         return empty_figure(f"No source publishes a share of GDP for {name} in {year}", 380)
-    labels = [f"{SOURCE_LABELS.get(r.source, r.source)}<br>{r.edition}" for r in frame.itertuples(index=False)]
+    labels = [f"{SOURCE_LABELS.get(str(r.source), str(r.source))}<br>{r.edition}"
+              for r in frame.itertuples(index=False)]
     layout = base_layout(yaxis_title="% of GDP", height=380)
     layout["hovermode"] = "closest"
     layout["yaxis"]["rangemode"] = "tozero"
@@ -50,7 +51,7 @@ def reconcile_summary(frame: pd.DataFrame, name: str, year: int) -> str:
     for r in frame.itertuples(index=False):
         diff = getattr(r, "difference_vs_nato_pp", None)
         vs = f", {diff:+.2f} points vs NATO" if not pd.isna(diff) and r.source != "nato" else ""
-        parts.append(f"{SOURCE_LABELS.get(r.source, r.source)} ({r.edition}) {r.share_pct:.2f}%"
+        parts.append(f"{SOURCE_LABELS.get(str(r.source), str(r.source))} ({r.edition}) {r.share_pct:.2f}%"
                      + (" (estimate)" if r.estimate else "") + vs)
     text = f"{name}, defence spending as a share of GDP in {year}: " + "; ".join(parts) + "."
     if "nato" not in set(frame["source"]):

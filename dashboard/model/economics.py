@@ -53,8 +53,7 @@ class Economy:
 
         IMF growth up to the WEO's last year, then ``growth`` from there on.
         """
-        if self.imf is not None and self.imf.at(self.base_year):
-            base = self.imf.at(self.base_year)
+        if self.imf is not None and (base := self.imf.at(self.base_year)):
             last = int(min(int(self.imf.years[-1]), year))
             reach = self.imf.at(last)
             if reach:
@@ -189,7 +188,8 @@ def _trailing_growth(levels: dict[int, float], last: int) -> float | None:
     if not earlier or levels.get(last, 0) <= 0 or levels[min(earlier)] <= 0:
         return None
     first = min(earlier)
-    return (levels[last] / levels[first]) ** (1 / (last - first)) - 1
+    growth: float = (levels[last] / levels[first]) ** (1 / (last - first)) - 1  # levels > 0: never complex
+    return growth
 
 
 def _inflation(panel: Panel, source: str, edition: str, iso3: str, year: int) -> float | None:
@@ -200,7 +200,9 @@ def _inflation(panel: Panel, source: str, edition: str, iso3: str, year: int) ->
 
 def _deflator_growth(panel: Panel, source: str, edition: str, iso3: str, year: int) -> float | None:
     spending = panel.series(source, iso3, "milex_lcu", "current", edition=edition)
-    constant = _constant_lcu(panel, spending) if spending is not None else None
+    if spending is None:
+        return None
+    constant = _constant_lcu(panel, spending)
     if constant is None:
         return None
     deflator = {int(y): float(v) / c for y, v in zip(spending.years, spending.values)

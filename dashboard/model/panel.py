@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard.schema import SOURCE_LABELS
 
 GROUP_KEY = ["source", "edition", "iso3", "indicator", "price_base"]
+SeriesKey = tuple[str, str, str, str, str]  # the values of GROUP_KEY
 T = TypeVar("T")
 
 
@@ -63,7 +64,8 @@ class Panel:
 
     def __init__(self, table: pd.DataFrame) -> None:
         self._table = table
-        self._index: dict[tuple, np.ndarray] = table.groupby(GROUP_KEY, sort=False).indices
+        # GROUP_KEY's (all text) values → row positions: what ``indices`` is for several keys
+        self._index = cast(dict[SeriesKey, np.ndarray], table.groupby(GROUP_KEY, sort=False).indices)
         self._years = table["year"].to_numpy()
         self._values = table["value"].to_numpy(dtype=float)
         self._estimate = table["estimate"].to_numpy(dtype=bool)
@@ -87,7 +89,7 @@ class Panel:
     def editions(self) -> dict[str, list[str]]:
         """source → editions, oldest first."""
         pairs = self._table[["source", "edition"]].drop_duplicates()
-        return {s: sorted(g["edition"]) for s, g in pairs.groupby("source")}
+        return {str(s): sorted(g["edition"]) for s, g in pairs.groupby("source")}
 
     @cached_property
     def _price_bases(self) -> dict[tuple[str, str, str, str], list[str]]:

@@ -171,11 +171,12 @@ def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions =
                               else "a money target needs GDP and spending in national currency")
         return base
     base.target_share_pct = target if pledge.kind != "equipment_share" else None
-    latest = base.latest_share_pct
-    years_left = pledge.target_year - base.latest_year
+    latest, latest_year = base.latest_share_pct, base.latest_year
+    assert latest is not None and latest_year is not None  # set by _baseline (the series is not empty)
+    years_left = pledge.target_year - latest_year
     base.gap_pp = target - latest
     base.required_annual_increase_pp = base.gap_pp / years_left if years_left > 0 else base.gap_pp
-    base.required_path = linear_path(base.latest_year, latest, pledge.target_year, target)
+    base.required_path = linear_path(latest_year, latest, pledge.target_year, target)
     if econ is not None and pledge.kind != "equipment_share":
         _money(base, econ, pledge, target)
     _status(base, share, pledge, target)
@@ -231,9 +232,10 @@ def _target_share(pledge: Pledge, econ: Economy | None) -> float | None:
     """
     if pledge.kind != "money":
         return pledge.target
-    if econ is None or pledge.currency != econ.currency or pledge.basis != "nato":
+    money = pledge.target_money_million  # None only for share targets, returned above
+    if econ is None or money is None or pledge.currency != econ.currency or pledge.basis != "nato":
         return None
-    return pledge.target_money_million / econ.gdp_lcu(pledge.target_year) * 100.0
+    return money / econ.gdp_lcu(pledge.target_year) * 100.0
 
 
 def linear_path(year0: int, share0: float, year1: int, target: float) -> list[tuple[int, float]]:
@@ -247,9 +249,11 @@ def linear_path(year0: int, share0: float, year1: int, target: float) -> list[tu
 
 def _money(row: Progress, econ: Economy, pledge: Pledge, target: float) -> None:
     """Money gap in the target year, and the spending growth the target requires."""
+    gap, latest, latest_year = row.gap_pp, row.latest_share_pct, row.latest_year
+    assert gap is not None and latest is not None and latest_year is not None  # set by progress()
     year = max(pledge.target_year, econ.base_year)
     gdp = econ.gdp_lcu(year)
-    gap_lcu = row.gap_pp / 100.0 * gdp
+    gap_lcu = gap / 100.0 * gdp
     row.money_gap = {
         "year": year,
         "currency": econ.currency,
@@ -257,12 +261,12 @@ def _money(row: Progress, econ: Economy, pledge: Pledge, target: float) -> None:
         "usd_million": _round(econ.to_usd(gap_lcu, year)),
         "eur_million": _round(econ.to_eur(gap_lcu, year)),
         "required_spending_lcu_million": round(target / 100.0 * gdp, 1),
-        "current_share_spending_lcu_million": round(row.latest_share_pct / 100.0 * gdp, 1),
+        "current_share_spending_lcu_million": round(latest / 100.0 * gdp, 1),
         "gdp_lcu_million": round(gdp, 1),
     }
-    n = pledge.target_year - row.latest_year
-    if n > 0 and row.latest_share_pct > 0:
-        nominal = ((target / row.latest_share_pct) * gdp / econ.gdp_lcu(row.latest_year)) ** (1 / n) - 1
+    n = pledge.target_year - latest_year
+    if n > 0 and latest > 0:
+        nominal = ((target / latest) * gdp / econ.gdp_lcu(latest_year)) ** (1 / n) - 1
         row.required_growth_nominal_pct = nominal * 100
         if econ.inflation is not None:
             row.required_growth_real_pct = ((1 + nominal) / (1 + econ.inflation) - 1) * 100
@@ -271,21 +275,24 @@ def _money(row: Progress, econ: Economy, pledge: Pledge, target: float) -> None:
 def _status(row: Progress, share: Series, pledge: Pledge, target: float) -> None:
     """met / on_track / off_track, the reason, and the year the target is reached."""
     latest, rise = row.latest_share_pct, row.latest_annual_increase_pp
+    latest_year, gap, required = row.latest_year, row.gap_pp, row.required_annual_increase_pp
+    # all set by progress() before it asks for the status
+    assert latest is not None and latest_year is not None and gap is not None and required is not None
     if latest >= target:
         row.status = "met"
         row.year_reached = _first_year_of_run_at_or_above(share, target)
         row.status_reason = f"{latest:.2f} ≥ {target:.2f} in {row.latest_year}"
         return
     if rise is not None and rise > 0:
-        row.year_reached = row.latest_year + math.ceil(row.gap_pp / rise)
+        row.year_reached = latest_year + math.ceil(gap / rise)
     # a floor ("every year from Y") binds from Y on, like a deadline; before that it is a target
-    deadline_passed = row.latest_year >= pledge.target_year
+    deadline_passed = latest_year >= pledge.target_year
     estimate = " (latest figure is an estimate)" if row.latest_is_estimate else ""
     if deadline_passed:
         row.status = "off_track"
         row.status_reason = f"{latest:.2f} < {target:.2f} in {row.latest_year}" + (
             " (a floor for every year)" if pledge.by == "every_year" else " (deadline reached)") + estimate
-    elif rise is not None and rise >= row.required_annual_increase_pp:
+    elif rise is not None and rise >= required:
         row.status = "on_track"
         row.status_reason = (f"latest rise {rise:+.2f} pp ≥ required {row.required_annual_increase_pp:.2f} pp "
                              f"a year{estimate}")

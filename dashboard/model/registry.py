@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pycountry
 import yaml
@@ -86,7 +87,7 @@ class Pledge:
     applies_to: str = "all"
     supersedes: tuple[str, ...] = ()
     notes: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def target_money_million(self) -> float | None:
@@ -99,7 +100,7 @@ class Pledge:
 def load_groups(path: Path = GROUPS_FILE) -> dict[str, Group]:
     """All groups by id, with derived groups (``derived_from`` + ``exclude``) resolved."""
     entries = _read_list(path)
-    raw_by_id: dict[str, dict] = {}
+    raw_by_id: dict[str, dict[str, Any]] = {}
     for i, entry in enumerate(entries):
         gid = _str(entry, "id", path, i)
         if gid in raw_by_id:
@@ -165,7 +166,7 @@ _PLEDGE_FIELDS = frozenset({"id", "actor", "title", "kind", "target", "target_ye
                             "applies_to", "supersedes", "notes"})
 
 
-def _read_list(path: Path) -> list[dict]:
+def _read_list(path: Path) -> list[dict[str, Any]]:
     """The YAML file as a list of mappings, or a one-line RegistryError."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
@@ -180,7 +181,7 @@ def _read_list(path: Path) -> list[dict]:
     return data
 
 
-def _members(entry: dict, raw_by_id: dict[str, dict], where: str) -> dict[str, int | None]:
+def _members(entry: dict[str, Any], raw_by_id: dict[str, dict[str, Any]], where: str) -> dict[str, int | None]:
     if "derived_from" in entry:
         parent = raw_by_id.get(entry["derived_from"])
         if parent is None or "members" not in parent:
@@ -191,7 +192,7 @@ def _members(entry: dict, raw_by_id: dict[str, dict], where: str) -> dict[str, i
         return members
     raw = entry.get("members")
     if isinstance(raw, list):
-        members: dict[str, int | None] = {str(c): None for c in raw}
+        members = {str(c): None for c in raw}
     elif isinstance(raw, dict):
         members = {str(c): int(y) for c, y in raw.items()}
     else:
@@ -206,7 +207,7 @@ def _is_country(code: str) -> bool:
     return code in NON_ISO_ACTORS or pycountry.countries.get(alpha_3=code) is not None
 
 
-def _citation(entry: dict, where: str) -> Citation:
+def _citation(entry: dict[str, Any], where: str) -> Citation:
     src = entry.get("source")
     if not isinstance(src, dict):
         raise RegistryError(f"{where}: no source — cite publisher, title, url and date")
@@ -228,21 +229,21 @@ def _date(value: object, where: str, what: str) -> dt.date:
         raise RegistryError(f"{where}: {what} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _str(entry: dict, key: str, path: Path, ident: object) -> str:
+def _str(entry: dict[str, Any], key: str, path: Path, ident: object) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         raise RegistryError(f"{path.name}: entry {ident!r} lacks {key}")
     return value.strip()
 
 
-def _number(entry: dict, key: str, where: str) -> float:
+def _number(entry: dict[str, Any], key: str, where: str) -> float:
     value = entry.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RegistryError(f"{where}: {key} must be a number, got {value!r}")
     return float(value)
 
 
-def _choice(entry: dict, key: str, allowed: tuple[str, ...], where: str) -> str:
+def _choice(entry: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str:
     value = entry.get(key)
     if value not in allowed:
         raise RegistryError(f"{where}: {key} {value!r} must be one of {', '.join(allowed)}")

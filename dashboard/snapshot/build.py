@@ -105,7 +105,7 @@ def _check_losses(out: Path, table: pd.DataFrame, files: dict[tuple[str, str], s
     if found and accept_loss is None:
         raise DataLossError(f"build stopped, the snapshot at {out} is unchanged: {text}. "
                             "If this is intended, build again with --accept-loss \"reason\"")
-    if found:
+    if found and accept_loss is not None:  # found with accept_loss None raised above
         accepted.append({"reason": accept_loss.strip(), "date": dt.date.today().isoformat(), "lost": text})
     if accepted:  # the history of accepted losses travels with the snapshot
         package[ACCEPTED_LOSSES] = accepted

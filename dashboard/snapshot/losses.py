@@ -64,12 +64,13 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, files: dict[tuple[str, str], s
         before = old[(old["source"] == source) & (old["edition"] == edition)]
         after = new[(new["source"] == source) & (new["edition"] == edition)]
         indicators = rows["indicator"].value_counts().sort_values(ascending=False)
+        pair = (str(source), str(edition))
         losses.append(Loss(
             source=str(source), edition=str(edition), rows=len(rows), of_rows=len(before),
             indicators={str(k): int(v) for k, v in indicators.items()},
             countries=sorted(set(before["iso3"]) - set(after["iso3"])),
             years=sorted(int(y) for y in set(before["year"]) - set(after["year"])),
-            files=files.get((source, edition)) or old_files.get((source, edition), "?"),
+            files=files.get(pair) or old_files.get(pair, "?"),
         ))
     return losses
 

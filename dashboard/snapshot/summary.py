@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from dashboard.snapshot.io import load, load_package
 
@@ -16,7 +17,8 @@ def summary_lines(folder: Path | None = None) -> list[str]:
                    indicators=("indicator", "nunique"), countries=("iso3", "nunique")))
     lines = [f"{'source':<10} {'edition':<11} {'rows':>8}  {'years':<9}  "
              f"{'areas':>5}  {'indicators':>10}"]
-    for (source, edition), row in counts.iterrows():
+    for key, row in counts.iterrows():
+        source, edition = cast(tuple[str, str], key)  # the two group keys, both text
         lines.append(f"{source:<10} {edition:<11} {row['rows']:>8,}  "
                      f"{row['first']}-{row['last']}  {row['countries']:>5}  {row['indicators']:>10}")
     lines.append(f"{'total':<10} {'':<11} {len(table):>8,}")

@@ -129,7 +129,7 @@ def _cross_check_worldbank_sipri(table: pd.DataFrame, files: dict) -> list[str]:
     for wb_edition, wb_rows in wb.groupby("edition"):
         # SIPRI "2025-04" was out before World Bank "2026-02-24"; the latest such one
         # is what the World Bank edition carries.
-        earlier = [e for e in sipri_editions if e <= wb_edition[:7]]
+        earlier = [e for e in sipri_editions if e <= str(wb_edition)[:7]]
         if not earlier:
             continue
         s_rows = sipri[sipri["edition"] == earlier[-1]]

@@ -188,4 +188,5 @@ def _name(iso3: str) -> str:
     if iso3 in COUNTRY_NAME_OVERRIDES:
         return COUNTRY_NAME_OVERRIDES[iso3]
     country = pycountry.countries.get(alpha_3=iso3)
+    assert country is not None, iso3  # _country keeps only codes pycountry knows (or overridden above)
     return getattr(country, "common_name", None) or country.name

@@ -8,9 +8,10 @@ basis, and the source line with editions. Pledge targets always come from the re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -28,6 +29,10 @@ from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import SPENDING_MEASURES
 from dashboard.views.tabular import records_csv
 
+if TYPE_CHECKING:
+    from dashboard.model import Pledge
+    from dashboard.views.data import ViewData
+
 # The spending chart's CSV: one row per source and year.
 SPENDING_COLUMNS = ["source", "edition", "unit", "price_base", "year", "value", "estimate"]
 # Each publisher's definition, for subtitles naming several sources.
@@ -41,12 +46,12 @@ COALITION_PLEDGES = ("nato-vilnius-2024-2", "gbr-2027-2.5", "nato-hague-2035-3.5
 class Built:
     """One chart, ready to style and render: the figure and everything said about it."""
 
-    figure: dict
+    figure: dict[str, Any]
     data: pd.DataFrame | Callable[[], pd.DataFrame]  # the frame, or how to make it when asked
     title: str
     subtitle: str
     source_text: str
-    sources: list[tuple[str, str]] = field(default_factory=list)  # (source, edition) drawn
+    sources: Sequence[tuple[str, str | None]] = field(default_factory=list)  # (source, edition); None: no edition
     csv_body: Callable[[], str] | None = None  # the CSV without a frame, where that is faster
 
     @cached_property
@@ -59,18 +64,18 @@ class Built:
         return self.csv_body() if self.csv_body is not None else self.frame.to_csv(index=False)
 
 
-def share_pledge_ids(app, done: dict | None = None) -> tuple[str, ...]:
+def share_pledge_ids(app: ViewData, done: dict[str, Any] | None = None) -> tuple[str, ...]:
     """Ids of the registry's share-of-GDP pledges (not "related" spending)."""
     return tuple(p.id for p in app.pledges if p.kind == "share_gdp" and p.scope != "related")
 
 
-def _pledge(app, pledge_id: str):
+def _pledge(app: ViewData, pledge_id: str) -> Pledge:
     return next(p for p in app.pledges if p.id == pledge_id)
 
 
 # ---- the dashboard's charts -------------------------------------------------------------------
 
-def build_country_share(app, p: dict) -> Built:
+def build_country_share(app: ViewData, p: dict[str, Any]) -> Built:
     """Country page: share of GDP by source with the pledges' targets and required paths."""
     code, name = p["country"], app.name(p["country"])
     series = app.share_series(code)
@@ -84,7 +89,7 @@ def build_country_share(app, p: dict) -> Built:
                  country_fig.share_source(shown), [(s.source, s.edition) for s in shown])
 
 
-def build_money_gap(app, p: dict) -> Built:
+def build_money_gap(app: ViewData, p: dict[str, Any]) -> Built:
     """Country page: extra spending a year each pledge needs in its target year."""
     code, name = p["country"], app.name(p["country"])
     pledges = app.progress_by_country.get(code, [])
@@ -99,7 +104,7 @@ def build_money_gap(app, p: dict) -> Built:
                                     "assumptions in the CSV."), list(dict.fromkeys(pairs)))
 
 
-def build_spending(app, p: dict) -> Built:
+def build_spending(app: ViewData, p: dict[str, Any]) -> Built:
     """Country page: spending in national currency or US$, every source's latest edition."""
     code, name = p["country"], app.name(p["country"])
     lines = cut(app.spending(code, p["measure"]), p["from"])
@@ -114,7 +119,7 @@ def build_spending(app, p: dict) -> Built:
                  source_line(pairs), pairs, lambda: records_csv(SPENDING_COLUMNS, records))
 
 
-def build_map(app, p: dict) -> Built:
+def build_map(app: ViewData, p: dict[str, Any]) -> Built:
     """Overview: the world or Europe coloured by share of GDP."""
     source, year = p["source"], p["year"]
     views = app.overview
@@ -137,7 +142,7 @@ SHARE_BASIS: dict[str, str] = {"nato": "share of real GDP", "sipri": "share of G
                                "worldbank": "share of GDP at current prices", "eurostat": "share of GDP"}
 
 
-def build_ranking(app, p: dict) -> Built:
+def build_ranking(app: ViewData, p: dict[str, Any]) -> Built:
     """Overview: countries ranked by share of GDP, with NATO's targets."""
     source, year, group = p["source"], p["year"], p["group"]
     views = app.overview
@@ -156,7 +161,7 @@ def build_ranking(app, p: dict) -> Built:
                  [(source, edition)])
 
 
-def build_allies(app, p: dict) -> Built:
+def build_allies(app: ViewData, p: dict[str, Any]) -> Built:
     """Overview: allies at or above NATO's lowest target each year."""
     views = app.overview
     threshold = views.threshold
@@ -168,7 +173,7 @@ def build_allies(app, p: dict) -> Built:
                  [("nato", edition)])
 
 
-def build_pledge_status(app, p: dict) -> Built:
+def build_pledge_status(app: ViewData, p: dict[str, Any]) -> Built:
     """Pledges page: countries per status for each alliance pledge, over the rows the filters keep."""
     tracker = app.tracker
     keep = tuple(tracker.matching(p["status"], p["actor"], p["q"]))
@@ -181,7 +186,7 @@ def build_pledge_status(app, p: dict) -> Built:
                  source_line(pairs, "Pledges: data/pledges.yaml, each with its announcement."), pairs)
 
 
-def build_scenario(app, p: dict) -> Built:
+def build_scenario(app: ViewData, p: dict[str, Any]) -> Built:
     """Scenarios page: extra spending per year for a group to reach a target share by a year."""
     group, target, year, growth = p["group"], p["target"], p["year"], p["growth"]
     result = app.scenarios.result(group, target, year, growth)
@@ -195,7 +200,7 @@ def build_scenario(app, p: dict) -> Built:
                  result.source, pairs, lambda: result.csv)
 
 
-def build_compare(app, p: dict) -> Built:
+def build_compare(app: ViewData, p: dict[str, Any]) -> Built:
     """Compare page: one indicator for several countries from one source, lines or bars."""
     spec = INDICATORS[p["indicator"]]
     lines = app.compare.lines(tuple(p["countries"]), p["indicator"], p["source"])
@@ -216,7 +221,7 @@ def build_compare(app, p: dict) -> Built:
                  compare_fig.source_text(lines, spec, p["chart"]), pairs, lambda: lines_csv(lines, base))
 
 
-def build_reconcile(app, p: dict) -> Built:
+def build_reconcile(app: ViewData, p: dict[str, Any]) -> Built:
     """Sources page: every source's share of GDP for one country-year."""
     from dashboard import model
 
@@ -231,7 +236,7 @@ def build_reconcile(app, p: dict) -> Built:
                  "hatched: estimate", sources_fig.reconcile_source(frame), pairs)
 
 
-def build_revisions(app, p: dict) -> Built:
+def build_revisions(app: ViewData, p: dict[str, Any]) -> Built:
     """Sources page: one publisher's editions side by side, with the revision."""
     source, name = p["source"], app.name(p["country"])
     revs = app.sources.revisions(source, p["country"])
@@ -245,7 +250,7 @@ def build_revisions(app, p: dict) -> Built:
 
 # ---- charts of the pack that no page draws yet ------------------------------------------------
 
-def build_group_share(app, p: dict) -> Built:
+def build_group_share(app: ViewData, p: dict[str, Any]) -> Built:
     """A group's GDP-weighted share of GDP over time against pledge targets from the registry."""
     group, source = p["group"], p["source"]
     pledges = [_pledge(app, i) for i in (p["pledges"] if p["pledges"] != "all" else share_pledge_ids(app))]
@@ -263,7 +268,7 @@ def build_group_share(app, p: dict) -> Built:
                  [(source, edition)])
 
 
-def build_burden(app, p: dict) -> Built:
+def build_burden(app: ViewData, p: dict[str, Any]) -> Built:
     """The United States vs NATO Europe and Canada: defence spending by year."""
     frame = frames.burden(app, "nato")
     edition = app.overview.edition("nato")
@@ -275,7 +280,7 @@ def build_burden(app, p: dict) -> Built:
                  [("nato", edition)])
 
 
-def build_pledge_gap(app, p: dict) -> Built:
+def build_pledge_gap(app: ViewData, p: dict[str, Any]) -> Built:
     """Each country's gap to a group pledge (e.g. the Hague 3.5 % by 2035)."""
     pledge = _pledge(app, p["pledge"])
     rows = frames.pledge_gap_rows(app, pledge.id)
@@ -291,7 +296,7 @@ def build_pledge_gap(app, p: dict) -> Built:
                  pairs)
 
 
-def build_nato_vs_sipri(app, p: dict) -> Built:
+def build_nato_vs_sipri(app: ViewData, p: dict[str, Any]) -> Built:
     """NATO and SIPRI share of GDP for one country, with the difference."""
     code, name = p["country"], app.name(p["country"])
     shown = {s.source: s for s in cut(app.share_series(code), p["from"]) if s.source in ("nato", "sipri")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashboard.figures import country as country_fig
 from dashboard.figures.publish import publish
@@ -33,6 +33,9 @@ from dashboard.views.specs import (
     year_span,
 )
 
+if TYPE_CHECKING:
+    from dashboard.views.data import ViewData
+
 # Defaults and bounds are the pages' own (``views.specs``), read from the data where they are years.
 TARGET = ScenariosView.TARGET
 
@@ -44,7 +47,7 @@ class Chart:
     name: str
     description: str
     params: tuple[Param, ...]
-    build: Callable[[Any, dict], Built]
+    build: Callable[[ViewData, dict[str, Any]], Built]
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Resolved:
     built: Built
 
 
-def resolve(app, name: str, raw: dict[str, str] | tuple[str, ...] | list[str]) -> Resolved:
+def resolve(app: ViewData, name: str, raw: dict[str, str] | tuple[str, ...] | list[str]) -> Resolved:
     """Look up ``name``, validate its parameters (``key=value`` strings or a dict) and build it."""
     chart = get(name)
     given = raw if isinstance(raw, dict) else parse_pairs(raw)
@@ -72,7 +75,8 @@ def label(resolved: Resolved) -> str:
     return f"{resolved.chart.name} ({args})" if args else resolved.chart.name
 
 
-def publication_figure(app: Any, name: str, params: dict[str, str], exported: date | None = None) -> dict[str, Any]:
+def publication_figure(app: ViewData, name: str, params: dict[str, str],
+                       exported: date | None = None) -> dict[str, Any]:
     """The chart styled for print (1200 × 675, title, subtitle, footer) as a figure dict, no browser.
 
     For the dashboard's download buttons: ``Plotly.downloadImage(figure, {format: "svg",
@@ -91,7 +95,7 @@ def csv_text(resolved: Resolved) -> str:
     return f"# {built.source_text} Chart: {label(resolved)}.\n" + built.csv()
 
 
-def chart_csv(app: Any, name: str, params: dict[str, str]) -> str:
+def chart_csv(app: ViewData, name: str, params: dict[str, str]) -> str:
     """``csv_text`` of chart ``name`` with ``params`` (key → text)."""
     return csv_text(resolve(app, name, params))
 
@@ -125,7 +129,7 @@ def get(name: str) -> Chart:
     return chart
 
 
-def listing(app) -> list[str]:
+def listing(app: ViewData) -> list[str]:
     """``export --list``: every chart, what it shows, its parameters with defaults and accepted values."""
     from dashboard.views.params import text
 
@@ -140,7 +144,7 @@ def listing(app) -> list[str]:
     return lines
 
 
-def _accepted(p: Param, app, done: dict) -> str:
+def _accepted(p: Param, app: ViewData, done: dict[str, Any]) -> str:
     if p.kind == "choice":
         choices = p.resolve(p.choices, app, done)
         return f" ({', '.join(choices)})" if len(choices) <= 12 else ""
@@ -152,31 +156,31 @@ def _accepted(p: Param, app, done: dict) -> str:
 
 # ---- parameter helpers ------------------------------------------------------------------------
 
-def _years(source: str) -> Callable[[Any, dict], tuple[int, int]]:
+def _years(source: str) -> Callable[[ViewData, dict[str, Any]], tuple[int, int]]:
     return lambda app, done: app.share_years.get(done.get("source", source), (0, -1))
 
 
-def _latest(source: str) -> Callable[[Any, dict], int]:
+def _latest(source: str) -> Callable[[ViewData, dict[str, Any]], int]:
     return lambda app, done: app.share_years.get(done.get("source", source), (0, 0))[1]
 
 
-def _share_span(app, done: dict) -> tuple[int, int]:
+def _share_span(app: ViewData, done: dict[str, Any]) -> tuple[int, int]:
     return year_span(app)
 
 
-def _scenario_years(app, done: dict) -> tuple[int, int]:
+def _scenario_years(app: ViewData, done: dict[str, Any]) -> tuple[int, int]:
     low, high, _ = ScenariosView.years(app)
     return low, high
 
 
-def _groups(app, done: dict) -> tuple[str, ...]:
+def _groups(app: ViewData, done: dict[str, Any]) -> tuple[str, ...]:
     return tuple(app.groups)
 
 
-def _country_pledges(app, done: dict) -> tuple[str, ...]:
+def _country_pledges(app: ViewData, done: dict[str, Any]) -> tuple[str, ...]:
     return tuple(r.id for r in country_fig.share_pledges(app.progress_by_country.get(done["country"], [])))
 
-def _group_pledges(app, done: dict) -> tuple[str, ...]:
+def _group_pledges(app: ViewData, done: dict[str, Any]) -> tuple[str, ...]:
     return tuple(p.id for p in app.pledges if p.kind == "share_gdp" and p.scope != "related" and p.actor in app.groups)
 
 

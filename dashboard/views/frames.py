@@ -14,7 +14,7 @@ from dashboard.views.data import ViewData
 SHARE = "milex_share_gdp"
 
 
-def group_shares(app, group: str, source: str, targets: list[float]) -> pd.DataFrame:
+def group_shares(app: ViewData, group: str, source: str, targets: list[float]) -> pd.DataFrame:
     """Per year: a group's GDP-weighted share, spending and GDP (US$ m, current), who reported."""
     first, last = app.share_years.get(source, (0, -1))
     rows = []
@@ -32,7 +32,7 @@ def group_shares(app, group: str, source: str, targets: list[float]) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def burden(app, source: str) -> pd.DataFrame:
+def burden(app: ViewData, source: str) -> pd.DataFrame:
     """``model.burden_sharing`` over every year the source publishes."""
     first, last = app.share_years.get(source, (0, -1))
     return model.burden_sharing(app.panel, app.groups["NATO"], list(range(first, last + 1)), source)

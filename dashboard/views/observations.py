@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -91,7 +91,7 @@ def encode(rows: pd.DataFrame, fmt: str) -> bytes:
 def _records(rows: pd.DataFrame) -> list[dict[str, object]]:
     """Plain JSON values (ints, floats, bools, strings) row by row."""
     out = []
-    for rec in rows.to_dict("records"):
+    for rec in cast(list[dict[str, object]], rows.to_dict("records")):  # columns: schema.COLUMNS, strings
         out.append({k: (v.item() if isinstance(v, np.generic) else v) for k, v in rec.items()})
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsInt, cast
 
 import pandas as pd
 
@@ -75,7 +75,7 @@ class Headline:
 
     year: int              # the year shown (NATO's latest if it has none for the year asked)
     asked: int
-    edition: str
+    edition: str | None
     estimate: bool
     members: int
     at_or_above: tuple[tuple[float, int], ...]   # (target, allies at or above it)
@@ -106,7 +106,8 @@ class OverviewViews:
                                     kind="stable")
         out: dict[tuple[str, int], YearShares] = {}
         for (source, year), rows in shares.groupby(["source", "year"], sort=False):
-            out[(str(source), int(year))] = YearShares(
+            # the keys are (source, year): a string and a numpy integer (``year`` is cast to int above)
+            out[(str(source), int(cast(SupportsInt, year)))] = YearShares(
                 tuple(rows["iso3"].tolist()), tuple(rows["name"].tolist()),
                 tuple(float(v) for v in rows["value"]), tuple(bool(e) for e in rows["estimate"]))
         return out

@@ -11,9 +11,12 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashboard.views import ViewError
+
+if TYPE_CHECKING:
+    from dashboard.views.data import ViewData
 
 MAX_VALUE_LEN = 200
 SHOWN = 24  # characters of a bad value repeated in an error
@@ -21,7 +24,7 @@ ISO3 = re.compile(r"[A-Z]{3}")
 NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 # (app, parameters resolved so far) → a value: defaults and limits that depend on the data
-Dynamic = Callable[[Any, dict], Any]
+Dynamic = Callable[["ViewData", dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Param:
     bounds: tuple[float, float] | Dynamic | None = None   # inclusive, for years and numbers
     limit: int = 12           # most items in a list parameter
 
-    def resolve(self, value: Any, app: Any, done: dict) -> Any:
+    def resolve(self, value: Any, app: ViewData, done: dict[str, Any]) -> Any:
         """A default, choice list or bounds that may depend on the data and earlier parameters."""
         return value(app, done) if callable(value) else value
 
@@ -57,7 +60,7 @@ def parse_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     return out
 
 
-def validate(chart: str, params: tuple[Param, ...], raw: dict[str, str], app: Any) -> dict[str, Any]:
+def validate(chart: str, params: tuple[Param, ...], raw: dict[str, str], app: ViewData) -> dict[str, Any]:
     """Typed values for every parameter of ``chart`` (defaults filled in), in declaration order."""
     known = {p.name for p in params}
     for key in raw:
@@ -73,7 +76,7 @@ def validate(chart: str, params: tuple[Param, ...], raw: dict[str, str], app: An
     return done
 
 
-def parse(param: Param, value: str, app: Any, done: dict) -> Any:
+def parse(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> Any:
     """One value, typed and checked; ViewError with one line otherwise."""
     if len(value) > MAX_VALUE_LEN:
         raise ViewError(f"{param.name}: value longer than {MAX_VALUE_LEN} characters")
@@ -82,7 +85,7 @@ def parse(param: Param, value: str, app: Any, done: dict) -> Any:
     return PARSERS[param.kind](param, value, app, done)
 
 
-def _country(param: Param, value: str, app: Any, done: dict) -> str:
+def _country(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> str:
     code = value.strip().upper()
     if not ISO3.fullmatch(code) or code not in set(app.country_codes):
         raise ViewError(f"{param.name}: {_show(value)!r} is not a country with figures in the data "
@@ -90,7 +93,7 @@ def _country(param: Param, value: str, app: Any, done: dict) -> str:
     return code
 
 
-def _countries(param: Param, value: str, app: Any, done: dict) -> list[str]:
+def _countries(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> list[str]:
     codes = [_country(param, part, app, done) for part in value.split(",") if part.strip()]
     if not codes:
         raise ViewError(f"{param.name}: give one or more ISO3 codes separated by commas (e.g. GBR,DEU)")
@@ -99,7 +102,7 @@ def _countries(param: Param, value: str, app: Any, done: dict) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _year(param: Param, value: str, app: Any, done: dict) -> int:
+def _year(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> int:
     text = value.strip()
     if not re.fullmatch(r"-?\d{1,6}", text):
         raise ViewError(f"{param.name}: {_show(value)!r} is not a year")
@@ -110,11 +113,11 @@ def _year(param: Param, value: str, app: Any, done: dict) -> int:
     return year
 
 
-def _optional_year(param: Param, value: str, app: Any, done: dict) -> int | None:
+def _optional_year(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> int | None:
     return None if value.strip().lower() in ("off", "none") else _year(param, value, app, done)
 
 
-def _number(param: Param, value: str, app: Any, done: dict) -> float:
+def _number(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> float:
     try:
         number = float(value)
     except ValueError:
@@ -127,21 +130,21 @@ def _number(param: Param, value: str, app: Any, done: dict) -> float:
     return number
 
 
-def _optional_number(param: Param, value: str, app: Any, done: dict) -> float | None:
+def _optional_number(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> float | None:
     return None if value.strip().lower() in ("auto", "off", "none") else _number(param, value, app, done)
 
 
-def _choice(param: Param, value: str, app: Any, done: dict) -> str:
+def _choice(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> str:
     choices = param.resolve(param.choices, app, done)
     if value in choices:
         return value
-    folded = {c.lower(): c for c in choices}
+    folded: dict[str, str] = {c.lower(): c for c in choices}
     if value.lower() in folded:
         return folded[value.lower()]
     raise ViewError(f"{param.name}: {_show(value)!r} is not one of {', '.join(choices)}")
 
 
-def _codes(param: Param, value: str, app: Any, done: dict) -> list[str] | str:
+def _codes(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> list[str] | str:
     if value.strip().lower() == "all":
         return "all"
     choices = param.resolve(param.choices, app, done)
@@ -154,12 +157,12 @@ def _codes(param: Param, value: str, app: Any, done: dict) -> list[str] | str:
     return list(dict.fromkeys(codes))
 
 
-def _text(param: Param, value: str, app: Any, done: dict) -> str:
+def _text(param: Param, value: str, app: ViewData, done: dict[str, Any]) -> str:
     """Free text (a search), whitespace folded, at most ``limit`` characters."""
     return " ".join(value.split())[:param.limit]
 
 
-PARSERS: dict[str, Callable[[Param, str, Any, dict], Any]] = {
+PARSERS: dict[str, Callable[[Param, str, ViewData, dict[str, Any]], Any]] = {
     "country": _country, "countries": _countries, "year": _year, "optional_year": _optional_year,
     "number": _number, "optional_number": _optional_number, "choice": _choice, "codes": _codes, "text": _text,
 }

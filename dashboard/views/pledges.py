@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -147,6 +147,7 @@ class Tracker:
 def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
     """One display row from a model progress row."""
     target_share = r.target_share_pct
+    goal: float | None
     latest = r.latest_share_pct
     money = r.money_gap
     if r.kind in KIND_UNITS:
@@ -204,7 +205,8 @@ def _grid_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     table["source_link"] = [f"[{_md(s)}]({u})" if u.startswith(("https://", "http://")) else ""
                             for s, u in zip(table["source_site"], table["source_url"])]
     grid = table[list(GRID_FIELDS)].astype(object)
-    records: list[dict[str, Any]] = grid.where(grid.notna(), None).to_dict("records")
+    # the grid's columns are GRID_FIELDS: strings
+    records = cast(list[dict[str, Any]], grid.where(grid.notna(), None).to_dict("records"))
     return records
 
 

@@ -106,7 +106,7 @@ def table_rows(rows: list[Row], names: dict[str, str], year: int) -> list[Row]:
             last.setdefault(iso3, rec)
         elif last.get(iso3, {}).get("status") != "ok" or rec["year"] > last[iso3]["year"]:
             last[iso3] = rec
-    out = []
+    out: list[Row] = []
     for iso3, rec in sorted(last.items()):
         name = names.get(iso3, iso3)
         if rec["status"] != "ok":

@@ -42,7 +42,8 @@ class SourceViews:
         """source → iso3 → share-of-GDP rows: split once, so each revision works on a few rows."""
         table = self._data.table
         shares = table[table["indicator"] == SHARE]
-        return {str(s): dict(list(rows.groupby("iso3", sort=False))) for s, rows in shares.groupby("source")}
+        return {str(s): {str(c): g for c, g in rows.groupby("iso3", sort=False)}
+                for s, rows in shares.groupby("source")}
 
     def warm(self) -> None:
         """Split the share rows now (36–128 ms a publisher), not on a first visit."""
@@ -70,12 +71,12 @@ def package_rows(package: dict[str, Any]) -> list[dict[str, Any]]:
 def reconcile_table_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of the reconciliation table (plain values; the page renders them)."""
     out = []
-    for r in frame.itertuples(index=False):
-        diff = getattr(r, "difference_vs_nato_pp", None)
-        spend = r.spending_usd_million
-        out.append({"source": r.source, "label": SOURCE_LABELS.get(r.source, r.source), "edition": r.edition,
-                    "share_pct": float(r.share_pct), "estimate": bool(r.estimate),
+    for r in frame.to_dict("records"):
+        diff = r.get("difference_vs_nato_pp")
+        spend = r["spending_usd_million"]
+        out.append({"source": r["source"], "label": SOURCE_LABELS.get(r["source"], r["source"]),
+                    "edition": r["edition"], "share_pct": float(r["share_pct"]), "estimate": bool(r["estimate"]),
                     "difference_vs_nato_pp": None if pd.isna(diff) else float(diff),
                     "spending_usd_million": None if pd.isna(spend) else float(spend),
-                    "price_base": r.price_base, "reasons": list(r.reasons)})
+                    "price_base": r["price_base"], "reasons": list(r["reasons"])})
     return out

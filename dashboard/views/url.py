@@ -39,7 +39,8 @@ def param_year(value: object, default: int, low: int, high: int) -> int:
         if not value.isdigit() or len(value) > 4:
             return default
     try:
-        year = int(value)  # type: ignore[arg-type]
+        # a query or control value from Dash (untyped): int() itself rejects what is not a number
+        year: int = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
         return default
     return min(max(year, low), high)

@@ -155,6 +155,7 @@ def _param_notice(raw: object, view: CompareView, app: data.ViewData) -> list:
     if not unknown:
         return []
     shown = ", ".join(u[:12] for u in unknown[:5])
-    fallback = " Showing the default selection." if view.codes == DEFAULT_COUNTRIES and len(unknown) == len(given) else ""
+    fallback = (" Showing the default selection."
+                if view.codes == DEFAULT_COUNTRIES and len(unknown) == len(given) else "")
     return [html.P(f"Not in the data (use ISO 3166 alpha-3 codes such as GBR): {shown}.{fallback}",
                    className="notice")]

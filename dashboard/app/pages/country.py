@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, deferred
 from dashboard.app.fast.prerender import NOT_FOUND_CLASS
+from dashboard.app.html_types import Attrs
 from dashboard.figures import country as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import Progress
@@ -22,9 +25,12 @@ MEASURES = SPENDING_MEASURES  # measure → (label, indicator), shared with the 
 DEFAULT_FROM = CountryView.DEFAULT_FROM
 
 
-def view(code: object, start: object = None, measure: object = None, fallback: str | None = CountryView.DEFAULT_COUNTRY):
+def view(code: object, start: object = None, measure: object = None,
+         fallback: str = CountryView.DEFAULT_COUNTRY) -> CountryView:
     """The page's state from the path's code and the controls (``views.specs.CountryView``)."""
-    return CountryView.parse({"from": start, "measure": measure}, data.get(), code, fallback)
+    state = CountryView.parse({"from": start, "measure": measure}, data.get(), code, fallback)
+    # parse gives None only for an unknown code without a fallback
+    return cast(CountryView, state)
 
 
 def layout(iso3: str | None = None, **params: object) -> html.Div:
@@ -55,7 +61,7 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         html.Div(_headline(pledges, name), id="country-headline", className="headline"),
         chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp",
                    summary=fig.share_summary(shown, pledges, name), source=fig.share_source(shown)),
-        html.Aside(id="country-notes", className="notes", **{"aria-label": "Footnotes"}),
+        html.Aside(id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
         chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=320,
                    summary=_gap_summary(pledges, name), source=_gap_source(pledges)),
         html.Div([
@@ -95,13 +101,13 @@ def update_country(code: str, start: object):
     """Share chart, money gaps, headline and footnotes for the country."""
     app = data.get()
     state = view(code, start)
-    code, start = state.iso3, state.start
+    code = state.iso3
     name = app.name(code)
     series = app.share_series(code)
     pledges = app.progress_by_country.get(code, [])
-    shown = cut(series, start)
+    shown = cut(series, state.start)
     return (
-        fig.share_figure(series, pledges, name, start),
+        fig.share_figure(series, pledges, name, state.start),
         fig.share_summary(shown, pledges, name),
         fig.share_source(shown),
         fig.money_gap_figure(pledges, name),
@@ -124,8 +130,8 @@ def update_spending(code: str, measure: str, start: object):
     """Spending in the chosen measure, every source's latest edition."""
     app = data.get()
     state = view(code, start, measure)
-    code, start, measure = state.iso3, state.start, state.measure
-    lines = cut(app.spending(code, measure), start)
+    code, measure = state.iso3, state.measure
+    lines = cut(app.spending(code, measure), state.start)
     name = app.name(code)
     label = MEASURES[measure][0]
     pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
@@ -145,7 +151,7 @@ def update_spending(code: str, measure: str, start: object):
 def sync_url(selected: str, start: object, measure: str, current: str) -> str:
     """Keep the view in the URL (shareable, back button); a new country navigates."""
     app = data.get()
-    current_code = param_iso3(current, app.country_codes, CountryView.DEFAULT_COUNTRY)
+    current_code = param_iso3(current, app.country_codes) or CountryView.DEFAULT_COUNTRY
     return view(selected, start, measure, fallback=current_code).query()
 
 

@@ -11,6 +11,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import chart_card, chart_download, deferred
+from dashboard.app.html_types import Attrs
 from dashboard.figures import overview as fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import data
@@ -34,7 +35,7 @@ def layout(**params: object) -> html.Div:
         html.P("How much each country spends on defence as a share of GDP, and how many NATO allies "
                "meet the alliance's targets. Every figure names its source and edition."),
         # rendered with the page (not only by the callback) so nothing below it moves on load
-        html.Div(headline(view.year), id="overview-headline", **{"aria-live": "polite"}),
+        html.Div(headline(view.year), id="overview-headline", **Attrs({"aria-live": "polite"})),
         html.Div([
             html.Div([
                 html.Label("Source", htmlFor="overview-source"),
@@ -155,7 +156,7 @@ def sync_url(year: object, source: object, region: object) -> str:
 )
 def download_map(_: int, year: object, source: object) -> dict:
     """CSV of the map's data (every country shown)."""
-    source, year, _ = read_params({"year": year, "source": source})
+    source, year = read_params({"year": year, "source": source})[:2]
     return chart_download("map", {"source": source, "year": year}, f"share-of-gdp-{source}-{year}")
 
 
@@ -168,7 +169,7 @@ def download_map(_: int, year: object, source: object) -> dict:
 )
 def download_ranking(_: int, year: object, source: object) -> dict:
     """CSV of the ranking's bars, in rank order."""
-    source, year, _ = read_params({"year": year, "source": source})
+    source, year = read_params({"year": year, "source": source})[:2]
     return chart_download("ranking", {"source": source, "year": year}, f"share-of-gdp-ranking-{source}-{year}")
 
 

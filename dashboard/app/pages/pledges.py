@@ -12,6 +12,7 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, deferred
+from dashboard.app.html_types import Attrs
 from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import STATUSES
@@ -78,7 +79,7 @@ def layout(**params: object) -> html.Div:
         ], className="controls"),
         html.Section([
             html.H2("Every pledge and country", id="pledges-table-title"),
-            html.P(id="pledges-count", className="chart-summary", **{"aria-live": "polite"}),
+            html.P(id="pledges-count", className="chart-summary", **Attrs({"aria-live": "polite"})),
             # the frame keeps the grid's height before AG Grid's code has loaded (no layout shift)
             html.Div(
                 dag.AgGrid(
@@ -99,7 +100,7 @@ def layout(**params: object) -> html.Div:
                 html.Span(" The rows shown, with money gaps in national currency, US$ and EUR and the "
                           "assumptions behind them.", className="hint"),
             ], className="downloads"),
-        ], className="card", **{"aria-labelledby": "pledges-table-title"}),
+        ], className="card", **Attrs({"aria-labelledby": "pledges-table-title"})),
         chart_card("pledges-chart", "Alliance pledges: status across the countries they bind",
                    "alliance-pledge-status", height=450, defer=True),
     ])

@@ -10,6 +10,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import FIELD_STYLE, SCROLL_STYLE, TABLE_STYLE, chart_card, chart_download
+from dashboard.app.html_types import Attrs
 from dashboard.figures.common import SOURCE_LABELS
 from dashboard.views import data
 from dashboard.views.specs import ScenariosView
@@ -72,7 +73,7 @@ def layout(**params: object) -> html.Div:
             html.Div(id="scenarios-table", className="table-scroll", style=SCROLL_STYLE),
             html.Details([html.Summary("Assumptions by country"), html.Div(id="scenarios-assumptions")],
                          className="notes"),
-        ], className="card", **{"aria-labelledby": "scenarios-table-title"}),
+        ], className="card", **Attrs({"aria-labelledby": "scenarios-table-title"})),
     ])
 
 

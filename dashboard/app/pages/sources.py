@@ -18,6 +18,7 @@ from dashboard.app.components import (
     chart_download,
     deferred,
 )
+from dashboard.app.html_types import Attrs, Children
 from dashboard.figures import sources as fig
 from dashboard.figures.common import SOURCE_LABELS
 from dashboard.views import data
@@ -68,7 +69,7 @@ def layout(**params: object) -> html.Div:
         html.Section([
             html.H2("Differences to NATO, and why", id="sources-reasons-title"),
             html.Div(id="sources-reconcile-table", className="table-scroll", style=SCROLL_STYLE),
-        ], className="card", **{"aria-labelledby": "sources-reasons-title"}),
+        ], className="card", **Attrs({"aria-labelledby": "sources-reasons-title"})),
         chart_card("sources-revisions", "Revisions between editions", "revisions", height=460, defer=True),
     ])
 
@@ -112,7 +113,8 @@ def revisions_output(source: str, iso3: str) -> tuple[dict, str, str, str]:
     """(figure, summary, source line, title) of the revision view."""
     revs = data.get().sources.revisions(source, iso3)
     name = data.get().name(iso3)
-    return (fig.revisions_figure(revs, name), fig.revisions_summary(revs, name), fig.revisions_source(revs), f"Revisions between {SOURCE_LABELS[source]} editions: {name}")
+    return (fig.revisions_figure(revs, name), fig.revisions_summary(revs, name), fig.revisions_source(revs),
+            f"Revisions between {SOURCE_LABELS[source]} editions: {name}")
 
 
 @callback(
@@ -174,7 +176,7 @@ def _package_card(package: dict) -> html.Section:
         ], className="data-table", style=TABLE_STYLE), className="table-scroll", style=SCROLL_STYLE),
         html.H3("How to cite", style={"fontSize": "1rem"}),
         html.Ul([html.Li([html.Strong(f"{pub}: "), f"{title}. {cite}"]) for pub, title, cite in citations]),
-    ], className="card", **{"aria-labelledby": "sources-package-title"})
+    ], className="card", **Attrs({"aria-labelledby": "sources-package-title"}))
 
 
 def _reconcile_table(rows: list[dict], name: str, year: int) -> html.Table | html.P:
@@ -215,13 +217,13 @@ def _param_notice(params: dict, code: str, year: int) -> list:
 
 
 
-def _th(children: object, scope: str = "col", **kwargs: object) -> html.Th:
+def _th(children: Children, scope: str = "col") -> html.Th:
     return html.Th(children, scope=scope, style={**CELL_STYLE, "borderBottom": "2px solid #bbb"}
-                   if scope == "col" else CELL_STYLE, **kwargs)
+                   if scope == "col" else CELL_STYLE)
 
 
-def _td(children: object, num: bool = False, nowrap: bool = False, **kwargs: object) -> html.Td:
+def _td(children: Children, num: bool = False, nowrap: bool = False) -> html.Td:
     style = {**CELL_STYLE, "textAlign": "right" if num else "left"}
     if num or nowrap:
         style["whiteSpace"] = "nowrap"
-    return html.Td(children, style=style, **kwargs)
+    return html.Td(children, style=style)
