@@ -136,6 +136,11 @@ def test_records_csv_writes_what_to_csv_writes():
             {"a": 2, "b": 2.5, "c": 'say "hi"', "e": False}]
     assert records_csv(["a", "b", "c", "d", "e", "f"], rows) == (
         'a,b,c,d,e,f\n1,,"x,y",,True,0.1\n2,2.5,"say ""hi""",,False,\n')
+    import numpy as np
+
+    # a float column, and numpy floats in a mixed one, print as plain numbers
+    assert records_csv(["x", "y"], [{"x": 1.5, "y": np.float64(0.25)}, {"x": float("nan"), "y": "n/a"}]) == (
+        "x,y\n1.5,0.25\n,n/a\n")
 
 
 def test_scenario_csv_holds_every_member_year(page):

@@ -6,6 +6,7 @@ everything drawn from it: the figure, the text summary, the source line and the 
 
 from __future__ import annotations
 
+import itertools
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,7 @@ class ScenarioResult:
     @cached_property
     def columns(self) -> list[str]:
         """The model's fields, in the order the records first name them."""
-        return list(dict.fromkeys(k for r in self.records for k in r))
+        return list(dict.fromkeys(itertools.chain.from_iterable(self.records)))
 
     @cached_property
     def csv(self) -> str:
