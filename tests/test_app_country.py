@@ -67,6 +67,13 @@ def test_spending_measures(page):
     assert page.update_spending("GBR", "nonsense", 2000)[0]["layout"]["yaxis"]["title"]["text"] == "GBP billion"
 
 
+def test_spending_summary_names_publishers_as_readers_know_them(page):
+    """Display names and the measure as written ("US$", not "us$"; "NATO", not "nato")."""
+    summary = page.update_spending("GBR", "usd", 2000)[1]
+    assert summary == ("United Kingdom: defence spending in US$ (current prices), NATO 2024-06; SIPRI 2025-04.")
+    assert "national currency (current prices)" in page.update_spending("GBR", "lcu", 2000)[1]
+
+
 def test_url_sync_and_downloads(page):
     assert page.sync_url("DEU", 2000, "usd", "GBR") == "/country/DEU?from=2000&measure=usd"
     assert page.sync_url("<x>", "abc", "zzz", "GBR") == "/country/GBR?from=1990&measure=lcu"

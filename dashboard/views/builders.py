@@ -26,7 +26,7 @@ from dashboard.views import frames
 from dashboard.views.compare import INDICATORS, indexed, latest_common_year, lines_csv, lines_frame
 from dashboard.views.overview import SIPRI_TOP, share_rows
 from dashboard.views.series import ShareSeries, cut
-from dashboard.views.specs import SPENDING_MEASURES
+from dashboard.views.specs import measure_phrase
 from dashboard.views.tabular import records_csv
 
 if TYPE_CHECKING:
@@ -110,11 +110,10 @@ def build_spending(app: ViewData, p: dict[str, Any]) -> Built:
     lines = cut(app.spending(code, p["measure"]), p["from"])
     pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
     unit = lines[0].unit.replace(" million", "") if lines else ""
-    label = SPENDING_MEASURES[p["measure"]][0]
     records = [r for line in lines for r in line.records()]
     return Built(country_fig.spending_figure(lines, name, p["measure"]),
                  lambda: pd.DataFrame(records, columns=SPENDING_COLUMNS),
-                 f"{name}: defence spending, {label.lower()}",
+                 f"{name}: defence spending, {measure_phrase(p['measure'])}",
                  f"{unit} billion; each source's own definition (NATO, SIPRI); dotted: estimates".strip(),
                  source_line(pairs), pairs, lambda: records_csv(SPENDING_COLUMNS, records))
 

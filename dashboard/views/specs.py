@@ -83,6 +83,12 @@ SPENDING_MEASURES: dict[str, tuple[str, str]] = {  # measure → (label, indicat
 }
 
 
+def measure_phrase(measure: str) -> str:
+    """The measure's label inside a sentence: "national currency (current prices)", "US$ (…)"."""
+    label = SPENDING_MEASURES[measure][0]
+    return label if label.startswith("US$") else label[0].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class CountryView:
     """/country/<ISO3> ?from=1990&measure=lcu"""

@@ -11,11 +11,11 @@ from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, d
 from dashboard.app.fast.prerender import NOT_FOUND_CLASS
 from dashboard.app.html_types import Attrs
 from dashboard.figures import country as fig
-from dashboard.figures.common import STATUS_LABELS, source_line
+from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS, source_line
 from dashboard.model import Progress
 from dashboard.views import data
 from dashboard.views.series import ShareSeries, cut
-from dashboard.views.specs import SPENDING_MEASURES, CountryView
+from dashboard.views.specs import SPENDING_MEASURES, CountryView, measure_phrase
 from dashboard.views.url import param_iso3
 
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
@@ -133,10 +133,9 @@ def update_spending(code: str, measure: str, start: object):
     code, measure = state.iso3, state.measure
     lines = cut(app.spending(code, measure), state.start)
     name = app.name(code)
-    label = MEASURES[measure][0]
     pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
-    summary = (f"{name}: defence spending in {label.lower()}, " +
-               "; ".join(f"{s} {e}" for s, e in pairs) + "." if pairs else f"No figures for {name}.")
+    summary = (f"{name}: defence spending in {measure_phrase(measure)}, " +
+               "; ".join(f"{SOURCE_LABELS[s]} {e}" for s, e in pairs) + "." if pairs else f"No figures for {name}.")
     return fig.spending_figure(lines, name, measure), summary, source_line(pairs)
 
 
