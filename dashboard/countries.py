@@ -56,6 +56,8 @@ AGGREGATES: dict[str, str] = {
     "NATO Total": "NATO",
     "NATO Europe and Canada": "NATO_EUR_CAN",
     "European Union - 27 countries (from 2020)": "EU27",
+    # every donor the Kiel Ukraine Support Tracker counts, together (its all-donor files)
+    "All donors (Kiel Ukraine Support Tracker)": "UST_ALL",
     # SIPRI regions and sub-regions (Regional totals sheet and heading rows)
     "Africa": "SIPRI_AFRICA",
     "North Africa": "SIPRI_N_AFRICA",

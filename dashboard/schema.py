@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 COLUMNS: tuple[str, ...] = (
-    "source",      # sipri, nato, worldbank, imf, eurostat
-    "edition",     # publisher's release: "2025-04", "2024-06", World Bank "2026-02-24"
+    "source",      # sipri, nato, worldbank, imf, eurostat, kiel
+    "edition",     # publisher's release: "2025-04", "2024-06", World Bank "2026-02-24", Kiel "2026-08-04 R29"
     "iso3",        # ISO 3166-1 alpha-3, or a documented code from dashboard.countries
     "country",     # the name as the publisher printed it (footnote marks removed)
     "year",        # int; for fiscal-year series the year the financial year starts
+    "month",       # 1–12 for a monthly series (Kiel); empty (<NA>) for an annual one
     "indicator",   # one of INDICATORS
     "value",       # float, in `unit`
     "unit",        # e.g. "percent of GDP", "GBP million", "US$ million"
@@ -28,12 +29,13 @@ COLUMNS: tuple[str, ...] = (
     "retrieved",   # ISO date the raw file was obtained
 )
 
-KEY: tuple[str, ...] = ("source", "edition", "iso3", "year", "indicator", "price_base")
+KEY: tuple[str, ...] = ("source", "edition", "iso3", "year", "month", "indicator", "price_base")
 
 # Every source: its name (the ``source`` column, the loader's module name) → display label.
 # The one table of source names: loaders, validation, figures and notes all read it.
 SOURCE_LABELS: dict[str, str] = {
     "sipri": "SIPRI", "nato": "NATO", "worldbank": "World Bank", "imf": "IMF", "eurostat": "Eurostat",
+    "kiel": "Kiel Institute",
 }
 SOURCE_NAMES: tuple[str, ...] = tuple(SOURCE_LABELS)
 
@@ -46,6 +48,9 @@ SHARE_INDICATORS: frozenset[str] = frozenset(
         "personnel_share",
         "infrastructure_share",
         "other_share",
+        "ukraine_aid_share_gdp2021",
+        "ukraine_aid_eu_attributed_share_gdp2021",
+        "ukraine_aid_with_eu_share_gdp2021",
         # not defence_investment_share_gdp: gross fixed capital formation is net of
         # disposals and is negative when a state sells more than it buys (Eurostat
         # prints -0.1 % for Slovakia 2022).
@@ -99,6 +104,41 @@ _INDICATOR_LIST: tuple[Indicator, ...] = (
               "Government gross fixed capital formation on defence (COFOG 02), euro millions"),
     Indicator("defence_investment_lcu", "<CUR> million",
               "Government gross fixed capital formation on defence (COFOG 02), national currency millions"),
+    Indicator("gdp_eur", "EUR million", "Gross domestic product in euro, millions (Kiel: each donor's 2021 GDP)"),
+    # Support to Ukraine (Kiel Ukraine Support Tracker): monthly, by donor, EUR million
+    Indicator("ukraine_aid_total", "EUR million",
+              "Aid to Ukraine allocated in the month: military + financial + humanitarian (Kiel)"),
+    Indicator("ukraine_aid_military", "EUR million", "Military aid to Ukraine allocated in the month (Kiel)"),
+    Indicator("ukraine_aid_financial", "EUR million", "Financial aid to Ukraine allocated in the month (Kiel)"),
+    Indicator("ukraine_aid_humanitarian", "EUR million", "Humanitarian aid to Ukraine allocated in the month (Kiel)"),
+    Indicator("ukraine_aid_commitments", "EUR million", "Aid to Ukraine committed (announced) in the month (Kiel)"),
+    Indicator("ukraine_aid_to_allocate", "EUR million",
+              "Committed aid not yet allocated, change in the month; negative: a correction (Kiel)"),
+    # military aid of all donors together by how it was sourced, monthly (iso3 UST_ALL)
+    Indicator("ukraine_aid_military_stockpile", "EUR million",
+              "Military aid from the donors' own stocks, allocated in the month, all donors (Kiel)"),
+    Indicator("ukraine_aid_military_procurement", "EUR million",
+              "Military aid procured from industry, allocated in the month, all donors (Kiel)"),
+    Indicator("ukraine_aid_military_unspecified", "EUR million",
+              "Military aid of unstated sourcing, allocated in the month, all donors (Kiel)"),
+    Indicator("ukraine_aid_military_purl", "EUR million",
+              "US weapons bought for Ukraine by Europeans through NATO's PURL, allocated in the month (Kiel)"),
+    # heavy weapons delivered or committed, cumulative to the release period, by donor and category
+    *(Indicator(f"ukraine_weapons_{cat}_count", "items", f"{label} for Ukraine, number, cumulative (Kiel)")
+      for cat, label in (("tanks", "Tanks"), ("ifv", "Infantry fighting vehicles"), ("howitzers", "Howitzers"),
+                         ("mlrs", "Multiple rocket launchers"), ("air_defense", "Air-defence systems"))),
+    *(Indicator(f"ukraine_weapons_{cat}_value", "EUR million", f"{label} for Ukraine, value, cumulative (Kiel)")
+      for cat, label in (("tanks", "Tanks"), ("ifv", "Infantry fighting vehicles"), ("howitzers", "Howitzers"),
+                         ("mlrs", "Multiple rocket launchers"), ("air_defense", "Air-defence systems"))),
+    # EU-level aid attributed to member states by their share of the EU budget, cumulative to the release
+    Indicator("ukraine_aid_eu_attributed", "EUR million",
+              "The member's share of EU-level aid to Ukraine, cumulative (Kiel)"),
+    Indicator("ukraine_aid_share_gdp2021", "percent of 2021 GDP",
+              "Bilateral aid to Ukraine, cumulative, as a share of the donor's 2021 GDP (Kiel's basis)"),
+    Indicator("ukraine_aid_eu_attributed_share_gdp2021", "percent of 2021 GDP",
+              "The member's share of EU-level aid, cumulative, as a share of its 2021 GDP (Kiel)"),
+    Indicator("ukraine_aid_with_eu_share_gdp2021", "percent of 2021 GDP",
+              "Bilateral aid plus the attributed EU-level share, cumulative, % of 2021 GDP (Kiel)"),
 )
 
 INDICATORS: Mapping[str, Indicator] = {i.name: i for i in _INDICATOR_LIST}
@@ -114,6 +154,7 @@ _DTYPES: dict[str, str] = {
     "iso3": "str",
     "country": "str",
     "year": "int64",
+    "month": "Int64",   # nullable: annual series have none
     "indicator": "str",
     "value": "float64",
     "unit": "str",
@@ -129,6 +170,8 @@ def tidy(rows: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(list(rows))
     if frame.empty:
         return empty()
+    if "month" not in frame.columns:  # annual rows (every source but Kiel) and older snapshots
+        frame = frame.assign(month=pd.Series(pd.NA, index=frame.index, dtype="Int64"))
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"tidy rows lack columns {missing}")

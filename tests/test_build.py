@@ -45,7 +45,7 @@ def test_build_writes_table_and_datapackage(good):
     package = load_package(out)
     resource = package["resources"][0]
     assert resource["path"] == "observations.parquet" and resource["rows"] == len(table)
-    assert resource["schema"]["primaryKey"] == ["source", "edition", "iso3", "year", "indicator", "price_base"]
+    assert resource["schema"]["primaryKey"] == ["source", "edition", "iso3", "year", "month", "indicator", "price_base"]
     sipri = package["sources"][0]
     assert sipri["name"] == "sipri" and "SIPRI" in sipri["citation"]
     edition = sipri["editions"][0]
@@ -160,7 +160,7 @@ def test_unknown_source_name_is_one_line(good):
     result = CliRunner().invoke(main, ["build", "--sources", str(sources), "--out", str(out), "--only", "cia"])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "error: unknown source 'cia'; known: sipri, nato, worldbank, imf, eurostat"]
+        "error: unknown source 'cia'; known: sipri, nato, worldbank, imf, eurostat, kiel"]
 
 
 def test_out_pointing_at_a_file_is_refused(good, tmp_path):

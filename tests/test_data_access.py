@@ -35,7 +35,7 @@ def test_data_command_prints_the_uk_share(tmp_path):
     uk_2024 = [r for r in rows if r["year"] == 2024 and r["edition"] == "2025-04"]
     assert len(uk_2024) == 1 and round(uk_2024[0]["value"], 4) == 2.2786
     assert {r["source"] for r in rows} == {"sipri"} and {r["iso3"] for r in rows} == {"GBR"}
-    assert set(rows[0]) == {"source", "edition", "iso3", "country", "year", "indicator", "value", "unit",
+    assert set(rows[0]) == {"source", "edition", "iso3", "country", "year", "month", "indicator", "value", "unit",
                             "price_base", "estimate", "flags", "retrieved"}
     out = tmp_path / "uk.parquet"
     assert CliRunner().invoke(main, ["data", *UK_FILTER, "--format", "parquet", "--out", str(out)]).exit_code == 0

@@ -64,13 +64,17 @@ class Panel:
 
     def __init__(self, table: pd.DataFrame) -> None:
         self._table = table
+        # Series are annual: monthly rows (Kiel's aid to Ukraine) would give a year twelve
+        # values; the model reads them through ``dashboard.model.ukraine`` instead.
+        annual = table if "month" not in table or not table["month"].notna().any() \
+            else table[table["month"].isna()].reset_index(drop=True)
         # GROUP_KEY's (all text) values → row positions: what ``indices`` is for several keys
-        self._index = cast(dict[SeriesKey, np.ndarray], table.groupby(GROUP_KEY, sort=False).indices)
-        self._years = table["year"].to_numpy()
-        self._values = table["value"].to_numpy(dtype=float)
-        self._estimate = table["estimate"].to_numpy(dtype=bool)
-        self._unit = table["unit"].to_numpy(dtype=object)
-        self._flags = table["flags"].to_numpy(dtype=object)
+        self._index = cast(dict[SeriesKey, np.ndarray], annual.groupby(GROUP_KEY, sort=False).indices)
+        self._years = annual["year"].to_numpy()
+        self._values = annual["value"].to_numpy(dtype=float)
+        self._estimate = annual["estimate"].to_numpy(dtype=bool)
+        self._unit = annual["unit"].to_numpy(dtype=object)
+        self._flags = annual["flags"].to_numpy(dtype=object)
         self._memo: dict[Hashable, object] = {}
 
     @property

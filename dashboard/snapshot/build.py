@@ -124,7 +124,7 @@ def _file_names(table: pd.DataFrame, frames: list[pd.DataFrame],
     """(source, edition) → raw file name(s), for messages."""
     out: dict[tuple[str, str], str] = {}
     for frame, raw in zip(frames, raws):
-        for edition in frame["edition"].unique() if len(frame) else ():
+        for edition in frame["edition"].unique() if len(frame) else [e for e in [frame.attrs.get("edition")] if e]:
             key = (raw.source, str(edition))
             out[key] = ", ".join(filter(None, [out.get(key), raw.path.name]))
     return out
@@ -145,7 +145,9 @@ def datapackage(table: pd.DataFrame, frames: list[pd.DataFrame], raws: list[RawF
             "path": info.url, "licenses": [{"title": info.licence}],
             "citation": info.citation, "editions": [],
         })
-        editions = sorted(frame["edition"].unique()) if len(frame) else []
+        # a file with no figures of its own (Kiel's release_info.csv) says its edition in attrs
+        editions = sorted(frame["edition"].unique()) if len(frame) else \
+            [e for e in [frame.attrs.get("edition")] if e]
         entry["editions"].append({
             "edition": ", ".join(editions),
             "file": raw.path.name,

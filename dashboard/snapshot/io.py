@@ -97,9 +97,12 @@ def _read_table(folder: Path, dir_fd: int) -> pd.DataFrame:
     fd = os.open(OBSERVATIONS, os.O_RDONLY, dir_fd=dir_fd)
     with os.fdopen(fd, "rb") as fh:
         try:
-            return pd.read_parquet(fh)
+            frame = pd.read_parquet(fh)
         except (OSError, pa.ArrowException) as exc:
             raise DashboardError(f"{folder / OBSERVATIONS}: unreadable snapshot ({exc})") from None
+    if "month" not in frame.columns:  # a snapshot from before monthly series: every row annual
+        frame.insert(list(schema.COLUMNS).index("month"), "month", pd.Series(pd.NA, index=frame.index, dtype="Int64"))
+    return frame
 
 
 def check_writable(folder: Path) -> None:

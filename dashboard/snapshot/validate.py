@@ -20,8 +20,12 @@ SHARE_OUTLIERS: dict[tuple[str, str, int, str], str] = {
 }
 
 # Real change and similar indicators can be negative; only these must be ≥ 0.
-NON_NEGATIVE = frozenset({"milex_lcu", "milex_lcu_fy", "milex_usd", "milex_eur", "gdp_usd",
-                          "gdp_lcu", "milex_per_capita_usd", "military_personnel", "population"})
+# Kiel's ``ukraine_aid_to_allocate`` is the month's change in committed-but-unallocated aid:
+# negative when aid is allocated or a commitment is corrected, so it is not in this set.
+NON_NEGATIVE = frozenset({"milex_lcu", "milex_lcu_fy", "milex_usd", "milex_eur", "gdp_usd", "gdp_eur",
+                          "gdp_lcu", "milex_per_capita_usd", "military_personnel", "population",
+                          *(name for name in schema.INDICATORS
+                            if name.startswith(("ukraine_aid", "ukraine_weapons")) and name != "ukraine_aid_to_allocate")})
 
 YEAR_RANGE = (1900, 2100)
 
@@ -45,8 +49,10 @@ def validate(table: pd.DataFrame, files: dict[tuple[str, str], str]) -> list[str
 def _where(row: pd.Series, files: dict[tuple[str, str], str]) -> str:
     """``source edition (file): country (iso3) year indicator`` for a row."""
     file = files.get((row["source"], row["edition"]), "?")
+    month = row.get("month")
+    when = f"{row['year']}-{int(month):02d}" if month is not None and not pd.isna(month) else f"{row['year']}"
     return (f"{row['source']} {row['edition']} ({file}): {row['country']} ({row['iso3']}) "
-            f"{row['year']} {row['indicator']} [{row['price_base']}]")
+            f"{when} {row['indicator']} [{row['price_base']}]")
 
 
 def _fail(bad: pd.DataFrame, files: dict, problem: str) -> None:
@@ -74,6 +80,11 @@ def _check_finite_and_years(table: pd.DataFrame, files: dict) -> None:
     bad = table[~table["year"].between(*YEAR_RANGE)]
     if len(bad):
         _fail(bad, files, f"has a year outside {YEAR_RANGE}")
+    if "month" in table:
+        month = table["month"]
+        bad = table[month.notna() & ~month.between(1, 12)]
+        if len(bad):
+            _fail(bad, files, f"has month {bad.iloc[0]['month']} (months are 1–12)")
 
 
 def _check_unique(table: pd.DataFrame, files: dict) -> None:
