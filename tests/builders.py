@@ -156,3 +156,96 @@ def delete_rows(path: Path, label: str, sheets: tuple[str, ...] = ()) -> Path:
             ws.delete_rows(r)
     wb.save(path)
     return path
+
+
+# --- Kiel Ukraine Support Tracker: the six CSV files of one release ------------------------
+# Invented donors' figures in EUR billion (weapons in EUR), in the layout of the CSV files
+# the tracker's website reads: quoted header, text quoted, numbers bare, "\n" line ends.
+# Totals, shares of GDP and the all-donor file are computed here, so the built release is
+# consistent the way the published one is.
+
+# (country, iso, year, month, financial, humanitarian, military, commitments, to_be_allocated)
+KielMonth = tuple[str, str, int, int, float, float, float, float, float]
+
+KIEL_MONTHS: list[KielMonth] = [
+    ("Denmark", "DNK", 2026, 1, 0.0, 0.125, 0.25, 0.5, 0.125),
+    ("Denmark", "DNK", 2026, 3, 0.0625, 0.0, 0.5, 0.25, -0.3125),
+    ("EU (Commission and Council)", "EU", 2026, 2, 3.0, 0.5, 0.0, 5.0, 1.5),
+    ("Germany", "DEU", 2026, 1, 0.125, 0.0625, 1.5, 2.0, 0.3125),
+    ("Germany", "DEU", 2026, 2, 0.0, 0.03125, 0.75, 0.0, -0.78125),
+    ("Germany", "DEU", 2026, 3, 0.25, 0.0, 2.25, 1.0, -1.5),
+]
+KIEL_GDP: dict[str, float] = {"DNK": 400.0, "DEU": 4000.0, "EU": 0.0}  # the donors' "2021 GDP", EUR bn
+# (year, month, stockpile, procurement, unspecified, nato_purl), EUR bn
+KIEL_SOURCING: list[tuple[int, int, float, float, float, float]] = [
+    (2026, 1, 1.25, 0.5, 0.25, 0.0), (2026, 2, 0.25, 0.5, 0.0, 0.0), (2026, 3, 0.5, 1.0, 0.25, 1.0),
+]
+# (donor name, category, number, value in EUR, list)
+KIEL_WEAPONS: list[tuple[str, str, int, int, str]] = [
+    ("Denmark", "Howitzers", 6, 18_000_000, "Example howitzer (6)"),
+    ("Germany", "Air Defense", 2, 400_000_000, "Example system A (1); Example system B (1)"),
+    ("Germany", "Tanks", 10, 25_000_000, "Example tank (10)"),
+    ("United Kingdom", "IFV", 4, 8_000_000, "Example vehicle (4)"),
+]
+# (country, iso, bilateral_pct_gdp, eu_share_pct_gdp, total_pct_gdp, eu_share_bn)
+KIEL_EU_SHARES: list[tuple[str, str, float, float, float, float]] = [
+    ("Denmark", "DNK", 0.5, 0.25, 0.75, 1.5),
+    ("Germany", "DEU", 0.125, 0.5, 0.625, 12.0),
+]
+KIEL_RELEASE = ("12", "03/2026", "2026-05-20", "Ukraine Support Tracker, Release 12 (03/2026)")
+
+
+def _csv_text(header: tuple[str, ...], rows: list[tuple], quote_all: bool = False, newline: str = "\n") -> str:
+    def cell(value: object) -> str:
+        return f'"{value}"' if quote_all or isinstance(value, str) else repr(value)
+    return "".join(",".join(cell(v) for v in line) + newline for line in [header, *rows])
+
+
+def write_kiel_release(folder: Path, *, months: list[KielMonth] | None = None, gdp: dict[str, float] | None = None,
+                       release: tuple[str, str, str, str] = KIEL_RELEASE,
+                       sourcing: list[tuple] | None = None, weapons: list[tuple] | None = None,
+                       eu_shares: list[tuple] | None = None, newline: str = "\n") -> Path:
+    """The six files of one release in ``folder`` (created); returns ``folder``."""
+    months = KIEL_MONTHS if months is None else months
+    gdp = KIEL_GDP if gdp is None else gdp
+    folder.mkdir(parents=True, exist_ok=True)
+    donor_rows, sums = [], {}
+    for country, iso, year, month, fin, hum, mil, com, tba in months:
+        total = fin + hum + mil
+        share = total / gdp[iso] * 100 if gdp[iso] else 0.0
+        donor_rows.append((country, iso, year, month, total, fin, hum, mil, com, tba, gdp[iso], share))
+        old = sums.get((year, month), (0.0, 0.0, 0.0, 0.0))
+        sums[(year, month)] = (old[0] + total, old[1] + mil, old[2] + fin, old[3] + hum)
+    files = {
+        "release_info.csv": (("release", "period", "date", "label"), [release], True),
+        "data_explorer.csv": (("country", "iso", "year", "month", "total", "financial", "humanitarian", "military",
+                               "commitments", "to_be_allocated", "gdp", "pct_gdp"), donor_rows, False),
+        "total_allocations.csv": (("year", "month", "total_allocations", "military", "financial", "humanitarian"),
+                                  [(y, m, *sums[(y, m)]) for y, m in sorted(sums)], False),
+        "procurement_trends.csv": (("year", "month", "stockpile", "procurement", "unspecified", "nato_purl"),
+                                   KIEL_SOURCING if sourcing is None else sourcing, False),
+        "weapons.csv": (("donor", "category", "number_of_weapons", "monetary_value_eur", "weapons_list"),
+                        KIEL_WEAPONS if weapons is None else weapons, False),
+        "eu_aid_shares.csv": (("country", "iso", "bilateral_pct_gdp", "eu_share_pct_gdp", "total_pct_gdp",
+                               "eu_share_bn"), KIEL_EU_SHARES if eu_shares is None else eu_shares, False),
+    }
+    for name, (header, rows, quote_all) in files.items():
+        (folder / name).write_bytes(_csv_text(header, rows, quote_all, newline).encode("utf-8"))
+    return folder
+
+
+def edit_text(path: Path, old: str, new: str, count: int = 1) -> Path:
+    """Replace ``old`` by ``new`` in a text file (``count`` times; -1: all), failing if absent."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return path
+
+
+def drop_csv_column(path: Path, column: str) -> Path:
+    """Remove one column (by its header name) from every line of a built CSV file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = [c.strip('"') for c in lines[0].rstrip("\n").split(",")].index(column)
+    path.write_text("".join(",".join(c for i, c in enumerate(line.rstrip("\n").split(",")) if i != index) + "\n"
+                            for line in lines), encoding="utf-8")
+    return path

@@ -37,11 +37,18 @@ from dashboard.snapshot import load
 from dashboard.snapshot.build import build
 from dashboard.sources import eurostat, imf, worldbank
 from tests.builders import (
+    KIEL_GDP,
+    KIEL_MONTHS,
+    KIEL_SOURCING,
+    KIEL_WEAPONS,
     delete_rows,
+    drop_csv_column,
     duplicate_row,
+    edit_text,
     insert_blank_columns,
     rename_sheets,
     replace_text,
+    write_kiel_release,
     write_sipri_workbook,
 )
 from tests.test_eurostat import _cube
@@ -148,6 +155,15 @@ def _imf(folder: Path, body: dict | str) -> Path:
 
 def _imf_answer(by_country: dict) -> dict:
     return {"values": {"NGDPD": by_country}, "api": {"version": "1", "output-method": "json"}}
+
+
+def _kiel(folder: Path, **kwargs) -> Path:
+    """A whole built release (the six files read together); returns its folder."""
+    return write_kiel_release(folder / "kiel", **kwargs)
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True)
 
 
 # --- breakers: each returns (source, substrings the error line must hold) ----------------
@@ -422,6 +438,136 @@ def imf_values_not_by_country(folder):
     return "imf:", [IMF_FILE, "values of NGDPD are not keyed by country"]
 
 
+def kiel_missing_column(folder):
+    drop_csv_column(_kiel(folder) / "data_explorer.csv", "military")
+    return "kiel:", ["data_explorer.csv", "no column 'military'", "the layout changed"]
+
+
+def kiel_eur_million_not_billion(folder):
+    _kiel(folder, months=[(*m[:4], *(v * 1000 for v in m[4:])) for m in KIEL_MONTHS],
+          gdp={iso: v * 1000 for iso, v in KIEL_GDP.items()})
+    return "kiel:", ["data_explorer.csv", "line 2: Denmark 2026-01 has values in the millions",
+                     "the tracker publishes EUR billion"]
+
+
+def kiel_sourcing_in_eur_million(folder):
+    _kiel(folder, sourcing=[(y, m, *(v * 1000 for v in values)) for y, m, *values in KIEL_SOURCING])
+    return "kiel:", ["procurement_trends.csv", "line 2: stockpile 1250", "the tracker publishes EUR billion"]
+
+
+def kiel_eu_share_in_eur_million(folder):
+    edit_text(_kiel(folder) / "eu_aid_shares.csv", ",1.5\n", ",1500.0\n")
+    return "kiel:", ["eu_aid_shares.csv", "line 2: eu_share_bn 1500", "EUR billion"]
+
+
+def kiel_weapons_in_eur_billion(folder):
+    _kiel(folder, weapons=[(*w[:3], w[3] / 1e9, w[4]) for w in KIEL_WEAPONS])
+    return "kiel:", ["weapons.csv", "line 2: Denmark Howitzers: 0.018 for 6 weapons", "values are in EUR"]
+
+
+def kiel_weapons_donor_unmapped(folder):
+    edit_text(_kiel(folder) / "weapons.csv", '"United Kingdom"', '"Ruritania"')
+    return "kiel (weapons.csv)", ["no ISO3 code for 'Ruritania'", "would be lost"]
+
+
+def kiel_donor_code_not_a_country(folder):
+    edit_text(_kiel(folder) / "data_explorer.csv", '"Germany","DEU"', '"Germany","NAT"', -1)
+    return "kiel (data_explorer.csv)", ["donor code 'NAT' ('Germany') maps to no country", "would be lost"]
+
+
+def kiel_month_13(folder):
+    edit_text(_kiel(folder) / "data_explorer.csv", '"Germany","DEU",2026,2,', '"Germany","DEU",2026,13,')
+    return "kiel:", ["data_explorer.csv", "line 6: month 13 (months are 1–12)"]
+
+
+def kiel_month_after_the_release_period(folder):
+    edit_text(_kiel(folder) / "procurement_trends.csv", "\n2026,3,", "\n2026,4,")
+    return "kiel:", ["procurement_trends.csv", "line 4: 2026-04 is outside Release 12's period (2022-01 to 2026-03)"]
+
+
+def kiel_text_in_number(folder):
+    edit_text(_kiel(folder) / "data_explorer.csv", ",0.0,2.25,", ",0.0,n/a,")
+    return "kiel:", ["data_explorer.csv", "line 7 military: 'n/a' is not a number"]
+
+
+def kiel_truncated_mid_line(folder):
+    path = _kiel(folder) / "data_explorer.csv"
+    text = path.read_bytes()
+    path.write_bytes(text[: text.index(b'"Germany","DEU",2026,2,') + 19])  # ends '"Germany","DEU",202'
+    return "kiel:", ["data_explorer.csv", "line 6 has 3 fields, the header 12", "cut short"]
+
+
+def kiel_truncated_in_the_last_number(folder):
+    path = _kiel(folder) / "data_explorer.csv"
+    path.write_bytes(path.read_bytes()[:-3])  # the last line keeps its 12 fields, its pct_gdp is cut
+    return "kiel:", ["data_explorer.csv", "the last line is unfinished", "cut short"]
+
+
+def kiel_truncated_at_a_line_end(folder):
+    path = _kiel(folder) / "total_allocations.csv"
+    path.write_text("".join(_lines(path)[:-1]), encoding="utf-8")  # the last month is gone
+    return "kiel:", ["total_allocations.csv", "runs to 2026-02, but release_info.csv names Release 12 (03/2026)"]
+
+
+def kiel_html_as_csv(folder):
+    _kiel(folder)
+    _put(folder, "kiel", "data_explorer.csv", HTML)
+    return "kiel:", ["data_explorer.csv", "an HTML page, not the tracker's CSV"]
+
+
+def kiel_zero_bytes(folder):
+    _kiel(folder)
+    _put(folder, "kiel", "weapons.csv", b"")
+    return "kiel:", ["weapons.csv", "empty file"]
+
+
+def kiel_duplicated_donor_month(folder):
+    path = _kiel(folder) / "data_explorer.csv"
+    lines = _lines(path)
+    path.write_text("".join(lines[:3] + lines[2:]), encoding="utf-8")  # Denmark 2026-03 twice
+    return "kiel:", ["data_explorer.csv", "line 4: Denmark 2026-03 appears twice"]
+
+
+def kiel_duplicated_eu_share(folder):
+    path = _kiel(folder) / "eu_aid_shares.csv"
+    lines = _lines(path)
+    path.write_text("".join(lines + lines[1:2]), encoding="utf-8")
+    return "kiel 2026-05-20 R12", ["eu_aid_shares.csv", "Denmark (DNK) 2026-03", "more than once for the same key"]
+
+
+def kiel_release_of_another_period(folder):
+    _kiel(folder, release=("13", "06/2026", "2026-08-20", "Ukraine Support Tracker, Release 13 (06/2026)"))
+    return "kiel:", ["data_explorer.csv", "runs to 2026-03, but release_info.csv names Release 13 (06/2026)",
+                     "files of different releases?"]
+
+
+def kiel_label_names_another_release(folder):
+    _kiel(folder, release=("12", "03/2026", "2026-05-20", "Ukraine Support Tracker, Release 11 (03/2026)"))
+    return "kiel:", ["release_info.csv", "Release 11 (03/2026)' names another release than 12"]
+
+
+def kiel_label_number_longer_than_the_release(folder):
+    # "Release 1" is the start of "Release 12": the release column lost a digit
+    _kiel(folder, release=("1", "03/2026", "2026-05-20", "Ukraine Support Tracker, Release 12 (03/2026)"))
+    return "kiel:", ["release_info.csv", "Release 12 (03/2026)' names another release than 1"]
+
+
+def kiel_release_info_missing(folder):
+    (_kiel(folder) / "release_info.csv").unlink()
+    return "kiel:", ["no release_info.csv beside the tracker's files", "the release (edition) of their figures"]
+
+
+def kiel_total_not_the_donors_sum(folder):
+    edit_text(_kiel(folder) / "total_allocations.csv", "\n2026,2,4.28125,", "\n2026,2,4.5,")
+    return "kiel:", ["total_allocations.csv", "2026-02: all donors 4.5 EUR bn, but the donors in data_explorer.csv "
+                     "sum to 4.28125"]
+
+
+def kiel_unknown_weapon_category(folder):
+    edit_text(_kiel(folder) / "weapons.csv", '"Tanks"', '"Drones"')
+    return "kiel:", ["weapons.csv", "line 4: category 'Drones' is not one of Tanks, IFV, Howitzers, MLRS, Air Defense"]
+
+
 # Loader bugs this corpus found are fixed; a new one stays in the corpus, marked
 # xfail(strict) with its message, file and line, until fixed.
 BUGS: dict[str, str] = {}
@@ -443,6 +589,13 @@ BREAKERS: list[Breaker] = [
     eurostat_bad_updated_date, eurostat_infinite_value, eurostat_deeply_nested, wb_json_deeply_nested,
     imf_without_values, imf_malformed_json, imf_zero_bytes, imf_text_in_number,
     imf_values_not_by_country, imf_nan_value,
+    kiel_missing_column, kiel_eur_million_not_billion, kiel_sourcing_in_eur_million, kiel_eu_share_in_eur_million,
+    kiel_weapons_in_eur_billion, kiel_weapons_donor_unmapped, kiel_donor_code_not_a_country, kiel_month_13,
+    kiel_month_after_the_release_period, kiel_text_in_number, kiel_truncated_mid_line,
+    kiel_truncated_in_the_last_number, kiel_truncated_at_a_line_end, kiel_html_as_csv, kiel_zero_bytes,
+    kiel_duplicated_donor_month, kiel_duplicated_eu_share, kiel_release_of_another_period,
+    kiel_label_names_another_release, kiel_label_number_longer_than_the_release, kiel_release_info_missing,
+    kiel_total_not_the_donors_sum, kiel_unknown_weapon_category,
 ]
 
 
@@ -515,7 +668,21 @@ def _nato_baseline(folder):
     return _nato(folder), lambda p: None
 
 
-VARIATIONS = [_nato_baseline, _blank_columns_sipri, _blank_columns_nato, _renamed_sheets_nato,
+def _kiel_baseline(folder):
+    # no change: the Kiel release the breakers start from builds beside SIPRI
+    return _kiel(folder), lambda p: None
+
+
+def _kiel_crlf_and_bom(folder):
+    # Windows line ends and a byte-order mark in every file of the release
+    def change(path: Path) -> None:
+        write_kiel_release(path, newline="\r\n")
+        for file in path.iterdir():
+            file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    return _kiel(folder), change
+
+
+VARIATIONS = [_nato_baseline, _kiel_baseline, _kiel_crlf_and_bom, _blank_columns_sipri, _blank_columns_nato, _renamed_sheets_nato,
               _blank_column_wb_csv, _moved_wb_header, _moved_sipri_header]
 
 
@@ -538,7 +705,7 @@ def test_tolerated_variation_still_builds(good, tmp_path, variation):
 
 # --- API answers and refresh --------------------------------------------------------------
 
-ALL_SOURCES = ("sipri", "nato", "worldbank", "imf", "eurostat")
+ALL_SOURCES = ("sipri", "nato", "worldbank", "imf", "eurostat", "kiel")
 ANY_URL = re.compile(r"https?://.*")
 
 
@@ -563,6 +730,7 @@ def cache(tmp_path: Path) -> Path:
         ("worldbank", WB_ZIP, b"PK\x03\x04 an earlier edition"),
         ("imf", IMF_FILE, json.dumps(_imf_answer({"GBR": {"2025": 1.0}})).encode()),
         ("eurostat", ES_FILE, json.dumps(_cube()).encode()),
+        ("kiel", "release_info.csv", b'"release","period","date","label"\n"11","02/2026","2026-04-20","Release 11"\n'),
     ]:
         folder = root / source / "2025-01-02"
         folder.mkdir(parents=True)

@@ -11,7 +11,9 @@ lost, and leave the old snapshot byte-identical. Skipped when ../shared is absen
 The expectations are read off the publishers' files by hand: in the April 2025 SIPRI file's
 Share of GDP sheet the United Kingdom has a figure for every year 1950-2024 (75; 1949 is
 "..."); NATO's Table 3 has 11 years (2014-2024e) in two blocks; the World Bank's GDP file
-has Germany from 1970 to 2022 (53 years).
+has Germany from 1970 to 2022 (53 years); Kiel's Release 29 gives 7,161 rows, of which the
+United Kingdom's tanks in weapons.csv are 2 (count, value), a month of total_allocations.csv 4
+(total, military, financial, humanitarian) and a member's line of eu_aid_shares.csv 4.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ WB_GDP = "worldbank/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_26.csv"
 WB_MILEX = "worldbank/API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv"
 WB_SHARE_ZIP = "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip"
 EUROSTAT = "eurostat/gov_ev-defence.json"
+KIEL_DONORS = "kiel/data_explorer.csv"
+KIEL_ALL = "kiel/total_allocations.csv"
+KIEL_WEAPONS = "kiel/weapons.csv"
+KIEL_EU = "kiel/eu_aid_shares.csv"
 
 pytestmark = pytest.mark.skipif(not SHARED_SOURCES.is_dir(),
                                 reason=f"published files not found under {SHARED_SOURCES} (../shared absent)")
@@ -97,6 +103,16 @@ def _string_index(src: Path, text: str) -> int:
     return x.strings(src).index(text)
 
 
+def _without_lines(prefix: str) -> Callable[[str], str]:
+    """Drop the lines starting with ``prefix`` (at least one must)."""
+    def drop(text: str) -> str:
+        lines = text.split("\n")
+        kept = [line for line in lines if not line.startswith(prefix)]
+        assert len(kept) < len(lines), prefix
+        return "\n".join(kept)
+    return drop
+
+
 # name → (file changed, how, what the one line must say); None as the change: file removed
 CASES: dict[str, tuple[str, Change | None, str]] = {
     "sipri-2024-header-written-2024e": (S25, _xlsx(lambda s: {
@@ -150,6 +166,22 @@ CASES: dict[str, tuple[str, Change | None, str]] = {
                               r"(milex_share_gdp|defence_investment_share_gdp) \d+"),
     "eurostat-geo-renamed": (EUROSTAT, _json(_rename_category("geo", "DE", "DX")),
                              r"unknown geo code 'DX'.*\(its figures would be lost\)"),
+    "kiel-donor-code-retyped": (KIEL_DONORS, _text(lambda t: t.replace('"DNK"', '"DNX"')),
+                                r"donor code 'DNX' \('Denmark'\) maps to no country.*\(its aid would be lost\)"),
+    "kiel-column-retyped": (KIEL_DONORS, _text(lambda t: t.replace('"military"', '"military_aid"', 1)),
+                            r"no column 'military' \(columns: .*military_aid.*\): the layout changed "
+                            r"\(its figures would be lost\)"),
+    "kiel-weapons-donor-renamed": (KIEL_WEAPONS, _text(lambda t: t.replace('"United Kingdom"', '"United Kingdon"')),
+                                   r"no ISO3 code for 'United Kingdon'.*its figures would be lost"),
+    "kiel-weapons-row-deleted": (KIEL_WEAPONS, _text(_without_lines('"United Kingdom","Tanks",')),
+                                 r"kiel 2026-08-04 R29 \(.*weapons\.csv.*\): 2 of 7,161 rows: "
+                                 r"ukraine_weapons_tanks_(count|value) 1; ukraine_weapons_tanks_(count|value) 1\."),
+    "kiel-all-donor-month-deleted": (KIEL_ALL, _text(_without_lines("2023,6,")),
+                                     r"kiel 2026-08-04 R29 \(.*total_allocations\.csv.*\): 4 of 7,161 rows: "
+                                     r"ukraine_aid_(total|military|financial|humanitarian) 1"),
+    "kiel-eu-share-row-deleted": (KIEL_EU, _text(_without_lines('"Denmark","DNK",')),
+                                  r"kiel 2026-08-04 R29 \(.*eu_aid_shares\.csv.*\): 4 of 7,161 rows: "
+                                  r"ukraine_aid_\w+ 1"),
 }
 
 

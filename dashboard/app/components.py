@@ -32,13 +32,14 @@ def graph_config(filename: str) -> dcc.Graph.Config:
 
 
 def chart_card(prefix: str, title: str, filename: str, height: int = 420, summary: Children = None,
-               source: Children = None, defer: bool = False) -> html.Section:
+               source: Children = None, defer: bool = False, figure: dict | None = None) -> html.Section:
     """A titled chart with loading state, source line, text summary, CSV and PNG/SVG downloads.
 
     ``summary``, ``source``: the text summary and source line when the page already knows
     them (its callback sets them too); they are then in the page's static copy
     (dashboard/app/fast/prerender.py), painted early, and nothing below them moves on load.
     ``defer``: a chart below the fold, drawn when it nears the viewport (see ``deferred``).
+    ``figure``: a chart the layout already knows in full (no callback draws it).
 
     Component ids: ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
     ``{prefix}-csv-button``, ``{prefix}-csv``.
@@ -50,7 +51,7 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
         # <figure> named by the card's title and described by the text summary (its figcaption);
         # the frame keeps the chart's height before plotly.js has loaded (no layout shift).
         html.Figure([
-            html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure("Loading…", height),
+            html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=figure or empty_figure("Loading…", height),
                                            config=graph_config(filename), style={"height": f"{height}px"},
                                            # the card's frame sets the size, whatever height the
                                            # figure asks for (the ranking's grows with its bars)

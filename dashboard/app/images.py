@@ -27,6 +27,8 @@ CARD_CHARTS: dict[str, str] = {
     "country-share": "country-share", "country-gap": "money-gap", "country-spend": "spending",
     "pledges-chart": "pledge-status", "scenarios-chart": "scenario", "compare-chart": "compare",
     "sources-reconcile": "reconcile", "sources-revisions": "revisions",
+    "ukraine-regions": "ukraine-regions", "ukraine-donors": "ukraine-donors", "ukraine-sourcing": "ukraine-sourcing",
+    "ukraine-weapons": "ukraine-weapons", "country-ukraine": "ukraine-donor",
 }
 FORMATS = ("png", "svg")
 MAX_SEARCH = 500

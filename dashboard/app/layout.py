@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard.app.html_types import Attrs
 from dashboard.app.index import link
+from dashboard.figures.common import edition_label
 from dashboard.views.data import ViewData
 
 NAV: tuple[tuple[str, str], ...] = (
@@ -15,6 +16,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/pledges", "Pledges"),
     ("/compare", "Compare"),
     ("/scenarios", "Scenarios"),
+    ("/ukraine", "Ukraine"),
     ("/sources", "Sources"),
 )
 
@@ -38,7 +40,8 @@ def footer(data: ViewData) -> list:
     """Every source and edition in the snapshot, with licence and citation."""
     items = []
     for src in data.package.get("sources", []):
-        editions = sorted({e["edition"] for e in src.get("editions", [])})
+        editions = sorted({edition_label(src.get("name", ""), e["edition"]) for e in src.get("editions", [])
+                           if e.get("edition")})
         licence = "; ".join(lic["title"] for lic in src.get("licenses", []))
         items.append(html.Li([
             html.A(src["title"], href=src["path"]), f" ({src['publisher']}), editions {', '.join(editions)}. ",

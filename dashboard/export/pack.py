@@ -52,6 +52,10 @@ PACK: tuple[PackItem, ...] = (
     PackItem("uk-sipri-revisions", "revisions", {"country": "GBR", "source": "sipri"}),
     PackItem("nato-3.5-percent-by-2035-cost", "scenario", {"group": "NATO", "target": "3.5", "year": "2035"}),
     PackItem("alliance-pledge-status", "pledge-status"),
+    PackItem("ukraine-military-aid-us-vs-europe", "ukraine-regions", {"aid": "military", "by": "year"}),
+    PackItem("ukraine-top-donors-percent-of-gdp", "ukraine-donors", {"aid": "total", "measure": "gdp",
+                                                                    "period": "all"}),
+    PackItem("ukraine-military-aid-sourcing-purl", "ukraine-sourcing"),
 )
 
 

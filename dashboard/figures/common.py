@@ -7,6 +7,7 @@ one into a Figure for static export. No Dash imports here.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable
 from typing import Any
@@ -23,6 +24,7 @@ PALETTE: tuple[str, ...] = (
 # Fixed colours for the publishers, so "NATO" looks the same everywhere.
 SOURCE_COLOURS: dict[str, str] = {
     "nato": "#0072B2", "sipri": "#E69F00", "worldbank": "#009E73", "eurostat": "#CC79A7", "imf": "#56B4E9",
+    "kiel": "#0072B2",
 }
 STATUS_COLOURS: dict[str, str] = {
     "met": "#009E73", "on_track": "#56B4E9", "off_track": "#D55E00", "no_data": "#999999",
@@ -40,9 +42,22 @@ def country_colour(iso3: str) -> str:
     return PALETTE[zlib.crc32(iso3.encode()) % len(PALETTE)]
 
 
+# Kiel's edition "2026-08-04 R29" reads as its release: "Ukraine Support Tracker, Release 29 of 2026-08-04".
+KIEL_EDITION = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2}) R(?P<number>\d+)")
+
+
+def edition_label(source: str, edition: str) -> str:
+    """An edition as readers know it: ``2024-06``; Kiel's ``2026-08-04 R29`` as ``Release 29 (2026-08-04)``."""
+    kiel = KIEL_EDITION.fullmatch(edition) if source == "kiel" else None
+    return f"Release {kiel['number']} ({kiel['date']})" if kiel else edition
+
+
 def source_label(source: str, edition: str | None = None) -> str:
-    """``NATO (2024-06 edition)`` or ``NATO``."""
+    """``NATO (2024-06 edition)`` or ``NATO``; Kiel: ``Kiel Institute, Ukraine Support Tracker (Release 29, 2026-08-04)``."""
     name = SOURCE_LABELS.get(source, source)
+    kiel = KIEL_EDITION.fullmatch(edition or "") if source == "kiel" else None
+    if kiel:
+        return f"{name}, Ukraine Support Tracker (Release {kiel['number']}, {kiel['date']})"
     return f"{name} ({edition} edition)" if edition else name
 
 

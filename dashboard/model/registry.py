@@ -60,6 +60,10 @@ class Group:
     source: Citation
     description: str = ""
     also_attended: tuple[str, ...] = ()
+    # members named only by a report that could not be checked against the publisher here
+    # (no official list exists): code → where it was reported. They count as members and are
+    # shown marked "unverified" wherever the group is.
+    unverified: dict[str, Citation] = field(default_factory=dict)
 
     def members_in(self, year: int) -> list[str]:
         """Members in ``year`` (joined in or before it), sorted."""
@@ -114,8 +118,22 @@ def load_groups(path: Path = GROUPS_FILE) -> dict[str, Group]:
             id=gid, name=_str(entry, "name", path, gid), members=members,
             source=_citation(entry, where), description=str(entry.get("description", "")).strip(),
             also_attended=tuple(entry.get("also_attended") or ()),
+            unverified=_unverified(entry, members, where),
         )
     return groups
+
+
+def _unverified(entry: dict[str, Any], members: dict[str, int | None], where: str) -> dict[str, Citation]:
+    """``unverified: {ISO3: {publisher, title, url, date}}``: each such member with its report."""
+    raw = entry.get("unverified") or {}
+    if not isinstance(raw, dict):
+        raise RegistryError(f"{where}: unverified must map member codes to the report naming them")
+    out = {}
+    for code, src in raw.items():
+        if str(code) not in members:
+            raise RegistryError(f"{where}: unverified member {code!r} is not in members")
+        out[str(code)] = _citation({"source": src}, f"{where} unverified member {code!r}")
+    return out
 
 
 def load_pledges(path: Path = PLEDGES_FILE, groups: dict[str, Group] | None = None) -> list[Pledge]:

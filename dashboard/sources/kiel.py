@@ -67,8 +67,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
 
 EUR_MILLION_PER_BILLION = 1000.0     # Kiel publishes EUR billion; the table holds EUR million
 EUR_PER_MILLION = 1e6                # weapons.csv values are in EUR
-# No donor has allocated anywhere near EUR 1,000 bn in a month (the largest month is ~EUR 20 bn):
-# values this large are EUR million written where billions belong.
+# No donor, nor all donors together, has allocated anywhere near EUR 1,000 bn in a month (the
+# largest all-donor month is ~EUR 23 bn): values this large are EUR million written where billions belong.
 MAX_MONTHLY_EUR_BN = 1000.0
 # The largest economy's 2021 GDP is ~EUR 20,000 bn: larger "gdp" values are not billions.
 MAX_GDP_EUR_BN = 100_000.0
@@ -199,7 +199,7 @@ def _release(path: Path, _mtime: int) -> Release:
         raise SourceError(SOURCE, path, f"period {row['period'][:20]!r} is not MM/YYYY")
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"].strip()):
         raise SourceError(SOURCE, path, f"date {row['date'][:20]!r} is not an ISO date")
-    if f"Release {number}" not in row["label"]:
+    if not re.search(rf"\bRelease {number}(?!\d)", row["label"]):
         raise SourceError(SOURCE, path, f"label {row['label'][:60]!r} names another release than {number}")
     return Release(number, int(period.group(2)), int(period.group(1)), row["date"].strip(), row["label"].strip())
 
@@ -232,7 +232,7 @@ def _table_from(content: bytes, where: Path | str, role: str) -> list[dict[str, 
     missing = [c for c in expected if c not in header]
     if missing:
         raise SourceError(SOURCE, where, f"no column {missing[0]!r} (columns: {', '.join(header)[:200]}): "
-                          "the layout changed")
+                          "the layout changed (its figures would be lost)")
     rows = []
     for number, cells in enumerate(reader, start=2):
         if not cells:
@@ -273,6 +273,22 @@ def _year_month(row: dict[str, str], path: Path, release: Release, line: str) ->
     return year, month
 
 
+def _check_runs_to(last: tuple[int, int], release: Release, path: Path) -> None:
+    """A monthly file ends at the release's period; earlier, it is cut short or of another release."""
+    if last != (release.year, release.month):
+        raise SourceError(SOURCE, path, f"runs to {last[0]}-{last[1]:02d}, but {RELEASE_FILE} names Release "
+                          f"{release.number} ({release.month:02d}/{release.year}): a file cut short, or files of "
+                          "different releases?")
+
+
+def _billions(value: float, path: Path, what: str) -> float:
+    """An all-donor month in EUR billion (larger values are EUR million written where billions belong)."""
+    if abs(value) > MAX_MONTHLY_EUR_BN:
+        raise SourceError(SOURCE, path, f"{what} {value:g}: the tracker publishes EUR billion (a file in EUR "
+                          "million?)")
+    return value
+
+
 def _row(release: Release, raw: RawFile, iso3: str, country: str, year: int, month: int | None,
          indicator: str, value: float, unit: str) -> dict[str, object]:
     return {"source": SOURCE, "edition": release.edition, "iso3": iso3, "country": country, "year": year,
@@ -285,7 +301,8 @@ def _code(iso: str, name: str, path: Path) -> str:
     import pycountry
 
     code = CODE_OVERRIDES.get(iso.strip(), iso.strip())
-    if code in CODE_OVERRIDES.values() or pycountry.countries.get(alpha_3=code) is not None:
+    country = pycountry.countries.get(alpha_3=code)
+    if code in CODE_OVERRIDES.values() or (country is not None and country.alpha_3 == code):  # not "dnk"
         return code
     raise UnmappedCountryError(f"{SOURCE} ({path.name}): donor code {iso[:10]!r} ({name[:40]!r}) maps to no "
                                "country; add it to CODE_OVERRIDES in dashboard/sources/kiel.py "
@@ -322,9 +339,7 @@ def _donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) ->
         for col, indicator in MONTHLY_DONOR.items():
             out.append(_row(release, raw, iso3, row["country"], year, month, indicator,
                             values[col] * EUR_MILLION_PER_BILLION, EUR_MILLION))
-    if last != (release.year, release.month):
-        raise SourceError(SOURCE, path, f"runs to {last[0]}-{last[1]:02d}, but {RELEASE_FILE} names Release "
-                          f"{release.number} ({release.month:02d}/{release.year}): files of different releases?")
+    _check_runs_to(last, release, path)
     names = {r["iso3"]: r["country"] for r in out}
     out += [_row(release, raw, iso3, str(names[iso3]), GDP_YEAR, None, "gdp_eur", value * EUR_MILLION_PER_BILLION,
                  EUR_MILLION) for iso3, value in gdp.items()]
@@ -334,18 +349,20 @@ def _donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) ->
 def _all_donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) -> list[dict[str, object]]:
     path = raw.path
     donors = _donor_sums(path.parent / "data_explorer.csv", release)
-    out = []
+    out, last = [], (0, 0)
     for number, row in enumerate(rows, start=2):
         year, month = _year_month(row, path, release, f"line {number}")
+        last = max(last, (year, month))
         total = _number(row["total_allocations"], path, f"line {number} total_allocations")
         if donors is not None and abs(donors.get((year, month), 0.0) - total) > SUM_TOLERANCE_BN:
             raise SourceError(SOURCE, path, f"{year}-{month:02d}: all donors {total:g} EUR bn, but the donors in "
                               f"data_explorer.csv sum to {donors.get((year, month), 0.0):g}: files of different "
                               "releases?")
         for col, indicator in MONTHLY_ALL.items():
-            value = _number(row[col], path, f"line {number} {col}")
+            value = _billions(_number(row[col], path, f"line {number} {col}"), path, f"line {number}: {col}")
             out.append(_row(release, raw, ALL_DONORS, ALL_DONORS_NAME, year, month, indicator,
                             value * EUR_MILLION_PER_BILLION, EUR_MILLION))
+    _check_runs_to(last, release, path)
     return out
 
 
@@ -361,13 +378,15 @@ def _donor_sums(path: Path, release: Release) -> dict[tuple[int, int], float] | 
 
 
 def _sourcing(rows: list[dict[str, str]], release: Release, raw: RawFile) -> list[dict[str, object]]:
-    out = []
+    out, last = [], (0, 0)
     for number, row in enumerate(rows, start=2):
         year, month = _year_month(row, raw.path, release, f"line {number}")
+        last = max(last, (year, month))
         for col, indicator in SOURCING.items():
-            value = _number(row[col], raw.path, f"line {number} {col}")
+            value = _billions(_number(row[col], raw.path, f"line {number} {col}"), raw.path, f"line {number}: {col}")
             out.append(_row(release, raw, ALL_DONORS, ALL_DONORS_NAME, year, month, indicator,
                             value * EUR_MILLION_PER_BILLION, EUR_MILLION))
+    _check_runs_to(last, release, raw.path)
     return out
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from dashboard.figures import country as country_fig
 from dashboard.figures.publish import publish
 from dashboard.model import STATUSES
-from dashboard.views import ViewError
+from dashboard.views import ViewError, ukraine
 from dashboard.views import builders as b
 from dashboard.views.builders import COALITION_PLEDGES, Built, share_pledge_ids
 from dashboard.views.compare import INDICATORS
@@ -30,6 +30,7 @@ from dashboard.views.specs import (
     PledgesView,
     ScenariosView,
     SourcesView,
+    UkraineView,
     year_span,
 )
 
@@ -192,6 +193,8 @@ FROM = Param("from", "year", "first year drawn", CountryView.DEFAULT_FROM, bound
 SHARE_SOURCE = Param("source", "choice", "publisher", OverviewView.DEFAULT_SOURCE, choices=OverviewView.SOURCES)
 YEAR = Param("year", "year", "year shown", _latest(OverviewView.DEFAULT_SOURCE), bounds=_years(OverviewView.DEFAULT_SOURCE))
 
+UA_AID = Param("aid", "choice", "aid type", UkraineView.AID[0], choices=UkraineView.AID)
+
 CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("country-share", "A country's share of GDP by source, with its pledges' targets and paths (Country page)",
           (COUNTRY, FROM, Param("pledges", "codes", "pledge ids to draw, comma-separated, or all", "all",
@@ -248,6 +251,23 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("pledge-gap", "Each bound country's gap to a group pledge, e.g. the Hague 3.5% by 2035 (pack)",
           (Param("pledge", "choice", "id of a group's share-of-GDP pledge", HAGUE_CORE, choices=_group_pledges),),
           b.build_pledge_gap),
+    Chart("ukraine-regions", "Aid to Ukraine from the United States, Europe and others, per year or month "
+          "(Ukraine page)", (UA_AID, Param("by", "choice", "per year or per month", UkraineView.BY[0],
+                                           choices=UkraineView.BY)), ukraine.build_regions),
+    Chart("ukraine-donors", "Donors to Ukraine ranked in EUR, % of GDP or % of own defence spending (Ukraine page)",
+          (UA_AID, Param("measure", "choice", "EUR, % of GDP, or military aid as % of own defence spending",
+                         UkraineView.MEASURES[0], choices=UkraineView.MEASURES),
+           Param("period", "choice", "all months of the release, or one year", UkraineView.ALL,
+                 choices=lambda app, done: UkraineView.periods(app))), ukraine.build_donors),
+    Chart("ukraine-donor", "One donor's aid to Ukraine per year by type (Country page)",
+          (Param("country", "choice", "ISO3 code of a donor in the Kiel tracker", "DEU",
+                 choices=lambda app, done: app.ukraine.aid.donors if app.ukraine.aid else ()),),
+          ukraine.build_donor),
+    Chart("ukraine-sourcing", "Military aid to Ukraine by sourcing: stocks, industry, NATO PURL (Ukraine page)", (),
+          ukraine.build_sourcing),
+    Chart("ukraine-weapons", "Heavy weapons for Ukraine by donor and category (Ukraine page)",
+          (Param("weapons", "choice", "number or value", UkraineView.WEAPONS[0], choices=UkraineView.WEAPONS),),
+          ukraine.build_weapons),
     Chart("nato-vs-sipri", "NATO vs SIPRI share of GDP for a country, with the difference (pack)",
           (COUNTRY, Param("from", "year", "first year drawn", lambda app, done: year_span(app, ("nato",))[0],
                           bounds=_share_span)), b.build_nato_vs_sipri),

@@ -23,6 +23,7 @@ from dashboard.views.pledges import Tracker
 from dashboard.views.scenarios import ScenarioViews
 from dashboard.views.series import CountrySeries, ShareSeries
 from dashboard.views.sources import SourceViews
+from dashboard.views.ukraine import UkraineViews
 
 # The sources a country page compares, in the order they are drawn.
 SHARE_SOURCES: tuple[str, ...] = ("nato", "sipri", "worldbank", "eurostat")
@@ -64,6 +65,7 @@ class ViewData:
 
         self.overview.warm()
         self.sources.warm()
+        self.ukraine.warm()
         _ = self.tracker
         # each group's default scenario: also memoises every member's economy (GDP path,
         # inflation, exchange rates), so a first scenario with other values costs only its path
@@ -103,6 +105,11 @@ class ViewData:
     def sources(self) -> SourceViews:
         """Reconciliations and revisions, memoised."""
         return SourceViews(self)
+
+    @cached_property
+    def ukraine(self) -> UkraineViews:
+        """Support to Ukraine (Kiel tracker): the page's charts, the country card, the headline."""
+        return UkraineViews(self)
 
     @cached_property
     def tracker(self) -> Tracker:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from dashboard import model
-from dashboard.figures.common import SOURCE_LABELS
+from dashboard.figures.common import SOURCE_LABELS, edition_label
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -59,7 +59,7 @@ def package_rows(package: dict[str, Any]) -> list[dict[str, Any]]:
             years = ed.get("years") or []
             out.append({
                 "source": src.get("name", ""), "publisher": src.get("publisher", src.get("name", "")),
-                "title": src.get("title", ""), "edition": ed.get("edition", ""), "file": ed.get("file", ""),
+                "title": src.get("title", ""), "edition": edition_label(src.get("name", ""), ed.get("edition", "")), "file": ed.get("file", ""),
                 "url": ed.get("url") or src.get("path", ""), "sha256": (ed.get("sha256") or "")[:12],
                 "rows": ed.get("rows"), "years": f"{years[0]}–{years[-1]}" if len(years) >= 2 else "",
                 "retrieved": ed.get("retrieved", ""), "licence": licence, "citation": src.get("citation", ""),

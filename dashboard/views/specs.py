@@ -282,3 +282,45 @@ class SourcesView:
     def query(self) -> str:
         """The view as a query string."""
         return query(country=self.country, year=self.year, revisions=self.revisions)
+
+
+# ---- Ukraine -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UkraineView:
+    """/ukraine ?aid=military&by=year&measure=eur&period=all&weapons=count"""
+
+    aid: str        # the aid type the region chart and the ranking show
+    by: str         # the region chart per "year" or per "month"
+    measure: str    # the ranking in "eur", % of "gdp", or % of own "defence" spending (military aid)
+    period: str     # the ranking over "all" months of the release, or one year ("2025")
+    weapons: str    # heavy weapons by "count" or "value"
+
+    AID = ("military", "total", "financial", "humanitarian")
+    BY = ("year", "month")
+    MEASURES = ("eur", "gdp", "defence")
+    WEAPONS = ("count", "value")
+    ALL = "all"
+
+    @classmethod
+    def periods(cls, data: ViewData) -> tuple[str, ...]:
+        """"all" and every year of the Kiel release in the snapshot (from the data)."""
+        aid = data.ukraine.aid
+        return (cls.ALL, *(str(y) for y in (aid.years if aid else ())))
+
+    @classmethod
+    def parse(cls, raw: Raw, data: ViewData) -> UkraineView:
+        """A valid view; bad values fall back to the defaults."""
+        return cls(param_choice(raw.get("aid"), cls.AID, cls.AID[0]), param_choice(raw.get("by"), cls.BY, cls.BY[0]),
+                   param_choice(raw.get("measure"), cls.MEASURES, cls.MEASURES[0]),
+                   param_choice(raw.get("period"), cls.periods(data), cls.ALL),
+                   param_choice(raw.get("weapons"), cls.WEAPONS, cls.WEAPONS[0]))
+
+    @property
+    def year(self) -> int | None:
+        """The ranking's year (None: the whole release)."""
+        return None if self.period == self.ALL else int(self.period)
+
+    def query(self) -> str:
+        """The view as a query string."""
+        return query(aid=self.aid, by=self.by, measure=self.measure, period=self.period, weapons=self.weapons)

@@ -70,7 +70,31 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
                            options=[{"label": label, "value": key} for key, (label, _) in MEASURES.items()]),
         ], className="controls"),
         chart_card("country-spend", "Defence spending", f"{code}-spending", height=380, defer=True),
+        *_ukraine_card(code),
     ])
+
+
+def _ukraine_card(code: str) -> list:
+    """"Support to Ukraine" for a donor in the Kiel tracker (drawn with the page: one view per country)."""
+    chart = data.get().ukraine.donor(code)
+    if chart is None:
+        return []
+    return [chart_card("country-ukraine", chart.title, f"{code}-support-to-ukraine", height=320,
+                       summary=chart.summary, source=chart.source, figure=chart.figure),
+            html.P(dcc.Link("Who carries Ukraine now: every donor, the US and Europe →", href="/ukraine"),
+                   className="more-link")]
+
+
+@callback(
+    Output("country-ukraine-csv", "data"),
+    Input("country-ukraine-csv-button", "n_clicks"),
+    State("country-code", "data"),
+    prevent_initial_call=True,
+)
+def download_ukraine(_: int, code: str) -> dict:
+    """CSV of the donor's aid per year and type."""
+    iso3 = view(code).iso3
+    return chart_download("ukraine-donor", {"country": iso3}, f"{iso3}-support-to-ukraine")
 
 
 def not_found(raw: object) -> html.Div:

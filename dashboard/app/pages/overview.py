@@ -203,5 +203,8 @@ def headline(year: int) -> list:
         notes.append(f"NATO publishes no figures for {head.asked}; showing {head.year}.")
     if head.missing:
         notes.append("Not reported: " + ", ".join(head.missing) + ".")
+    ukraine = data.get().ukraine.headline
     return [html.Div(stats, className="strip"),
-            html.P(" ".join(notes), className="source-line") if notes else None]
+            html.P(" ".join(notes), className="source-line") if notes else None,
+            html.P([ukraine, " ", dcc.Link("Who carries Ukraine now →", href="/ukraine")], className="ukraine-line")
+            if ukraine else None]

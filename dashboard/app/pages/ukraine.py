@@ -1,0 +1,222 @@
+"""Ukraine page (/ukraine): who carries support to Ukraine, from the Kiel Ukraine Support Tracker.
+
+The state is ``views.specs.UkraineView``; the charts are ``views.ukraine`` (memoised per
+process). Callbacks only parse the view and hand back what the view layer drew.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.app.components import FIELD_STYLE, chart_card, chart_download, deferred
+from dashboard.views import data
+from dashboard.views.specs import UkraineView
+from dashboard.views.ukraine import AID_LABELS, COALITION, MEASURE_LABELS, NOT_ADDITIVE, Chart
+
+dash.register_page(__name__, path="/ukraine", name="Ukraine",
+                   title="Support to Ukraine: who carries it now — defence spending")
+
+BY_LABELS = {"year": "Per year", "month": "Per month"}
+WEAPON_LABELS = {"count": "Number", "value": "Value (EUR)"}
+
+
+def view(aid: object = None, by: object = None, measure: object = None, period: object = None,
+         weapons: object = None) -> UkraineView:
+    """The page's state from URL parameters or control values."""
+    return UkraineView.parse({"aid": aid, "by": by, "measure": measure, "period": period, "weapons": weapons},
+                             data.get())
+
+
+def layout(**params: object) -> html.Div:
+    """The page for ``?aid=military&by=year&measure=eur&period=all&weapons=count``."""
+    app = data.get()
+    ua = app.ukraine
+    if ua.aid is None:
+        return html.Div([html.H1("Support to Ukraine"),
+                         html.P("This snapshot has no figures from the Kiel Ukraine Support Tracker: build it with "
+                                "the tracker's files to see this page.")])
+    state = UkraineView.parse(params, app)
+    regions, ranking = ua.regions(state.aid, state.by), ua.ranking(state.aid, state.measure, state.period)
+    weapons = ua.weapons(state.weapons)
+    aid = ua.aid
+    return html.Div([
+        dcc.Location(id="ukraine-url", refresh=False),
+        html.H1("Who carries Ukraine now"),
+        html.P([f"Aid to Ukraine allocated by each donor, {ua.period_text()}, from the Kiel Institute's Ukraine "
+                f"Support Tracker, {aid.release} (published {aid.release_date}). The newest month in this snapshot "
+                f"is {ua.period_text().split(' – ')[-1]}: later releases exist that this copy does not have."],
+               className="lead"),
+        html.P(NOT_ADDITIVE, className="note"),
+        _controls("ukraine-regions-controls", [
+            _radio("ukraine-aid", "Aid", AID_LABELS, state.aid),
+            _radio("ukraine-by", "Bars", BY_LABELS, state.by),
+        ]),
+        chart_card("ukraine-regions", regions.title, "ukraine-aid-by-region", height=420,
+                   summary=regions.summary, source=regions.source),
+        _controls("ukraine-ranking-controls", [
+            _radio("ukraine-measure", "Ranked by", MEASURE_LABELS, state.measure),
+            html.Div([
+                html.Label("Period", htmlFor="ukraine-period"),
+                dcc.Dropdown(id="ukraine-period", value=state.period, clearable=False, searchable=False,
+                             options=[{"label": "All months" if p == UkraineView.ALL else ua.year_label(int(p)),
+                                       "value": p} for p in UkraineView.periods(app)]),
+            ], style=FIELD_STYLE),
+        ]),
+        chart_card("ukraine-donors", ranking.title, "ukraine-donors", height=560, summary=ranking.summary,
+                   source=ranking.source, defer=True),
+        _coalition(app),
+        chart_card("ukraine-sourcing", ua.sourcing.title, "ukraine-military-aid-sourcing", height=420,
+                   summary=ua.sourcing.summary, source=ua.sourcing.source, defer=True),
+        _controls("ukraine-weapons-controls", [_radio("ukraine-weapons", "Show", WEAPON_LABELS, state.weapons)]),
+        chart_card("ukraine-weapons", weapons.title, "ukraine-heavy-weapons", height=640, summary=weapons.summary,
+                   source=weapons.source, defer=True),
+    ])
+
+
+def _controls(cid: str, children: list) -> html.Div:
+    return html.Div(children, id=cid, className="controls")
+
+
+def _radio(cid: str, label: str, options: dict[str, str], value: str) -> html.Div:
+    # labelled like the other pages' radios: assets/a11y.js names the radio group after the label
+    return html.Div([
+        html.Label(label, htmlFor=cid),
+        dcc.RadioItems(id=cid, value=value, inline=True, options=[{"label": v, "value": k} for k, v in options.items()]),
+    ], style=FIELD_STYLE)
+
+
+def _coalition(app: data.ViewData) -> html.Details:
+    """Who is counted in the coalition of the willing, and on whose word."""
+    group = app.groups.get(COALITION)
+    if group is None:
+        return html.Details()
+    verified = [app.name(c) for c in sorted(group.members, key=app.name) if c not in group.unverified]
+    reported = [app.name(c) for c in sorted(group.unverified, key=app.name)]
+    cites = {(c.publisher, c.title, c.url, c.date.isoformat()) for c in group.unverified.values()}
+    return html.Details([
+        html.Summary("Who is in the coalition of the willing? (there is no official list)"),
+        html.P(["Named at the London summit, 2 March 2025 (", html.A(group.source.publisher, href=group.source.url),
+                "): " + ", ".join(verified) + "."]),
+        html.P("Reported at the coalition's later meetings, not checked against the publisher from here "
+               "(marked lighter in the ranking): " + ", ".join(reported) + "."),
+        html.Ul([html.Li([f"{pub}, {title}, {date}: ", html.A(url, href=url)]) for pub, title, url, date in sorted(cites)]),
+    ], className="card")
+
+
+def _out(chart: Chart) -> tuple[dict, str, str, str]:
+    return chart.figure, chart.summary, chart.source, chart.title
+
+
+@callback(
+    Output("ukraine-regions-graph", "figure"),
+    Output("ukraine-regions-summary", "children"),
+    Output("ukraine-regions-source", "children"),
+    Output("ukraine-regions-title", "children"),
+    Input("ukraine-aid", "value"),
+    Input("ukraine-by", "value"),
+)
+def update_regions(aid: object, by: object) -> tuple[dict, str, str, str]:
+    """Aid by region for the chosen type, per year or month."""
+    state = view(aid, by)
+    return _out(data.get().ukraine.regions(state.aid, state.by))
+
+
+@callback(
+    deferred("ukraine-donors"),
+    Output("ukraine-donors-summary", "children"),
+    Output("ukraine-donors-source", "children"),
+    Output("ukraine-donors-title", "children"),
+    Input("ukraine-aid", "value"),
+    Input("ukraine-measure", "value"),
+    Input("ukraine-period", "value"),
+)
+def update_ranking(aid: object, measure: object, period: object) -> tuple[dict, str, str, str]:
+    """Donors ranked in the chosen measure and period."""
+    state = view(aid, measure=measure, period=period)
+    return _out(data.get().ukraine.ranking(state.aid, state.measure, state.period))
+
+
+@callback(
+    deferred("ukraine-sourcing"),
+    Input("ukraine-url", "pathname"),
+)
+def update_sourcing(_: object) -> dict:
+    """Military aid by sourcing (one view: drawn when the chart nears the viewport)."""
+    return data.get().ukraine.sourcing.figure
+
+
+@callback(
+    deferred("ukraine-weapons"),
+    Output("ukraine-weapons-summary", "children"),
+    Output("ukraine-weapons-source", "children"),
+    Output("ukraine-weapons-title", "children"),
+    Input("ukraine-weapons", "value"),
+)
+def update_weapons(weapons: object) -> tuple[dict, str, str, str]:
+    """Heavy weapons by donor, number or value."""
+    return _out(data.get().ukraine.weapons(view(weapons=weapons).weapons))
+
+
+@callback(
+    Output("ukraine-url", "search"),
+    Input("ukraine-aid", "value"),
+    Input("ukraine-by", "value"),
+    Input("ukraine-measure", "value"),
+    Input("ukraine-period", "value"),
+    Input("ukraine-weapons", "value"),
+    prevent_initial_call=True,
+)
+def sync_url(aid: object, by: object, measure: object, period: object, weapons: object) -> str:
+    """The view as a shareable query string (back button works)."""
+    return view(aid, by, measure, period, weapons).query()
+
+
+@callback(
+    Output("ukraine-regions-csv", "data"),
+    Input("ukraine-regions-csv-button", "n_clicks"),
+    State("ukraine-aid", "value"),
+    State("ukraine-by", "value"),
+    prevent_initial_call=True,
+)
+def download_regions(_: int, aid: object, by: object) -> dict:
+    """CSV of aid by region."""
+    state = view(aid, by)
+    return chart_download("ukraine-regions", {"aid": state.aid, "by": state.by},
+                          f"ukraine-{state.aid}-aid-by-region-per-{state.by}")
+
+
+@callback(
+    Output("ukraine-donors-csv", "data"),
+    Input("ukraine-donors-csv-button", "n_clicks"),
+    State("ukraine-aid", "value"),
+    State("ukraine-measure", "value"),
+    State("ukraine-period", "value"),
+    prevent_initial_call=True,
+)
+def download_ranking(_: int, aid: object, measure: object, period: object) -> dict:
+    """CSV of every donor in the ranking (not only the bars shown)."""
+    state = view(aid, measure=measure, period=period)
+    return chart_download("ukraine-donors", {"aid": state.aid, "measure": state.measure, "period": state.period},
+                          f"ukraine-donors-{state.aid}-{state.measure}-{state.period}")
+
+
+@callback(
+    Output("ukraine-sourcing-csv", "data"),
+    Input("ukraine-sourcing-csv-button", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_sourcing(_: int) -> dict:
+    """CSV of military aid by sourcing."""
+    return chart_download("ukraine-sourcing", {}, "ukraine-military-aid-sourcing")
+
+
+@callback(
+    Output("ukraine-weapons-csv", "data"),
+    Input("ukraine-weapons-csv-button", "n_clicks"),
+    State("ukraine-weapons", "value"),
+    prevent_initial_call=True,
+)
+def download_weapons(_: int, weapons: object) -> dict:
+    """CSV of heavy weapons by donor and category."""
+    return chart_download("ukraine-weapons", {"weapons": view(weapons=weapons).weapons}, "ukraine-heavy-weapons")
