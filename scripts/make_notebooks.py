@@ -6,9 +6,13 @@ every notebook and check that none carries outputs.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_ukraine import UKRAINE_SUPPORT  # noqa: E402  (a sibling script, not a package)
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -475,3 +479,4 @@ if __name__ == "__main__":
     nbformat.write(build(UK_PLEDGE), NOTEBOOKS / "uk_pledge.ipynb")
     nbformat.write(build(COALITION_AND_US), NOTEBOOKS / "coalition_and_us.ipynb")
     nbformat.write(build(RECONCILIATION), NOTEBOOKS / "reconciliation.ipynb")
+    nbformat.write(build(UKRAINE_SUPPORT), NOTEBOOKS / "ukraine_support.ipynb")
