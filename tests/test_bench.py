@@ -45,7 +45,12 @@ def test_first_hits_are_new_values(app, monkeypatch):
     assert {"overview.update_map", "compare.update_chart", "scenarios.update_scenario",
             "sources.update_revisions", "country.update_country", "pledges.update_pledges",
             "images.image"} <= set(result)
-    assert all(t["runs"] >= 6 and t["p95_ms"] >= t["p50_ms"] > 0 for t in result.values())
+    assert all(t["p95_ms"] >= t["p50_ms"] > 0 for t in result.values())
+    # wherever the controls offer enough new values, each callback gets its share of hits
+    assert result["overview.update_map"]["runs"] >= 6 and result["compare.update_chart"]["runs"] >= 6
+    # a small choice shared by several callbacks (the Ukraine region chart and its CSV button)
+    # is split between them: both get first hits
+    assert result["ukraine.update_regions"]["runs"] >= 1 and result["ukraine.download_regions"]["runs"] >= 1
 
 
 def test_overview_map_years_are_each_new(app, monkeypatch):

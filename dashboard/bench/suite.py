@@ -9,8 +9,8 @@ Measures:
   (indexing the table plus ``all_progress``) — budget 100 ms;
 - ``app_start_s``: a fresh process importing the app, building it on the snapshot and
   answering its first request — budget 1.5 s;
-- ``first_page_kb``: bytes Chromium received loading ``/`` — budget 2 MB (skipped
-  without Chromium);
+- ``first_page_kb``: bytes Chromium received loading ``/`` — budget 2 MB;
+  ``first_page_ukraine_kb``: the same for ``/ukraine`` — budget 1 MB (both skipped without Chromium);
 - ``export_pack_s``: ``defence-dashboard export --pack TMP`` — budget 15 s (skipped
   without Chromium);
 - every Dash callback's server time p50/p95, warm (the page's own values posted again, the
@@ -36,7 +36,8 @@ import time
 from pathlib import Path
 
 BUDGETS = {"build_cli_s": 5.0, "load_s": 0.3, "model_ms": 100.0, "app_start_s": 1.5,
-           "first_page_kb": 2048.0, "export_pack_s": 15.0}
+           "first_page_kb": 2048.0, "first_page_ukraine_kb": 1024.0, "export_pack_s": 15.0}
+FIRST_PAGES: tuple[str, ...] = ("/", "/ukraine")   # first visits measured (first_page_kb, first_page_ukraine_kb)
 CALLBACK_P95_BUDGET_MS = 15.0
 MAP_FIRST_HIT = "overview.update_map"   # the map on a year not yet drawn…
 MAP_FIRST_HIT_BUDGET_MS = 3.0           # …p95 budget
@@ -95,9 +96,10 @@ def run_suite(sources: Path, runs: int = 5, browser: bool = True) -> dict:
                                                    capture_output=True, text=True).stdout.split()[-1])
                               for _ in range(runs)]
     if browser and _chromium():
-        page = _first_page_kb()
-        if page is not None:
-            samples["first_page_kb"] = [page]
+        pages = _first_page_kb()
+        if pages is not None:
+            samples["first_page_kb"] = [pages["/"]]
+            samples["first_page_ukraine_kb"] = [pages["/ukraine"]]
         samples["export_pack_s"] = _export_pack(exe, max(1, min(runs, 3)))
     result: dict[str, object] = {k: statistics.median(v) for k, v in samples.items() if v}
     result["callbacks"] = _warm_callbacks()
@@ -199,8 +201,8 @@ def _export_pack(exe: Path, runs: int) -> list[float]:
     return times
 
 
-def _first_page_kb() -> float | None:
-    """KB transferred loading / in Chromium (None when Chromium or Playwright is missing)."""
+def _first_page_kb(paths: tuple[str, ...] = FIRST_PAGES) -> dict[str, float] | None:
+    """KB transferred loading each path in a fresh Chromium context (None without Chromium or Playwright)."""
     chromium = _chromium()
     try:
         from playwright.sync_api import sync_playwright
@@ -215,26 +217,29 @@ def _first_page_kb() -> float | None:
     server = subprocess.Popen([str(exe), "serve", "--port", str(port)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
-        total = 0
+        out: dict[str, float] = {}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox",
                                         "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                                         "--disable-background-networking", "--disable-component-update",
                                         "--disable-sync", "--disable-quic"])
-            page = browser.new_page()
-            sizes: list[int] = []
-            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]
-                                                              + r.sizes()["responseHeadersSize"]))
-            for _ in range(100):
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-                    break
-                except Exception:  # server still starting
-                    time.sleep(0.2)
-            page.wait_for_timeout(1000)
-            total = sum(sizes)
+            for path in paths:
+                context = browser.new_context()  # an empty cache: what a first visit costs
+                page = context.new_page()
+                sizes: list[int] = []  # this page's bytes: the handler runs only while its context is open
+                page.on("requestfinished", lambda r: sizes.append(  # noqa: B023
+                    r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+                for _ in range(100):
+                    try:
+                        page.goto(f"http://127.0.0.1:{port}{path}", wait_until="networkidle")
+                        break
+                    except Exception:  # server still starting
+                        time.sleep(0.2)
+                page.wait_for_timeout(1000)
+                out[path] = sum(sizes) / 1024
+                context.close()
             browser.close()
-        return total / 1024
+        return out
     finally:
         server.terminate()
 
