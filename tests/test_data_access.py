@@ -99,6 +99,12 @@ CARDS = [
     ("scenarios", "download", (1, "EU27", "3", 2030, "2"), "scenario", "group=EU27&target=3&year=2030&growth=2"),
     ("sources", "download_reconcile", (1, "ITA", 2022), "reconcile", "country=ITA&year=2022"),
     ("sources", "download_revisions", (1, "GBR", "worldbank"), "revisions", "country=GBR&revisions=worldbank"),
+    ("ukraine", "download_regions", (1, "total", "month"), "ukraine-regions", "aid=total&by=month"),
+    ("ukraine", "download_ranking", (1, "military", "gdp", "2025"), "ukraine-donors",
+     "aid=military&measure=gdp&period=2025"),
+    ("ukraine", "download_sourcing", (1,), "ukraine-sourcing", ""),
+    ("ukraine", "download_weapons", (1, "value"), "ukraine-weapons", "weapons=value"),
+    ("country", "download_ukraine", (1, "DNK"), "ukraine-donor", "country=DNK"),
 ]
 
 

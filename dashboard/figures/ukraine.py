@@ -34,6 +34,11 @@ COALITION_LABELS: dict[str, str] = {"member": "Coalition of the willing",
                                     "unverified": "Coalition (reported, unverified)", "": "Other donors"}
 
 
+def axis_labels(labels: Sequence[str]) -> list[str]:
+    """Period labels as category ticks: "2026 (to April)" on two lines, so a phone's axis keeps it whole."""
+    return [label.replace(" (", "<br>(") for label in labels]
+
+
 def bn(million: float) -> float:
     """EUR million → EUR billion, rounded for the chart."""
     return round(million / 1000.0, 4)
@@ -43,7 +48,7 @@ def regions_figure(split: model.RegionSplit, labels: Sequence[str], what: str) -
     """Stacked bars per period: the United States, Europe, others."""
     if not split.periods:
         return empty_figure(f"No {what.lower()} in the snapshot", 420)
-    traces = [{"type": "bar", "name": region, "x": list(labels), "y": [bn(v) for v in split.values[region]],
+    traces = [{"type": "bar", "name": region, "x": axis_labels(labels), "y": [bn(v) for v in split.values[region]],
                "marker": {"color": REGION_COLOURS[region]},
                "hovertemplate": f"{region}: €%{{y:,.2f}}bn<extra>%{{x}}</extra>"} for region in model.REGIONS]
     layout = base_layout(yaxis_title="EUR billion", height=420)
@@ -51,7 +56,7 @@ def regions_figure(split: model.RegionSplit, labels: Sequence[str], what: str) -
     layout["xaxis"]["type"] = "category"
     layout["legend"]["traceorder"] = "normal"
     if len(labels) > 24:  # months: a tick a quarter
-        layout["xaxis"]["tickvals"] = [p for p in labels if p.endswith(("-01", "-04", "-07", "-10"))]
+        layout["xaxis"]["tickvals"] = [p for p in axis_labels(labels) if p.endswith(("-01", "-04", "-07", "-10"))]
         layout["xaxis"]["tickangle"] = -45
     return {"data": traces, "layout": layout}
 
@@ -99,6 +104,7 @@ def ranking_figure(rows: Sequence[RankRow], measure: str, what: str) -> dict[str
     layout["yaxis"] = {"categoryorder": "array", "categoryarray": [r.name + (" ¹" if r.stand_in else "")
                                                                     for r in ordered], "automargin": True}
     layout["xaxis"]["title"] = {"text": "EUR billion" if measure == "eur" else "percent"}
+    layout["legend"]["traceorder"] = "normal"
     layout["margin"]["l"] = 140
     return {"data": traces, "layout": layout}
 
@@ -122,7 +128,7 @@ def sourcing_figure(kinds: Mapping[str, Mapping[int, float]], labels: Sequence[s
     years = list(next(iter(kinds.values())).keys()) if kinds else []
     if not years:
         return empty_figure("No military aid in the snapshot", 420)
-    traces = [{"type": "bar", "name": SOURCING_LABELS[k], "x": list(labels), "y": [bn(kinds[k][y]) for y in years],
+    traces = [{"type": "bar", "name": SOURCING_LABELS[k], "x": axis_labels(labels), "y": [bn(kinds[k][y]) for y in years],
                "marker": {"color": SOURCING_COLOURS[k]},
                "hovertemplate": f"{SOURCING_LABELS[k]}: €%{{y:,.2f}}bn<extra>%{{x}}</extra>"} for k in model.SOURCING]
     layout = base_layout(yaxis_title="EUR billion", height=420)
@@ -191,7 +197,7 @@ def donor_figure(years: Sequence[str], by_type: Mapping[str, Sequence[float]], n
     """One donor's aid per year, stacked by type (military, financial, humanitarian)."""
     if not years:
         return empty_figure(f"No aid to Ukraine from {name} in the snapshot", 320)
-    traces = [{"type": "bar", "name": kind.capitalize(), "x": list(years), "y": [bn(v) for v in by_type[kind]],
+    traces = [{"type": "bar", "name": kind.capitalize(), "x": axis_labels(years), "y": [bn(v) for v in by_type[kind]],
                "marker": {"color": AID_COLOURS[kind]},
                "hovertemplate": f"{kind.capitalize()}: €%{{y:,.2f}}bn<extra>%{{x}}</extra>"} for kind in model.AID_TYPES]
     layout = base_layout(yaxis_title="EUR billion", height=320)

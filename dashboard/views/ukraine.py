@@ -138,6 +138,7 @@ class UkraineViews:
 
     def _ranking(self, aid_type: str, measure: str, period: str) -> Chart:
         from dashboard.figures import ukraine as fig
+        from dashboard.figures.common import empty_figure
 
         aid = self._require()
         year = None if period == "all" else int(period)
@@ -154,8 +155,14 @@ class UkraineViews:
                      "unit": "EUR million" if measure == "eur" else "percent", "aid_eur_million": round(r.aid_eur, 3),
                      "basis": r.basis, "coalition_of_the_willing": r.coalition, "stand_in_gdp_year": r.stand_in}
                     for i, r in enumerate(rows))
-        return Chart(fig.ranking_figure(rows[:TOP_DONORS], measure, what),
-                     fig.ranking_summary(rows, measure, what, when, len(aid.donors)),
+        figure, summary = (fig.ranking_figure(rows[:TOP_DONORS], measure, what),
+                           fig.ranking_summary(rows, measure, what, when, len(aid.donors)))
+        if not rows and measure != "eur" and model.ranking(aid, kind, year):
+            # donors gave aid that year, but nothing to divide it by: say so, not "no donor with aid"
+            why = f"No {'GDP' if measure == 'gdp' else 'defence spending'} figures for {when} in this snapshot"
+            figure = empty_figure(why, 520)
+            summary = f"{why} to divide {AID_LABELS[kind].lower()} by: choose an earlier year, or all months."
+        return Chart(figure, summary,
                      self._source_line(note + (" " + NOT_ADDITIVE if measure == "defence" else "")),
                      f"{what}: top donors, {when}",
                      ("rank", "iso3", "donor", "value", "unit", "aid_eur_million", "basis",

@@ -19,6 +19,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 # Every page, with how many charts it draws once loaded (the pledge grid waits for rows).
 PAGES: tuple[tuple[str, int], ...] = (
     ("/", 3), ("/country/GBR", 3), ("/pledges", 1), ("/compare", 1), ("/scenarios", 1), ("/sources", 2),
+    ("/ukraine", 4),
 )
 RUN_AXE = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
 
