@@ -88,3 +88,10 @@ def test_warm_run_is_timed_with_the_answer_memo_off(monkeypatch):
     assert suite._warm_callbacks() == {}
     assert seen == {"memo": False}
     assert AnswerMemo().enabled  # and back on afterwards
+
+
+def test_every_image_card_has_a_page_to_time_it_on():
+    from dashboard.app.images import CARD_CHARTS
+    from dashboard.bench.callbacks import CARD_PAGES
+
+    assert {card.split("-", 1)[0] for card in CARD_CHARTS} <= set(CARD_PAGES)

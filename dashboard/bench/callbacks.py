@@ -98,7 +98,12 @@ def _pages(app) -> Iterator[tuple[object, dict[tuple[str, str], object]]]:
             continue
         variables = {"iso3": path.rsplit("/", 1)[-1]} if "<iso3>" in (page.get("path_template") or "") else {}
         layout = page["layout"](**variables, **params) if callable(page["layout"]) else page["layout"]
-        yield layout, _values(layout)
+        values = _values(layout)
+        for comp in _walk(layout):  # a dcc.Location's path and query: what the browser fills in
+            if type(comp).__name__ == "Location" and isinstance(getattr(comp, "id", None), str):
+                values.setdefault((comp.id, "pathname"), path)
+                values.setdefault((comp.id, "search"), "")
+        yield layout, values
 
 
 def _callbacks(app, values: dict) -> Iterator[tuple[str, str, dict]]:
@@ -231,7 +236,7 @@ def _summary(times: dict[str, list[float]]) -> dict[str, dict[str, float]]:
 
 # The page each chart card sits on (for the image-download callback's URL state).
 CARD_PAGES = {"overview": "/", "country": "/country/GBR", "pledges": "/pledges", "scenarios": "/scenarios",
-              "compare": "/compare", "sources": "/sources"}
+              "compare": "/compare", "sources": "/sources", "ukraine": "/ukraine"}
 
 
 def _image_times(app, client, runs: int) -> dict[str, list[float]]:
