@@ -203,6 +203,10 @@ def share_of_gdp2021(aid: AidData, donor: str, indicator: str = "total") -> Shar
 
 def euro_per_usd(panel: Panel, year: int) -> tuple[float, str] | None:
     """The euro per US$ of ``year`` implied by Germany's spending (NATO, else SIPRI), and its source."""
+    return panel.memo(("euro_per_usd", year), lambda: _euro_per_usd(panel, year))
+
+
+def _euro_per_usd(panel: Panel, year: int) -> tuple[float, str] | None:
     for source in ("nato", "sipri"):
         eur = panel.series(source, EURO_REFERENCE, "milex_lcu", "current")
         usd = panel.series(source, EURO_REFERENCE, "milex_usd", "current")
@@ -215,6 +219,10 @@ def euro_per_usd(panel: Panel, year: int) -> tuple[float, str] | None:
 
 def gdp_eur(panel: Panel, donor: str, year: int) -> tuple[float, str] | None:
     """The donor's GDP in ``year`` in EUR million and where it comes from (None if no source has it)."""
+    return panel.memo(("gdp_eur", donor, year), lambda: _gdp_eur(panel, donor, year))
+
+
+def _gdp_eur(panel: Panel, donor: str, year: int) -> tuple[float, str] | None:
     rate = euro_per_usd(panel, year)
     if rate is None:
         return None

@@ -79,7 +79,7 @@ class UkraineViews:
     def __init__(self, data: ViewData) -> None:
         self._data = data
         self.regions = lru_cache(maxsize=16)(self._regions)
-        self.ranking = lru_cache(maxsize=128)(self._ranking)
+        self._ranked = lru_cache(maxsize=128)(self._ranking)
         self.weapons = lru_cache(maxsize=4)(self._weapons)
         self.card = lru_cache(maxsize=256)(self._card)
         self.donor = lru_cache(maxsize=256)(self._donor)
@@ -135,6 +135,10 @@ class UkraineViews:
                      self._source_line("Europe: EU-27, UK, Norway, Switzerland, Iceland and the EU institutions."),
                      f"{AID_LABELS[aid_type]} to Ukraine: the United States, Europe and others, per {by}",
                      ("period", "region", f"{aid_type}_aid_eur_million"), rows)
+
+    def ranking(self, aid_type: str, measure: str, period: str) -> Chart:
+        """Donors ranked (memoised; "% of own defence spending" is always of military aid)."""
+        return self._ranked("military" if measure == "defence" else aid_type, measure, period)
 
     def _ranking(self, aid_type: str, measure: str, period: str) -> Chart:
         from dashboard.figures import ukraine as fig
