@@ -28,6 +28,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("compare", "/compare"),
     ("scenarios", "/scenarios"),
     ("sources", "/sources?country=GBR&year=2023"),
+    ("ukraine", "/ukraine"),
     ("phone-country-pol", "/country/POL"),
 )
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
