@@ -149,6 +149,27 @@ def pledges(country: str | None, as_json: bool, gdp_growth: float | None,
 
 
 @main.command()
+@click.option("--country", default=None, metavar="ISO3", help="Only this country (e.g. DEU).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list (or, with --backtest, the error table).")
+@click.option("--backtest", is_flag=True,
+              help="The method's errors against NATO's published values, with two baselines.")
+@click.option("--snapshot", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder (default: the embedded data/snapshot).")
+def nowcast(country: str | None, as_json: bool, backtest: bool, snapshot: Path | None) -> None:
+    """NATO's share of GDP for years after its latest edition, from fresher published outturn.
+
+    Each nowcast chains NATO's last level with the fresher source's spending growth over
+    nominal GDP growth, with a 90 % interval from the backtest's errors.
+    """
+    from dashboard.report import nowcast_report
+
+    out, note = nowcast_report(country, as_json, backtest, snapshot)
+    click.echo(out)
+    if note:
+        click.echo(note, err=True)
+
+
+@main.command()
 @click.option("--snapshot", type=click.Path(path_type=Path), default=None,
               help="Snapshot folder (default: the embedded data/snapshot).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

@@ -16,11 +16,10 @@ def pledge_report(country: str | None, as_json: bool, gdp_growth_pct: float | No
                   inflation_pct: float | None, snapshot: Path | None) -> str:
     """The `pledges` command's output: a table, or a JSON list."""
     from dashboard import model
+    from dashboard.model import nowcast
     from dashboard.snapshot import load
 
-    country = country.strip().upper() if country else None
-    if country is not None and (len(country) != 3 or not country.isalpha()):
-        raise DashboardError(f"--country {country!r} is not an ISO3 code such as GBR")
+    country = _iso3(country)
     for name, value in (("--gdp-growth", gdp_growth_pct), ("--inflation", inflation_pct)):
         if value is not None and (not math.isfinite(value) or not -50 < value < 100):
             raise DashboardError(f"{name} {value} is not a plausible percentage")
@@ -29,7 +28,9 @@ def pledge_report(country: str | None, as_json: bool, gdp_growth_pct: float | No
         inflation=inflation_pct / 100 if inflation_pct is not None else None)
     groups = model.load_groups()
     pledges = model.load_pledges(groups=groups)
-    rows = model.all_progress(model.Panel(load(snapshot)), pledges, groups, assumptions, country)
+    panel = model.Panel(load(snapshot))
+    newest = {n.iso3: n for n in nowcast.nowcasts(panel)}  # later years last: the newest wins
+    rows = model.all_progress(panel, pledges, groups, assumptions, country, nowcasts=newest)
     if country is not None and not rows:
         raise DashboardError(f"no pledge binds {country}")
     if as_json:
@@ -61,3 +62,69 @@ def data_rows(filters: dict[str, str | None], fmt: str, snapshot: Path | None = 
     views = data.configure(snapshot) if snapshot else data.get()
     chosen = observations.parse({k: v for k, v in filters.items() if v is not None}, views)
     return observations.encode(observations.select(views, chosen), fmt)
+
+
+def _iso3(country: str | None) -> str | None:
+    """``--country``, upper-cased, or a one-line error if it is not an ISO3-shaped code."""
+    country = country.strip().upper() if country else None
+    if country is not None and (len(country) != 3 or not country.isalpha()):
+        raise DashboardError(f"--country {country!r} is not an ISO3 code such as GBR")
+    return country
+
+
+def nowcast_report(country: str | None, as_json: bool, backtest: bool, snapshot: Path | None) -> tuple[str, str]:
+    """The `nowcast` command's output, and a note for standard error (countries without a nowcast)."""
+    from dashboard.model import Panel, nowcast
+    from dashboard.snapshot import load
+
+    country = _iso3(country)
+    panel = Panel(load(snapshot))
+    test = nowcast.backtest(panel)
+    if backtest:
+        return _backtest(test, country, as_json), ""
+    casts = [n for n in nowcast.nowcasts(panel, test) if country is None or n.iso3 == country]
+    years = sorted({n.year for n in nowcast.nowcasts(panel, test)})
+    missing = [c for y in years for c in nowcast.missing(panel, y) if country is None or c == country]
+    note = (f"no nowcast for {', '.join(missing)}: the fresher source ({', '.join(nowcast.FRESHER)}) has no "
+            f"outturn for {', '.join(map(str, years))} for them" if missing else "")
+    if country is not None and not casts:
+        raise DashboardError(note or f"no nowcast for {country}: NATO's latest figure is as fresh as any other "
+                             "source's, or no fresher source covers it")
+    if as_json:
+        return json.dumps([{"iso3": n.iso3, "year": n.year, "value": round(n.value, 4), "low": round(n.low, 4),
+                            "high": round(n.high, 4), "method": n.flags.split()[0].removeprefix("method="),
+                            "inputs": [list(i) for i in n.inputs], "beats_carry_forward": n.beats_carry}
+                           for n in casts], indent=2), note
+    lines = ["iso3 | year | nowcast % | 90 % interval | NATO base | spending growth | GDP growth | beats carry-forward"]
+    for n in casts:
+        lines.append(f"{n.iso3} | {n.year} | {n.value:.2f} | {n.low:.2f}–{n.high:.2f} | {n.base_value:.2f} "
+                     f"({n.base_year}{'e' if n.base_estimate else ''}, NATO {n.base_edition}) | "
+                     f"{n.spending_growth:+.1%} ({n.fresher}) | {n.gdp_growth:+.1%} | "
+                     f"{'yes' if n.beats_carry else 'no' if n.beats_carry is False else 'untested'}")
+    return "\n".join(lines), note
+
+
+def _backtest(test, country: str | None, as_json: bool) -> str:
+    """The backtest's error table (percentage points), per country and overall."""
+    def row(errors) -> dict:
+        return {"n": errors.n, "mae_method": _round(errors.mae_method), "mae_carry_forward": _round(errors.mae_carry),
+                "mae_trend": _round(errors.mae_trend), "bias_method": _round(errors.bias_method),
+                "coverage": _round(errors.coverage), "beats_carry_forward": errors.beats_carry}
+
+    countries = {c: e for c, e in sorted(test.by_country.items()) if country is None or c == country}
+    if country is not None and not countries:
+        raise DashboardError(f"no backtest for {country}: NATO and a fresher source never overlap for it")
+    if as_json:
+        return json.dumps({"unit": "percentage points of GDP", "coverage_target": 0.9,
+                           "overall": row(test.overall), "countries": {c: row(e) for c, e in countries.items()}},
+                          indent=2)
+    lines = ["country | years | MAE method | MAE carry-forward | MAE trend | bias | coverage | beats carry-forward"]
+    for name, e in [*countries.items(), ("all", test.overall)]:
+        lines.append(f"{name} | {e.n} | {e.mae_method:.3f} | {e.mae_carry:.3f} | "
+                     f"{'–' if e.mae_trend is None else f'{e.mae_trend:.3f}'} | {e.bias_method:+.3f} | "
+                     f"{'–' if e.coverage is None else f'{e.coverage:.0%}'} | {'yes' if e.beats_carry else 'no'}")
+    return "\n".join(lines)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 4)

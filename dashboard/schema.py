@@ -33,11 +33,14 @@ KEY: tuple[str, ...] = ("source", "edition", "iso3", "year", "month", "indicator
 
 # Every source: its name (the ``source`` column, the loader's module name) → display label.
 # The one table of source names: loaders, validation, figures and notes all read it.
-SOURCE_LABELS: dict[str, str] = {
+PUBLISHER_LABELS: dict[str, str] = {
     "sipri": "SIPRI", "nato": "NATO", "worldbank": "World Bank", "imf": "IMF", "eurostat": "Eurostat",
     "kiel": "Kiel Institute",
 }
-SOURCE_NAMES: tuple[str, ...] = tuple(SOURCE_LABELS)
+# Figures the project derives (never in the snapshot, never mixed into a publisher's series).
+DERIVED_LABELS: dict[str, str] = {"nowcast": "Nowcast"}
+SOURCE_LABELS: dict[str, str] = {**PUBLISHER_LABELS, **DERIVED_LABELS}
+SOURCE_NAMES: tuple[str, ...] = tuple(PUBLISHER_LABELS)  # the snapshot's sources: one loader each
 
 # Indicators that are percentages and so must lie in [0, 100] (validation).
 SHARE_INDICATORS: frozenset[str] = frozenset(

@@ -134,7 +134,7 @@ def _economy(panel: Panel, share: Series, assumptions: Assumptions) -> Economy |
     notes = [f"GDP in {base_year}: {gdp[base_year]:,.0f} {currency} million, implied by "
              f"{share.label} spending and share of GDP"]
     imf = panel.series("imf", iso3, "gdp_lcu")
-    growth = _trailing_growth(gdp, base_year)
+    growth = trailing_growth(gdp, base_year)
     if assumptions.gdp_growth is not None:
         growth, imf = assumptions.gdp_growth, None
         notes.append(f"nominal GDP growth {growth:.1%} a year (scenario setting)")
@@ -182,7 +182,7 @@ def _economy(panel: Panel, share: Series, assumptions: Assumptions) -> Economy |
                    eur_drift)
 
 
-def _trailing_growth(levels: dict[int, float], last: int) -> float | None:
+def trailing_growth(levels: dict[int, float], last: int) -> float | None:
     """Compound annual growth over the TRAILING_YEARS ending at ``last`` (or fewer)."""
     earlier = [y for y in levels if last - TRAILING_YEARS <= y < last]
     if not earlier or levels.get(last, 0) <= 0 or levels[min(earlier)] <= 0:
@@ -207,7 +207,7 @@ def _deflator_growth(panel: Panel, source: str, edition: str, iso3: str, year: i
         return None
     deflator = {int(y): float(v) / c for y, v in zip(spending.years, spending.values)
                 if (c := constant.at(int(y)))}
-    return _trailing_growth(deflator, year) if year in deflator else None
+    return trailing_growth(deflator, year) if year in deflator else None
 
 
 def _constant_lcu(panel: Panel, spending: Series) -> Series | None:

@@ -7,7 +7,7 @@ table is indexed once and every answer is a slice of NumPy arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar, cast
@@ -76,6 +76,10 @@ class Panel:
         self._unit = annual["unit"].to_numpy(dtype=object)
         self._flags = annual["flags"].to_numpy(dtype=object)
         self._memo: dict[Hashable, object] = {}
+
+    def keys(self) -> Iterable[SeriesKey]:
+        """Every series' (source, edition, iso3, indicator, price base)."""
+        return self._index.keys()
 
     @property
     def table(self) -> pd.DataFrame:

@@ -18,12 +18,18 @@ Definitions (also in docs/model.md):
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypedDict
 
+import numpy as np
+
+from dashboard.editions import edition_short
 from dashboard.model.economics import Assumptions, Economy, economy
+from dashboard.model.nowcast import Nowcast
 from dashboard.model.panel import Panel, Series
 from dashboard.model.registry import Group, Pledge
+from dashboard.schema import SOURCE_LABELS
 
 # Which source measures a pledge, by its basis. No national-definition series is in the
 # snapshot, so national pledges are measured on NATO's definition and say so.
@@ -94,6 +100,9 @@ class Progress:
     year_convention: str = "calendar year"
     assumptions: list[str] = field(default_factory=list)
     source_url: str = ""
+    # which figure the status rests on, in words, when it is not simply the source's latest
+    # ("2025: nowcast from Eurostat's 2026-04-27 outturn; NATO's latest: 2024, 2024-06 estimate")
+    latest_note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain types only (for JSON)."""
@@ -124,14 +133,21 @@ def members_bound(pledge: Pledge, groups: dict[str, Group], panel: Panel) -> lis
 
 
 def all_progress(panel: Panel, pledges: list[Pledge], groups: dict[str, Group],
-                 assumptions: Assumptions = Assumptions(), country: str | None = None) -> list[Progress]:
-    """Progress of every pledge for every bound country (optionally one country)."""
+                 assumptions: Assumptions = Assumptions(), country: str | None = None,
+                 nowcasts: Mapping[str, Nowcast] | None = None) -> list[Progress]:
+    """Progress of every pledge for every bound country (optionally one country).
+
+    ``nowcasts``: iso3 → the newest nowcast of NATO's share (``model.nowcast``); a pledge
+    measured on NATO's share then rests on it where it is newer than NATO's latest figure
+    and beat carrying that figure forward in the backtest.
+    """
     rows = []
     economies: dict[tuple[str, str], Economy | None] = {}  # one GDP path per country and basis
     for pledge in pledges:
         for iso3 in members_bound(pledge, groups, panel):
             if country is None or iso3 == country:
-                rows.append(progress(panel, pledge, iso3, assumptions, economies))
+                rows.append(progress(panel, pledge, iso3, assumptions, economies,
+                                     (nowcasts or {}).get(iso3)))
     return rows
 
 
@@ -141,8 +157,10 @@ def _indicator(pledge: Pledge) -> str:
 
 
 def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions = Assumptions(),
-             economies: dict[tuple[str, str], Economy | None] | None = None) -> Progress:
-    """Where ``iso3`` stands against ``pledge`` (``economies``: a cache shared across calls)."""
+             economies: dict[tuple[str, str], Economy | None] | None = None,
+             nowcast: Nowcast | None = None) -> Progress:
+    """Where ``iso3`` stands against ``pledge`` (``economies``: a cache shared across calls;
+    ``nowcast``: a newer estimate of NATO's share, used where it beat carry-forward)."""
     base = Progress(
         id=pledge.id, actor=pledge.actor, country=iso3, title=pledge.title, kind=pledge.kind,
         target=pledge.target, target_share_pct=pledge.target if pledge.kind == "share_gdp" else None,
@@ -160,6 +178,8 @@ def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions =
         base.status_reason = f"no {indicator} for {iso3} in any of {', '.join(SOURCE_PREFERENCE[pledge.basis])}"
         return base
     _baseline(base, share, pledge)
+    if nowcast is not None and indicator == "milex_share_gdp" and share.source == "nato":
+        share = _with_nowcast(base, share, nowcast)
     econ = _economy(panel, pledge.basis, iso3, assumptions, economies)
     if econ is not None:
         base.assumptions.extend(econ.notes)
@@ -221,6 +241,34 @@ def _baseline(row: Progress, share: Series, pledge: Pledge) -> None:
     if pledge.by == "fiscal_year":
         row.assumptions.append(f"target applies to the financial year starting in {pledge.target_year}; "
                                f"figures are {row.year_convention}")
+
+
+def _with_nowcast(row: Progress, share: Series, cast: Nowcast) -> Series:
+    """Rest the status on the nowcast when it is newer and beat carry-forward; say which figure."""
+    published = (f"NATO's latest: {row.latest_year}, {edition_short('nato', row.latest_edition or '')}"
+                 f"{' estimate' if row.latest_is_estimate else ''}")
+    fresher, fresher_edition = cast.fresher.split()[0], cast.fresher.split()[-1]
+    label = SOURCE_LABELS.get(fresher, fresher)
+    outturn = f"{label}'s {edition_short(fresher, fresher_edition)} outturn"
+    if row.latest_year is None or cast.year <= row.latest_year:
+        return share
+    if not cast.beats_carry:
+        row.assumptions.append(f"a {cast.year} nowcast from {outturn} ({cast.value:.2f} %) is not used: it did not "
+                               "beat carrying NATO's last value forward in the backtest")
+        return share
+    previous, previous_year = row.latest_share_pct, row.latest_year
+    row.latest_year, row.latest_share_pct, row.latest_is_estimate = cast.year, cast.value, True
+    row.latest_source, row.latest_edition = "nowcast", cast.edition
+    row.latest_annual_increase_pp = (cast.value - previous if previous is not None and cast.year == previous_year + 1
+                                     else None)
+    row.latest_note = f"{cast.year}: nowcast from {outturn}; {published}"
+    row.assumptions.append(f"{cast.year} nowcast {cast.value:.2f} % (90 % interval {cast.low:.2f}–{cast.high:.2f}): "
+                           f"NATO's {cast.base_year} level × {label}'s spending growth "
+                           f"({cast.spending_growth:+.1%}) ÷ nominal GDP growth ({cast.gdp_growth:+.1%}, "
+                           f"{cast.gdp_basis})")
+    return Series(share.source, share.edition, share.iso3, share.indicator, share.price_base, share.unit,
+                  np.append(share.years, cast.year), np.append(share.values, cast.value),
+                  np.append(share.estimate, True), (*share.flags, cast.flags))
 
 
 def _target_share(pledge: Pledge, econ: Economy | None) -> float | None:

@@ -16,6 +16,7 @@ import pandas as pd
 import pycountry
 
 from dashboard import countries, model
+from dashboard.model import nowcast
 from dashboard.snapshot import io
 from dashboard.views.compare import CompareViews
 from dashboard.views.overview import OverviewViews
@@ -74,9 +75,24 @@ class ViewData:
             self.scenarios.result(group, default.target, default.year, default.growth)
 
     @cached_property
+    def backtest(self) -> nowcast.Backtest:
+        """The nowcast method's backtest against NATO's published values (and two baselines)."""
+        return nowcast.backtest(self.panel)
+
+    @cached_property
+    def nowcasts(self) -> dict[str, list[nowcast.Nowcast]]:
+        """iso3 → nowcasts of NATO's share of GDP for years after NATO's latest, oldest first."""
+        out: dict[str, list[nowcast.Nowcast]] = {}
+        for cast in nowcast.nowcasts(self.panel, self.backtest):
+            out.setdefault(cast.iso3, []).append(cast)
+        return out
+
+    @cached_property
     def progress_rows(self) -> list[model.Progress]:
-        """Every pledge × bound country, as the model computes it (typed; None for "none")."""
-        return model.all_progress(self.panel, self.pledges, self.groups)
+        """Every pledge × bound country, as the model computes it (typed; None for "none"); a status
+        rests on a nowcast where it is newer than NATO's latest figure and beat carry-forward."""
+        newest = {iso3: casts[-1] for iso3, casts in self.nowcasts.items()}
+        return model.all_progress(self.panel, self.pledges, self.groups, nowcasts=newest)
 
     @cached_property
     def progress_by_country(self) -> dict[str, list[model.Progress]]:
