@@ -154,7 +154,9 @@ def backtest(panel: Panel, countries: Iterable[str] | None = None, coverage: flo
     for p in points:
         by_country.setdefault(p.iso3, []).append(p)
     pooled = _quantile([abs(p.relative_error) for p in points], coverage)
-    half = {c: _quantile([abs(p.relative_error) for p in points if p.iso3 != c], coverage) for c in by_country}
+    # each country's interval from the other countries' errors; alone, from its own (in sample)
+    half = {c: _quantile([abs(p.relative_error) for p in points if p.iso3 != c], coverage)
+            if len(by_country) > 1 else pooled for c in by_country}
     errors = {c: _errors(ps, {c: half[c]}) for c, ps in by_country.items()}
     return Backtest(tuple(points), errors, _errors(points, half), half, pooled)
 
@@ -258,6 +260,8 @@ def nowcast(panel: Panel, iso3: str, test: Backtest) -> list[Nowcast]:
                 continue
             value = base * (s1 / s0) / (1 + growth)
             half = test.half_width.get(iso3, test.pooled_half_width)
+            if math.isnan(half):
+                continue  # no backtest error to state an interval with: no nowcast
             errors = test.by_country.get(iso3)
             out.append(Nowcast(
                 iso3, year, value, value * (1 - half), value * (1 + half), METHOD,
