@@ -145,7 +145,7 @@ CASES: dict[str, tuple[str, Change | None, str]] = {
                                                   from_row=_row(x.header_cell(s, "TABLE2", 2016)))}),
         r"Table 2: year 2016 missing from the header \(its figures would be lost\)"),
     "nato-estimate-header-retyped": (NATO, _xlsx(lambda s: {x.STRINGS: x.replace_string("2024e", "2024x")}),
-                                     r"Table 1: header '2024x' among the years is not a year \(its figures would be lost\)"),
+                                     r"Table \d: header '2024x' among the years is not a year \(its figures would be lost\)"),
     "nato-table-retitled": (NATO, _xlsx(lambda s: {x.STRINGS: x.replace_string(
         next(t for t in x.strings(s) if t.startswith("Table 5")), "Tabel 5 : GDP")}),
         r"missing Table 5 \(no such title in any sheet; its figures would be lost\)"),

@@ -341,9 +341,12 @@ def test_mini_footnotes_aggregates_provenance(mini):
 
 
 def test_price_base_year_is_read_not_assumed(tmp_path):
-    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table3_unit="Based on 2021 prices")
-    df = nato.parse(raw("nato", path))
-    assert set(df[df.indicator == "milex_share_gdp"].price_base) == {"constant 2021"}
+    # Table 2 of this workbook is in 2015 prices; Table 3 claiming 2021 prices contradicts it
+    path = build_2024(tmp_path / "def-exp-2023-en.xlsx", table3_unit="Based on 2021 prices")
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    message = assert_one_line_naming(exc, path)
+    assert "constant 2021" in message and "constant 2015" in message and "Table 3" in message
 
 
 def test_later_layout(tmp_path):
@@ -361,7 +364,8 @@ def test_later_layout(tmp_path):
     share = pick(df, "GBR", "milex_share_gdp", 2025)
     assert share.price_base == "constant 2021"
     assert bool(share.estimate)
-    assert set(df.edition) == {"2025-06"}  # no dated name, no sidecar: last year + June
+    # no dated name, no sidecar: the year in the name and NATO's release month (28 August 2025)
+    assert set(df.edition) == {"2025-08"}
     assert {"NATO", "NATO_EUR_CAN"} <= set(df.iso3)
 
 
@@ -370,6 +374,152 @@ def test_edition_from_sidecar(tmp_path):
     base = raw("nato", path)
     with_meta = RawFile(base.source, base.path, base.retrieved, base.sha256, meta={"edition": "2025-06-05"})
     assert set(nato.parse(with_meta).edition) == {"2025-06-05"}
+
+
+# --- the 2026 layout: every block under its own copy of the year header -------------------
+
+YEARS_2026 = [2022, 2023, 2024, "2025e", "2026e"]
+
+
+def put_table_2026(ws, title: str, unit: str, blocks: list[tuple[str, list[tuple]]], *,
+                   heading_on_header: bool = False) -> None:
+    """One table as the 2025/2026 editions print it: title in A1, unit line in A2, then per
+    block a heading row and a year header (or the heading written in the header row's
+    label column), then rows labelled in column A."""
+    ws.cell(1, 1, title)
+    ws.cell(2, 1, unit)
+    r = 4
+    for heading, rows in blocks:
+        if not heading_on_header:
+            ws.cell(r, 1, heading)
+            r += 1
+        elif heading:
+            ws.cell(r, 1, heading)
+        for j, year in enumerate(YEARS_2026):
+            ws.cell(r, 2 + j, year)
+        r += 1
+        for label, values in rows:
+            ws.cell(r, 1, label)
+            for j, v in enumerate(values):
+                if v is not None:
+                    ws.cell(r, 2 + j, v)
+            r += 1
+        r += 1
+    ws.cell(r + 1, 1, "Notes: Figures for 2025 and 2026 are estimates.")
+    ws.cell(r + 2, 1, "* Slovenia: figures include pensions paid to retired military personnel.")
+
+
+def build_2026(path: Path, *, table2_constant: str = "Constant 2021 prices and exchange rates") -> Path:
+    """A small workbook in the 2026 layout. Sweden's 2024 (Table 1), 2026e US$ and share,
+    and the United States' 2026e US$ are the spot figures SOURCES.md gives for the published
+    2026 edition; every other number is invented and round."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    tables = {
+        "1": ("Table 1: Core defence expenditure", "Million national currency units", [
+            ("Current prices", [("Sweden (Kronor)", [90000, 110000, 140549, 170000, 230000]),
+                                ("Slovenia* (Euros)", [600, 700, 800, 900, 1000]),
+                                ("United States (US dollars)", [800000, 850000, 900000, 950000, 1032849])]),
+            ("Constant 2021 prices", [("Sweden (Kronor)", [80000, 95000, 120000, 140000, 180000])]),
+        ], False),
+        "2": ("Table 2: Defence expenditure", "Million US dollars", [
+            ("Current prices and exchange rates", [("Sweden", [9000, 10000, 13000, 17000, 24186]),
+                                                   ("United States", [800000, 850000, 900000, 950000, 1032849]),
+                                                   ("NATO Total", [1200000, 1300000, 1400000, 1500000, 1600000])]),
+            (table2_constant, [("Sweden", [8000, 9000, 11000, 14000, 19000])]),
+        ], True),
+        "3": ("Table 3: Defence expenditure as a share of GDP and annual real change", "", [
+            ("Share of real GDP (%)", [("Sweden", [1.5, 1.7, 2.2, 2.8, 3.22])]),
+            ("Annual real change (%)", [("Sweden", [10.0, 12.0, 20.0, 25.0, 30.0])]),
+        ], False),
+        "5": ("Table 5: Gross domestic product", "Million US dollars", [
+            ("Current prices and exchange rates", [("Sweden", [600000, 610000, 620000, 650000, 750000])]),
+            ("Constant 2021 prices and exchange rates", [("Sweden", [630000, 630000, 640000, 650000, 660000])]),
+        ], False),
+        "6": ("Table 6: GDP per capita and defence expenditure per capita", "", [
+            ("GDP per capita (thousand US dollars)", [("Sweden", [60.0, 60.0, 61.0, 62.0, 63.0])]),
+            ("Defence expenditure per capita (US dollars)", [("Sweden", [800.0, 900.0, 1100.0, 1300.0, 1800.0])]),
+        ], False),
+        "7": ("Table 7: Military personnel", "Thousands", [
+            ("", [("Sweden", [15.0, 15.0, 16.0, 17.0, 18.0])]),
+        ], True),
+        "8a": ("Table 8a: Distribution of defence expenditure by main category",
+               "Percentage of total defence expenditure", [
+                   ("Equipment", [("Sweden", [25.0, 26.0, 27.0, 28.0, 29.0])]),
+                   ("Personnel", [("Sweden", [40.0, 39.0, 38.0, 37.0, 36.0])]),
+               ], False),
+        "8b": ("Table 8b: Distribution of defence expenditure by main category",
+               "Percentage of total defence expenditure", [
+                   ("Infrastructure", [("Sweden", [5.0, 5.0, 5.0, 5.0, 5.0])]),
+                   ("Other", [("Sweden", [30.0, 30.0, 30.0, 30.0, 30.0])]),
+               ], False),
+    }
+    for tid, (title, unit, blocks, on_header) in tables.items():
+        put_table_2026(wb.create_sheet(f"Table {tid}"), title, unit, blocks, heading_on_header=on_header)
+    wb.save(path)
+    return path
+
+
+def test_2026_layout_spot_figures(tmp_path):
+    df = nato.parse(raw("nato", build_2026(tmp_path / "def-exp-2026-en.xlsx")))
+    # SOURCES.md: Sweden 2024 = 140,549 SEK million (Table 1, current prices)
+    sek = pick(df, "SWE", "milex_lcu", 2024, "current")
+    assert sek.value == pytest.approx(140549, abs=TOL) and sek.unit == "SEK million" and not bool(sek.estimate)
+    # Sweden 2026e = 24,186 US$ million and 3.22 % of GDP; the United States 2026e = 1,032,849
+    usd = pick(df, "SWE", "milex_usd", 2026, "current")
+    assert usd.value == pytest.approx(24186, abs=TOL) and bool(usd.estimate)
+    assert pick(df, "SWE", "milex_share_gdp", 2026).value == pytest.approx(3.22, abs=TOL)
+    assert pick(df, "USA", "milex_usd", 2026, "current").value == pytest.approx(1032849, abs=TOL)
+    assert pick(df, "USA", "milex_lcu", 2026, "current").unit == "USD million"
+    # the base year comes from Table 2's constant heading; Table 3 and 6 state none
+    assert pick(df, "SWE", "milex_share_gdp", 2024).price_base == "constant 2021"
+    assert pick(df, "SWE", "gdp_per_capita_usd", 2024).price_base == "constant 2021"
+    assert pick(df, "SWE", "milex_usd", 2024, "constant 2021").value == pytest.approx(11000, abs=TOL)
+    # a footnote mark after the name stays a flag; Table 7's single block reads without a heading
+    assert set(df[df.iso3 == "SVN"]["flags"]) == {"*"}
+    assert pick(df, "SWE", "military_personnel", 2026).value == pytest.approx(18.0, abs=TOL)
+    assert "ISL" not in set(df.iso3)
+    assert set(df.year) == {2022, 2023, 2024, 2025, 2026}
+    assert dict(zip(*np_unique_estimates(df))) == {2022: False, 2023: False, 2024: False, 2025: True, 2026: True}
+    assert set(df.edition) == {"2026-07"}  # name year 2026 → NATO's July 2026 release
+    assert set(df.indicator) == ALL_INDICATORS
+    assert not df.duplicated(list(schema.KEY)).any()
+
+
+def np_unique_estimates(df) -> tuple[list[int], list[bool]]:
+    """Each year once, with whether its figures are estimates (all rows of a year agree)."""
+    by_year = df.groupby("year")["estimate"].agg(lambda s: set(s.astype(bool)))
+    assert all(len(v) == 1 for v in by_year)
+    return list(by_year.index), [next(iter(v)) for v in by_year]
+
+
+def test_2026_layout_base_year_follows_table_2(tmp_path):
+    path = build_2026(tmp_path / "def-exp-2026-en.xlsx",
+                      table2_constant="Constant 2024 prices and exchange rates")
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    # Table 1 says 2021 prices while Table 2 (the edition's base year) says 2024
+    message = assert_one_line_naming(exc, path)
+    assert "constant 2021" in message and "2024" in message
+
+
+def test_2026_layout_constant_heading_without_year_fails(tmp_path):
+    path = build_2026(tmp_path / "def-exp-2026-en.xlsx", table2_constant="Constant prices and exchange rates")
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    assert "Table 2" in assert_one_line_naming(exc, path)
+
+
+@pytest.mark.parametrize("name,problem", [
+    ("def-exp-2027-en.xlsx", "release month is not known"),
+    ("def-exp-2025-en.xlsx", "tables end in 2026"),
+    ("defence-tables.xlsx", "edition unknown"),
+], ids=["unlisted-year", "renamed", "no-year"])
+def test_2026_layout_edition_is_never_guessed(tmp_path, name, problem):
+    path = build_2026(tmp_path / name)
+    with pytest.raises(SourceError) as exc:
+        nato.parse(raw("nato", path))
+    assert problem in assert_one_line_naming(exc, path)
 
 
 # --- bad input ----------------------------------------------------------------------------
@@ -406,7 +556,7 @@ def test_truncated_workbook(tmp_path):
 
 
 def test_no_year_header(tmp_path):
-    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", with_years=False)
+    path = build_2024(tmp_path / "def-exp-2023-en.xlsx", with_years=False)
     with pytest.raises(SourceError) as exc:
         nato.parse(raw("nato", path))
     message = assert_one_line_naming(exc, path)
@@ -441,7 +591,7 @@ def test_skipped_table_4_is_not_required(tmp_path):
 def test_text_in_value_cell(tmp_path):
     table1 = [("Current prices", [("United Kingdom   (Pounds)", "ally", [1.0, "n/q", 3.0, 4.0, 5.0])]),
               ("Constant 2015 prices", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
-    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)
+    path = build_2024(tmp_path / "def-exp-2023-en.xlsx", table1=table1)
     with pytest.raises(SourceError) as exc:
         nato.parse(raw("nato", path))
     message = assert_one_line_naming(exc, path)
@@ -451,7 +601,7 @@ def test_text_in_value_cell(tmp_path):
 def test_junk_markers_give_no_row(tmp_path):
     table1 = [("Current prices", [("United Kingdom   (Pounds)", "ally", [1.0, "..", "-", "#REF!", 5.0])]),
               ("Constant 2015 prices", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
-    df = nato.parse(raw("nato", build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)))
+    df = nato.parse(raw("nato", build_2024(tmp_path / "def-exp-2023-en.xlsx", table1=table1)))
     lcu = df[(df.indicator == "milex_lcu") & (df.price_base == "current")]
     assert sorted(lcu.year) == [2019, 2023]
 
@@ -459,7 +609,7 @@ def test_junk_markers_give_no_row(tmp_path):
 def test_unknown_currency(tmp_path):
     table1 = [("Current prices", [("United Kingdom   (Guineas)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])]),
               ("Constant 2015 prices", [("United Kingdom   (Guineas)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
-    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)
+    path = build_2024(tmp_path / "def-exp-2023-en.xlsx", table1=table1)
     with pytest.raises(SourceError) as exc:
         nato.parse(raw("nato", path))
     assert "'Guineas'" in assert_one_line_naming(exc, path)
@@ -468,7 +618,7 @@ def test_unknown_currency(tmp_path):
 def test_unrecognised_block_heading(tmp_path):
     table1 = [("Current prices", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])]),
               ("Something new", [("United Kingdom   (Pounds)", "ally", [1.0, 2.0, 3.0, 4.0, 5.0])])]
-    path = build_2024(tmp_path / "def-exp-2025-en.xlsx", table1=table1)
+    path = build_2024(tmp_path / "def-exp-2023-en.xlsx", table1=table1)
     with pytest.raises(SourceError) as exc:
         nato.parse(raw("nato", path))
     assert "'Something new'" in assert_one_line_naming(exc, path)

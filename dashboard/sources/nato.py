@@ -1,13 +1,26 @@
 """NATO, "Defence Expenditure of NATO Countries": the annual workbook of Tables 1–8b.
 
 The workbook is a set of print-ready tables, one per sheet: a title ("Table 3 : …"), a
-unit line, a row of years, then one or two blocks, each a heading row followed by one
-row per Ally (and, in some tables, the aggregates "NATO Europe and Canada" and
-"NATO Total"). Editions move all of this around — sheet names (``TABLE1`` → ``Table 1``),
-the title's cell (B4, C16, A1), the label column (C for Allies, B for aggregates; one
-further right in Table 7) — so nothing here uses a cell address: tables are found by
-their title text, the year header by its year-like cells, blocks by their heading text
-and countries by their label, in whichever column it sits.
+unit line, then one or two blocks of one row per Ally (and, in some tables, the
+aggregates "NATO Europe and Canada" and "NATO Total"), each block under a heading row.
+Editions move all of this around, so nothing here uses a cell address: tables are found
+by their title text, year headers by their year-like cells, blocks by their heading text
+and countries by their label, in whichever column it sits. The two layouts known:
+
+- 2024 edition: sheets ``TABLE1``…``TABLE8b``; title in B4 (C16 in Table 7), unit line
+  two rows below, one year header for the whole table (``2019`` as text, ``2023e``), then
+  the blocks, each heading row above its Allies (column C, "Poland*") and aggregates
+  (column B).
+- 2025 and 2026 editions: sheets ``Table 1``…``Table 8b``; title in the first rows of
+  column A ("Table 1: Defence expenditure"; 2026: "Table 1: Core defence expenditure",
+  NATO's name under the Hague definition for the same figures), and every block is its
+  heading row, its own copy of the year header (``2025e``, ``2026e``), then its rows,
+  labels in column A. The 2026 edition has 31 Allies (Iceland, with no armed forces, has
+  no row in either layout's spending tables).
+
+The constant-price base year is read from Table 2's constant-price heading ("Constant
+2021 prices and exchange rates") and every table must agree with it (see
+``BASE_YEAR_TABLE``); the edition from the file name (see ``PUBLISHED``).
 
 What each table becomes (``TABLES`` below):
 
@@ -18,11 +31,13 @@ table  blocks                                      indicator (price base)
        currency                                    unit "<ISO 4217> million" from the label
 2      current / constant prices, US$              milex_usd (current / constant YYYY)
 3      share of real GDP / annual real change      milex_share_gdp, milex_real_change
-                                                   (constant YYYY, from "Based on YYYY prices")
+                                                   (constant YYYY: "Based on YYYY prices",
+                                                   else Table 2's base year)
 4      summary 2014 vs latest                      not read: see the note under ``TABLES``
 5      GDP current / constant US$                  gdp_usd (current / constant YYYY)
 6      GDP per capita / defence exp. per capita    gdp_per_capita_usd, milex_per_capita_usd
-                                                   (constant YYYY, from the unit line)
+                                                   (constant YYYY: the unit line, else
+                                                   Table 2's base year)
 7      military personnel (single block)           military_personnel ("current")
 8a     equipment / personnel                       equipment_share, personnel_share ("current")
 8b     infrastructure / other                      infrastructure_share, other_share ("current")
@@ -79,10 +94,20 @@ FETCH_YEARS_BACK = 1
 
 # The 2024 file name starts with the release date as YYMMDD ("240617-…" = 17 June 2024).
 DATE_PREFIX = re.compile(r"^(\d{2})(\d{2})(\d{2})[-_]")
-# Without a dated name or an edition in the sidecar, the edition is the last (estimated)
-# year in the header plus June: NATO releases these tables before the June summit of the
-# year whose figures are estimated (2023: 7 July; 2024: 17 June; 2025: June).
-FALLBACK_EDITION_MONTH = "06"
+# From 2025 the name carries only the edition's year ("def-exp-2025-en.xlsx"; the raw
+# cache adds "-2" to a second download), and the workbooks hold no publication date. The
+# month is NATO's, from this list of releases (../shared/data/sources/SOURCES.md); a year
+# not listed fails, naming this constant, rather than being guessed (the June guess the
+# loader once made would have called the August 2025 edition "2025-06").
+NAME_YEAR = re.compile(r"def-exp-(\d{4})(?!\d)", re.IGNORECASE)
+PUBLISHED: dict[int, str] = {
+    2023: "2023-07",  # 7 July 2023 (2014-2023)
+    2024: "2024-06",  # 17 June 2024 (2014-2024)
+    2025: "2025-08",  # 28 August 2025 (2014-2025; constant 2021 prices)
+    2026: "2026-07",  # about 10 July 2026 (2014-2026; data cut-off early July; 31 Allies)
+}
+# A year-named edition holds that year's estimates last: a workbook whose years end
+# elsewhere (a renamed or mislabelled file) fails rather than carrying the wrong edition.
 
 # --- locating tables, headers, blocks -----------------------------------------------------
 
@@ -96,11 +121,15 @@ YEAR_RANGE = range(1949, 2101)  # NATO's series start in 1949; anything else is 
 # numbers (Table 4's "2014 | 2024e" summary header) for a year header.
 MIN_YEAR_CELLS = 3
 # Text rows after the data that are not block headings: notes, footnotes, page numbers.
+# Once a table's notes begin, every later text row is part of them (a footnote may run
+# over several cells or rows); a row of figures there is still read, or fails.
 NOTE_PATTERN = re.compile(r"^\s*(notes?\b|\*|\(\w\)|-\s*\d+\s*-$|source)", re.IGNORECASE)
 # Footnote marks printed after a country name ("Poland*": national 2 % law or agreement).
 FOOTNOTE_MARKS = "*†‡§¶"
+# Table 1: "Poland*   (Zlotys)"; a mark after the currency ("Sweden (Kronor)*") counts too.
 LABEL_PATTERN = re.compile(
-    rf"^(?P<name>.*?)\s*(?P<flags>[{re.escape(FOOTNOTE_MARKS)}]+)?\s*(?:\((?P<currency>[^()]*)\))?\s*$"
+    rf"^(?P<name>.*?)\s*(?P<flags>[{re.escape(FOOTNOTE_MARKS)}]+)?\s*(?:\((?P<currency>[^()]*)\))?"
+    rf"\s*(?P<after>[{re.escape(FOOTNOTE_MARKS)}]+)?\s*$"
 )
 # Strings that stand for "no value" in a value cell: Excel errors left by broken links
 # (this edition has whole rows of "#REF!" under Tables 1, 8a and 8b) and the usual
@@ -121,6 +150,14 @@ NUMBER_TEXT = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 # assumed: 2015 prices to the 2024 edition, 2021 prices from the 2025 edition.
 CURRENT_PATTERN = re.compile(r"\bcurrent\b", re.IGNORECASE)
 CONSTANT_PATTERN = re.compile(r"(?:constant\s*\(?(\d{4})\)?|(\d{4})\s+prices)", re.IGNORECASE)
+CONSTANT_WORD = re.compile(r"\bconstant\b", re.IGNORECASE)
+# The edition's constant-price base year is the one Table 2's constant-price heading
+# states ("Constant 2021 prices and exchange rates"). Tables that state none (Table 3 and
+# 6 may say only "Share of real GDP (%)") are in that year; a table stating another year
+# fails, as does a Table 2 whose heading says "constant" without a year: the figures
+# would be labelled with a base year read nowhere.
+BASE_YEAR_TABLE = "2"
+CONSTANT = "constant"  # TableSpec.default_price_base: the edition's constant prices
 
 
 @dataclass(frozen=True)
@@ -136,8 +173,12 @@ class BlockSpec:
 class TableSpec:
     """What one NATO table holds."""
 
+    # regex searched (case-insensitive) in the title after "Table N:": a table whose
+    # title says something else has changed its content and fails, naming the title
+    title: str
     blocks: tuple[BlockSpec, ...]
-    # Used when neither heading nor unit line states a price base.
+    # Used when neither heading nor unit line states a price base (CONSTANT: the
+    # edition's base year, from Table 2).
     default_price_base: str | None = None
     # Table 1 labels carry the currency: "United Kingdom   (Pounds)".
     currency_in_label: bool = False
@@ -146,42 +187,56 @@ class TableSpec:
 _CONSTANT = r"constant|\d{4}\s+prices"
 _MILLION_USD = r"million\s+us\s*(dollars|\$)|us\$\s*million"
 _SHARE_OF_SPENDING = r"percentage of total defence expenditure"
+# "Defence expenditure" (to 2025) and "Core defence expenditure" (2026: the Hague
+# definition's name for the same series).
+_SPENDING_TITLE = r"^(core\s+)?defence expenditure\b"
+_DISTRIBUTION_TITLE = r"distribution of (core\s+)?defence expenditure"
 
 TABLES: dict[str, TableSpec] = {
     "1": TableSpec(
+        _SPENDING_TITLE,
         (BlockSpec(r"^\s*current", "milex_lcu", r"million national currency"),
          BlockSpec(_CONSTANT, "milex_lcu", r"million national currency")),
         currency_in_label=True,
     ),
     "2": TableSpec(
+        _SPENDING_TITLE,
         (BlockSpec(r"^\s*current", "milex_usd", _MILLION_USD),
          BlockSpec(_CONSTANT, "milex_usd", _MILLION_USD)),
     ),
     "3": TableSpec(
+        r"share of (real )?gdp",
         (BlockSpec(r"share of (real )?gdp", "milex_share_gdp", r"%"),
          BlockSpec(r"real change", "milex_real_change", r"%")),
+        default_price_base=CONSTANT,
     ),
     "5": TableSpec(
+        r"^(gdp|gross domestic product)\b",
         (BlockSpec(r"^\s*current", "gdp_usd", _MILLION_USD),
          BlockSpec(_CONSTANT, "gdp_usd", _MILLION_USD)),
     ),
     "6": TableSpec(
+        r"per capita",
         (BlockSpec(r"gdp per capita", "gdp_per_capita_usd", r"thousand\s+us\s*(dollars|\$)"),
          BlockSpec(r"expenditure per capita", "milex_per_capita_usd", r"us\s*(dollars|\$)")),
+        default_price_base=CONSTANT,
     ),
     # Military personnel are a head count, not money: "current" says "as counted that
     # year" (the schema has no price-free base).
     "7": TableSpec(
+        r"military personnel",
         (BlockSpec(r"", "military_personnel", r"thousands"),),
         default_price_base="current",
     ),
     # Shares of each year's spending, computed by NATO from current-price figures.
     "8a": TableSpec(
+        _DISTRIBUTION_TITLE,
         (BlockSpec(r"equipment", "equipment_share", _SHARE_OF_SPENDING),
          BlockSpec(r"personnel", "personnel_share", _SHARE_OF_SPENDING)),
         default_price_base="current",
     ),
     "8b": TableSpec(
+        _DISTRIBUTION_TITLE,
         (BlockSpec(r"infrastructure", "infrastructure_share", _SHARE_OF_SPENDING),
          BlockSpec(r"other", "other_share", _SHARE_OF_SPENDING)),
         default_price_base="current",
@@ -284,8 +339,12 @@ def parse(raw: RawFile) -> pd.DataFrame:
         names = ", ".join(f"Table {t}" for t in missing)
         raise SourceError(INFO.name, raw.path, f"missing {names} (no such title in any sheet; "
                           "its figures would be lost)")
-    parsed = {tid: _parse_table(raw.path, tid, seg) for tid, seg in tables.items()
-              if tid in TABLES}
+    for tid in REQUIRED_TABLES:
+        _check_title(raw.path, tid, tables[tid])
+    base = _parse_table(raw.path, BASE_YEAR_TABLE, tables[BASE_YEAR_TABLE], None)
+    base_year = _base_year(raw.path, base, tables[BASE_YEAR_TABLE])
+    parsed = {tid: base if tid == BASE_YEAR_TABLE else _parse_table(raw.path, tid, seg, base_year)
+              for tid, seg in tables.items() if tid in TABLES}
     _check_coverage(raw.path, parsed, tables)
     edition = _edition(raw, parsed["1"].years)
     codes = map_names(
@@ -321,6 +380,8 @@ def parse(raw: RawFile) -> pd.DataFrame:
 
 # --- helpers ------------------------------------------------------------------------------
 
+Years = dict[int, tuple[int, bool]]  # column → (year, estimate)
+
 
 @dataclass(frozen=True)
 class _Segment:
@@ -329,6 +390,7 @@ class _Segment:
     sheet: str
     start: int          # 1-based row number of the title row
     rows: list[Row]
+    title: str          # the title row's text after "Table N", e.g. "Core defence expenditure"
 
 
 @dataclass(frozen=True)
@@ -354,6 +416,15 @@ class _Table:
     years: list[int]
 
 
+@dataclass
+class _Block:
+    """The block being read: which spec block, its heading, its (indicator, price base)."""
+
+    index: int
+    heading: str
+    context: tuple[str, str] | None = None
+
+
 def _read_sheets(path: Path) -> dict[str, list[Row]]:
     """Every sheet's cell values, row by row; unreadable files raise SourceError."""
     wb = open_workbook(INFO.name, path)
@@ -369,40 +440,92 @@ def _find_tables(path: Path, sheets: dict[str, list[Row]]) -> dict[str, _Segment
     """Table id ("1", "8a") → its rows, found by title text in any cell of any sheet."""
     found: dict[str, _Segment] = {}
     for sheet, rows in sheets.items():
-        titles = [(i, tid) for i, row in enumerate(rows) if (tid := _title_id(row))]
-        for n, (i, tid) in enumerate(titles):
+        titles = [(i, title) for i, row in enumerate(rows) if (title := _title(row))]
+        for n, (i, (tid, text)) in enumerate(titles):
             end = titles[n + 1][0] if n + 1 < len(titles) else len(rows)
             if tid in found:
                 raise SourceError(INFO.name, path, f"'Table {tid}' appears twice",
                                   f"sheet {sheet!r}, row {i + 1}")
-            found[tid] = _Segment(sheet, i + 1, rows[i:end])
+            found[tid] = _Segment(sheet, i + 1, rows[i:end], text)
     return found
 
 
-def _title_id(row: Row) -> str | None:
-    """"1", "8a"… if a cell of ``row`` starts with a table title, else None."""
-    for cell in row:
+def _title(row: Row) -> tuple[str, str] | None:
+    """("1", "Defence expenditure")… if a cell of ``row`` starts a table title, else None."""
+    for n, cell in enumerate(row):
         if isinstance(cell, str) and (m := TITLE_PATTERN.match(cell)):
-            return m.group(1) + (m.group(2) or "").lower()
+            rest = " ".join([cell[m.end():], _texts(row[n + 1:])])
+            return m.group(1) + (m.group(2) or "").lower(), " ".join(rest.lstrip(" :.-–").split())
     return None
 
 
-def _parse_table(path: Path, tid: str, seg: _Segment) -> _Table:
-    """The observations of one table, block by block."""
+def _check_title(path: Path, tid: str, seg: _Segment) -> None:
+    """A table whose title no longer names what it held ("Table 1: Something else") fails."""
+    if not re.search(TABLES[tid].title, seg.title, re.IGNORECASE):
+        raise SourceError(INFO.name, path, f"Table {tid}: unknown title {seg.title[:60]!r} (expected one "
+                          f"matching {TABLES[tid].title!r}; its figures may mean something else)",
+                          f"sheet {seg.sheet!r}, row {seg.start}")
+
+
+def _base_year(path: Path, table: _Table, seg: _Segment) -> int:
+    """The edition's constant-price base year: the one Table 2's figures carry."""
+    years = sorted({obs.price_base for obs in table.observations if obs.price_base.startswith(CONSTANT)})
+    if len(years) != 1:
+        raise SourceError(INFO.name, path, f"Table {BASE_YEAR_TABLE}: {len(years)} constant-price base years "
+                          f"({', '.join(years) or 'none'}); exactly one is expected", f"sheet {seg.sheet!r}")
+    return int(years[0].split()[1])
+
+
+def _parse_table(path: Path, tid: str, seg: _Segment, base_year: int | None) -> _Table:
+    """The observations of one table, block by block, in either layout (module docstring).
+
+    Rows above the first year header are the table's unit lines, or (2025 layout) the
+    first block's heading. After it: a repeat of the header (2025 layout: one per block)
+    is skipped, a text-only row is a block heading or a note, and any other row is an
+    Ally's or an aggregate's figures under the current block.
+    """
     spec = TABLES[tid]
-    header_at, years = _year_header(path, tid, seg)
-    first_col = min(years)
-    unit_line = " ".join(_texts(r) for r in seg.rows[1:header_at])
-    observations: list[_Obs] = []
+    header: Years | None = None
+    first_col = 0
+    unit_lines: list[str] = []  # text above the first header that heads no block
+    block: _Block | None = None
     seen: set[int] = set()
-    block: int | None = 0 if len(spec.blocks) == 1 and not spec.blocks[0].heading else None
-    context = _block_context(path, tid, seg, spec, block, "", unit_line, header_at) if block == 0 else None
-    for i in range(header_at + 1, len(seg.rows)):
+    in_notes = False
+    observations: list[_Obs] = []
+    for i in range(1, len(seg.rows)):
         row = seg.rows[i]
         where = f"sheet {seg.sheet!r}, row {seg.start + i}"
+        years = {c: y for c, cell in enumerate(row) if (y := _year_cell(cell)) is not None}
+        if header is None:
+            if len(years) < MIN_YEAR_CELLS:
+                text = _texts(row)
+                if text and (b := _find_block(spec, text)) is not None:
+                    block = _Block(b, text)
+                elif text:
+                    unit_lines.append(text)
+                continue
+            _check_header(path, tid, row, years, where)
+            header, first_col = years, min(years)
+            heading = _label(row, first_col)  # a heading written on the header row itself
+            if heading and (b := _find_block(spec, heading)) is not None:
+                block = _Block(b, heading)
+            if block is None and len(spec.blocks) == 1 and not spec.blocks[0].heading:
+                block = _Block(0, "")  # a single block needs no heading (Table 7)
+            if block is not None:
+                block.context = _block_context(path, tid, spec, block, unit_lines, seg.title, base_year, where)
+                seen.add(block.index)
+            continue
         label = _label(row, first_col)
-        values = {c: row[c] for c in years if c < len(row) and row[c] is not None}
+        if years == header:  # the header repeated above the next block (2025 layout)
+            _check_header(path, tid, row, years, where)
+            if label and (b := _find_block(spec, label)) is not None:
+                block = _open_block(path, tid, spec, b, label, unit_lines, seg.title, base_year, where, seen)
+            continue
+        values = {c: row[c] for c in header if c < len(row) and row[c] is not None}
         if label is None:
+            if len(years) >= MIN_YEAR_CELLS:
+                raise SourceError(INFO.name, path, f"Table {tid}: a year header ({_span(years)}) differs from the "
+                                  f"table's first ({_span(header)}; its figures would be misdated)", where)
             if any(_value(path, cell, where) for cell in values.values()):
                 # figures with no label: the label column has moved or gone, and the row
                 # cannot be told from its neighbours (see UNLABELLED_LEFTOVERS)
@@ -410,31 +533,43 @@ def _parse_table(path: Path, tid: str, seg: _Segment) -> _Table:
                                   f"({len(values)} figures would be lost; label column moved or deleted?)", where)
             continue  # blank row, or a leftover (UNLABELLED_LEFTOVERS)
         if not values:  # a text-only row: a block heading or a note
-            if NOTE_PATTERN.match(label):
+            if in_notes or NOTE_PATTERN.match(label):
+                in_notes = True
                 continue
-            block = _match_block(path, tid, spec, label, where)
-            seen.add(block)
-            context = _block_context(path, tid, seg, spec, block, label, unit_line, i)
+            b = _find_block(spec, label)
+            if b is None:
+                raise SourceError(INFO.name, path, f"Table {tid}: unrecognised block heading {label!r}", where)
+            block = _open_block(path, tid, spec, b, label, unit_lines, seg.title, base_year, where, seen)
             continue
-        if context is None:
+        if block is None or block.context is None:
             raise SourceError(INFO.name, path, f"Table {tid}: figures before any block heading (heading or "
                               "label column moved or deleted? the table's figures would be lost)", where)
-        indicator, price_base = context
+        indicator, price_base = block.context
         name, flags, currency = _split_label(path, label, spec.currency_in_label, where)
         for col, cell in values.items():
             value = _value(path, cell, where)
             if value is None:
                 continue
-            year, estimate = years[col]
+            year, estimate = header[col]
             observations.append(_Obs(name, currency, year, indicator, value, price_base,
                                      estimate, flags, where))
-    if block == 0 and not spec.blocks[0].heading:
-        seen.add(0)
+    if header is None:
+        raise SourceError(INFO.name, path, f"Table {tid}: no year header row found",
+                          f"sheet {seg.sheet!r}, from row {seg.start}")
     missing = [spec.blocks[b].heading for b in range(len(spec.blocks)) if b not in seen]
     if missing:
         raise SourceError(INFO.name, path, f"Table {tid}: no block heading matching {missing[0]!r}",
                           f"sheet {seg.sheet!r}")
-    return _Table(observations, sorted(y for y, _ in years.values()))
+    return _Table(observations, sorted(y for y, _ in header.values()))
+
+
+def _open_block(path: Path, tid: str, spec: TableSpec, index: int, heading: str, unit_lines: list[str],
+                title: str, base_year: int | None, where: str, seen: set[int]) -> _Block:
+    """A block met below the year header, with its (indicator, price base)."""
+    block = _Block(index, heading)
+    block.context = _block_context(path, tid, spec, block, unit_lines, title, base_year, where)
+    seen.add(index)
+    return block
 
 
 def _check_coverage(path: Path, parsed: dict[str, _Table], tables: dict[str, _Segment]) -> None:
@@ -459,33 +594,28 @@ def _check_coverage(path: Path, parsed: dict[str, _Table], tables: dict[str, _Se
             raise SourceError(INFO.name, path, f"Table {tid}: the {empty[0]} block has no figures", where)
 
 
-def _year_header(path: Path, tid: str, seg: _Segment) -> tuple[int, dict[int, tuple[int, bool]]]:
-    """Index of the year header row in ``seg`` and column → (year, estimate)."""
-    for i, row in enumerate(seg.rows):
-        years = {c: y for c, cell in enumerate(row) if (y := _year_cell(cell)) is not None}
-        if len(years) >= MIN_YEAR_CELLS:
-            ordered = [y for y, _ in (years[c] for c in sorted(years))]
-            if ordered != sorted(set(ordered)):
-                raise SourceError(INFO.name, path, f"Table {tid}: years in header not increasing",
-                                  f"sheet {seg.sheet!r}, row {seg.start + i}")
-            if ordered != list(range(ordered[0], ordered[-1] + 1)):
-                gap = sorted(set(range(ordered[0], ordered[-1] + 1)) - set(ordered))[0]
-                raise SourceError(INFO.name, path, f"Table {tid}: year {gap} missing from the header "
-                                  "(its figures would be lost)", f"sheet {seg.sheet!r}, row {seg.start + i}")
-            _check_header_text(path, tid, seg, row, years, i)
-            return i, years
-    raise SourceError(INFO.name, path, f"Table {tid}: no year header row found",
-                      f"sheet {seg.sheet!r}, from row {seg.start}")
-
-
-def _check_header_text(path: Path, tid: str, seg: _Segment, row: Row, years: dict, i: int) -> None:
-    """Anything but a year right of the first year cell ("2024x", "FY2024") fails: it
-    would drop that column's figures. (Only Table 4, which is not read, has text there.)"""
+def _check_header(path: Path, tid: str, row: Row, years: Years, where: str) -> None:
+    """Years increase one by one, and nothing but a year sits among them."""
+    ordered = [y for y, _ in (years[c] for c in sorted(years))]
+    if ordered != sorted(set(ordered)):
+        raise SourceError(INFO.name, path, f"Table {tid}: years in header not increasing", where)
+    if ordered != list(range(ordered[0], ordered[-1] + 1)):
+        gap = sorted(set(range(ordered[0], ordered[-1] + 1)) - set(ordered))[0]
+        raise SourceError(INFO.name, path, f"Table {tid}: year {gap} missing from the header "
+                          "(its figures would be lost)", where)
+    # Anything but a year right of the first year cell ("2024x", "FY2024") fails: it would
+    # drop that column's figures. (Only Table 4, which is not read, has text there.)
     for col in range(min(years), len(row)):
         cell = row[col]
         if col not in years and cell not in (None, "") and not (isinstance(cell, str) and not cell.strip()):
             raise SourceError(INFO.name, path, f"Table {tid}: header {str(cell)[:20]!r} among the years is not a "
-                              "year (its figures would be lost)", f"sheet {seg.sheet!r}, row {seg.start + i}")
+                              "year (its figures would be lost)", where)
+
+
+def _span(years: Years) -> str:
+    """"2014-2026e" for a header's years."""
+    first, last = years[min(years)], years[max(years)]
+    return f"{first[0]}{ESTIMATE_SUFFIX * first[1]}-{last[0]}{ESTIMATE_SUFFIX * last[1]}"
 
 
 def _year_cell(cell: Cell) -> tuple[int, bool] | None:
@@ -499,34 +629,57 @@ def _year_cell(cell: Cell) -> tuple[int, bool] | None:
     return None
 
 
-def _block_context(path: Path, tid: str, seg: _Segment, spec: TableSpec, block: int,
-                   heading: str, unit_line: str, i: int) -> tuple[str, str]:
+def _block_context(path: Path, tid: str, spec: TableSpec, block: _Block, unit_lines: list[str],
+                   title: str, base_year: int | None, where: str) -> tuple[str, str]:
     """(indicator, price base) of a block, checking its unit wording."""
-    where = f"sheet {seg.sheet!r}, row {seg.start + i}"
-    bspec = spec.blocks[block]
-    text = f"{heading} {unit_line}"
+    bspec = spec.blocks[block.index]
+    unit_line = " ".join(unit_lines)
+    text = " ".join(t for t in (block.heading, unit_line, title) if t)
     if not re.search(bspec.unit_text, text, re.IGNORECASE):
-        raise SourceError(INFO.name, path,
-                          f"Table {tid}: unit not as expected (no {bspec.unit_text!r} in {text.strip()!r})",
+        raise SourceError(INFO.name, path, f"Table {tid}: unit not as expected (no {bspec.unit_text!r} in {text!r})",
                           where)
-    price_base = _price_base(heading) or _price_base(unit_line) or spec.default_price_base
-    if price_base is None:
+    return bspec.indicator, _block_price_base(path, tid, spec, block.heading, unit_line, base_year, where)
+
+
+def _block_price_base(path: Path, tid: str, spec: TableSpec, heading: str, unit_line: str,
+                      base_year: int | None, where: str) -> str:
+    """"current" or "constant YYYY": as the heading states it, else the unit line, else the
+    table's default; "constant" without a year takes the edition's base year (Table 2's)."""
+    stated = _price_base(heading)
+    if stated is None and CONSTANT_WORD.search(heading):  # "Constant prices and exchange rates"
+        in_unit_line = _price_base(unit_line)
+        if in_unit_line and in_unit_line.startswith(CONSTANT):
+            stated = in_unit_line
+        elif base_year is None:
+            raise SourceError(INFO.name, path, f"Table {tid}: no base year in {heading!r} (the edition's "
+                              "constant prices cannot be labelled)", where)
+        else:
+            stated = f"{CONSTANT} {base_year}"
+    stated = stated or _price_base(unit_line) or spec.default_price_base
+    if stated == CONSTANT:
+        if base_year is None:
+            raise SourceError(INFO.name, path, f"Table {tid}: no base year stated for {heading!r}", where)
+        stated = f"{CONSTANT} {base_year}"
+    if stated is None:
         raise SourceError(INFO.name, path, f"Table {tid}: no price base stated for {heading!r}", where)
-    return bspec.indicator, price_base
+    if base_year is not None and stated.startswith(CONSTANT) and stated != f"{CONSTANT} {base_year}":
+        raise SourceError(INFO.name, path, f"Table {tid}: {stated} prices for {heading or unit_line!r}, but Table "
+                          f"{BASE_YEAR_TABLE} is in constant {base_year} prices (one base year per edition)", where)
+    return stated
 
 
-def _match_block(path: Path, tid: str, spec: TableSpec, heading: str, where: str) -> int:
-    """Index of the block whose heading pattern matches ``heading``."""
+def _find_block(spec: TableSpec, heading: str) -> int | None:
+    """Index of the block whose heading pattern matches ``heading``, or None."""
     for b, bspec in enumerate(spec.blocks):
         if bspec.heading and re.search(bspec.heading, heading, re.IGNORECASE):
             return b
-    raise SourceError(INFO.name, path, f"Table {tid}: unrecognised block heading {heading!r}", where)
+    return None
 
 
 def _price_base(text: str) -> str | None:
     """"current", "constant YYYY" or None, as ``text`` states it."""
     if m := CONSTANT_PATTERN.search(text):
-        return f"constant {m.group(1) or m.group(2)}"
+        return f"{CONSTANT} {m.group(1) or m.group(2)}"
     if CURRENT_PATTERN.search(text):
         return "current"
     return None
@@ -553,7 +706,7 @@ def _split_label(path: Path, label: str, with_currency: bool, where: str) -> tup
     m = LABEL_PATTERN.match(label)
     if m is None or not m.group("currency"):
         raise SourceError(INFO.name, path, f"no currency in label {label!r}", where)
-    return m.group("name").strip(), m.group("flags") or "", m.group("currency").strip()
+    return m.group("name").strip(), (m.group("flags") or "") + (m.group("after") or ""), m.group("currency").strip()
 
 
 def _is_number(cell: Cell) -> bool:
@@ -585,12 +738,24 @@ def _unit(path: Path, obs: _Obs, iso3: str) -> str:
 
 
 def _edition(raw: RawFile, years: Sequence[int]) -> str:
-    """"YYYY-MM": from a YYMMDD name prefix, else the sidecar, else last header year + June."""
+    """"YYYY-MM": from a YYMMDD name prefix, else the sidecar, else the year in the name
+    and NATO's month of that year's release (``PUBLISHED``); anything else fails."""
     if m := DATE_PREFIX.match(raw.path.name):
         yy, mm = int(m.group(1)), int(m.group(2))
         if 1 <= mm <= 12:
             return f"{2000 + yy}-{mm:02d}"
     if edition := str(raw.meta.get("edition", "")).strip():
         return edition
-    return f"{max(years)}-{FALLBACK_EDITION_MONTH}"
-
+    m = NAME_YEAR.search(raw.path.name)
+    if m is None:
+        raise SourceError(INFO.name, raw.path, "edition unknown: the name has neither a release date "
+                          "(YYMMDD-…) nor an edition year (def-exp-YYYY-…), and no sidecar gives one")
+    year = int(m.group(1))
+    if year not in PUBLISHED:
+        known = ", ".join(str(y) for y in PUBLISHED)
+        raise SourceError(INFO.name, raw.path, f"edition {year}: its release month is not known (known: {known}); "
+                          "add it to PUBLISHED in dashboard/sources/nato.py rather than guess")
+    if max(years) != year:
+        raise SourceError(INFO.name, raw.path, f"edition {year} by its name, but the tables end in {max(years)} "
+                          "(renamed file? the figures would carry the wrong edition)")
+    return PUBLISHED[year]
