@@ -198,3 +198,19 @@ def test_currency_units_follow_the_label_and_own_currency(tmp_path):
     lcu = df[df["indicator"] == "milex_lcu"].groupby("iso3")["unit"].first().to_dict()
     # Croatia: SIPRI restates in euro ("current currency" in the April 2025 release) despite the label
     assert lcu == {"SOM": "USD million", "LSO": "LSL million", "NAM": "NAD million", "HRV": "EUR million"}
+
+
+def test_april_2026_release_layout_constant_2024(tmp_path):
+    """SOURCES.md: the April 2026 release has data to 2025 in constant 2024 US$. Built in that
+    layout (invented values), it reads with the base year from the sheet name, not assumed."""
+    path = write_sipri_workbook(tmp_path / "SIPRI-Milex-data-1949-2025.xlsx", years=(2023, 2024, 2025),
+                                constant_base=2024,
+                                rows={"United Kingdom": ("Pounds", "", {2023: 0.0225, 2024: 0.023, 2025: 0.024})})
+    df = sipri.parse(raw("sipri", path))
+    assert set(df["edition"]) == {"2026-04"}  # data to 2025 → the April 2026 release
+    usd = df[(df["indicator"] == "milex_usd") & (df["iso3"] == "GBR")]
+    assert set(usd["price_base"]) == {"constant 2024", "current"}
+    world = df[df["iso3"] == "WLD"]
+    assert set(world["price_base"]) == {"constant 2024", "current"}
+    share = df[(df["indicator"] == "milex_share_gdp") & (df["iso3"] == "GBR")].set_index("year")
+    assert share.loc[2025, "value"] == pytest.approx(2.4)
