@@ -37,6 +37,15 @@ class Age:
     newer: tuple[str, ...]        # newer editions known to exist (their labels)
     overdue: bool                 # older than the publisher's usual gap between editions
 
+    def short(self) -> str:
+        """``29 months old (NATO June 2024 edition; newer exist)`` — for a table cell."""
+        label = SOURCE_LABELS.get(self.source, self.source)
+        when = edition_words(self.source, self.edition)
+        if self.months is None:
+            return f"{label} {when}"
+        newer = "; newer exist" if self.newer else "; a newer one is probably out" if self.overdue else ""
+        return f"{self.months} month{'s' if self.months != 1 else ''} old ({label} {when}{newer})"
+
     def text(self) -> str:
         """``NATO: June 2024 edition, 29 months old — newer editions exist (2025-08, 2026-07); run
         `defence-dashboard refresh nato``."""

@@ -97,7 +97,10 @@ def test_layers_import_only_downstream(layer, forbidden):
 def test_source_names_come_from_one_table():
     from dashboard.figures import common
 
-    assert sources.SOURCE_MODULES == schema.SOURCE_NAMES == tuple(schema.SOURCE_LABELS)
+    assert sources.SOURCE_MODULES == schema.SOURCE_NAMES == tuple(schema.PUBLISHER_LABELS)
+    # derived figures (the nowcast) are labelled like sources but have no loader
+    assert set(schema.SOURCE_LABELS) == set(schema.PUBLISHER_LABELS) | set(schema.DERIVED_LABELS)
+    assert not set(schema.PUBLISHER_LABELS) & set(schema.DERIVED_LABELS)
     assert common.SOURCE_LABELS is schema.SOURCE_LABELS
     for path in PACKAGE.rglob("*.py"):
         if path.name == "schema.py":

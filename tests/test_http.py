@@ -214,5 +214,6 @@ def test_identical_callback_requests_get_identical_answers(app, client):
     other = client.post(UPDATE, json={**body, "inputs": [body["inputs"][0], {**body["inputs"][1], "value": 2005}]})
     assert other.get_data() != first.get_data()
     summary = country.fig.share_summary(country.fig.cut(country.data.get().share_series("POL"), 1995),
-                                        country.data.get().progress_by_country.get("POL", []), "Poland")
+                                        country.data.get().progress_by_country.get("POL", []), "Poland",
+                                        country.data.get().nowcasts.get("POL", []))
     assert first.get_json()["response"]["country-share-summary"]["children"] == summary

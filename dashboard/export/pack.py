@@ -19,6 +19,7 @@ from dashboard.export import IMAGE_FORMATS, ExportError
 from dashboard.export.browser import DEFAULT_TIMEOUT, Renderer, plotly_js
 from dashboard.export.output import export_date, load_app, render, write_atomic
 from dashboard.figures import publish
+from dashboard.model import nowcast
 from dashboard.views import charts
 from dashboard.views.charts import label
 from dashboard.views.params import text
@@ -128,7 +129,15 @@ def entry(app, chart: charts.Resolved, files: dict[str, str]) -> dict:
 
 
 def source_record(package: dict, source: str, edition: str | None) -> dict:
-    """Publisher, title, licence, citation and the file of one (source, edition) from the datapackage."""
+    """Publisher, title, licence, citation and the file of one (source, edition) from the datapackage;
+    a figure this project derives (a nowcast) names its method and its inputs instead."""
+    if source == "nowcast":
+        return {"source": source, "edition": edition, "publisher": "this project (derived, not published)",
+                "title": "Nowcast of NATO's share of GDP",
+                "citation": "NATO's last level × the fresher source's spending growth ÷ nominal GDP growth; "
+                            "method and backtest: docs/model.md and `defence-dashboard nowcast --backtest`",
+                "licence": "as its inputs", "files": [],
+                "inputs": [source_record(package, s, e) for s, e in nowcast.input_pairs(edition or "")]}
     found: dict[str, Any] = next((s for s in package.get("sources", []) if s.get("name") == source), {})
     files = [e for e in found.get("editions", []) if e.get("edition") == edition]
     return {"source": source, "edition": edition, "publisher": found.get("publisher", source),

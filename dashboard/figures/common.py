@@ -55,6 +55,11 @@ def edition_label(source: str, edition: str) -> str:
 def source_label(source: str, edition: str | None = None) -> str:
     """``NATO (2024-06 edition)`` or ``NATO``; Kiel: ``Kiel Institute, Ukraine Support Tracker (Release 29, 2026-08-04)``."""
     name = SOURCE_LABELS.get(source, source)
+    if source == "nowcast" and edition:  # "2024-06 + eurostat 2026-04-27": say what it chains
+        base, _, fresher = edition.partition(" + ")
+        fresher_source, _, fresher_edition = fresher.partition(" ")
+        return (f"this dashboard's nowcast (NATO {base} × {SOURCE_LABELS.get(fresher_source, fresher_source)} "
+                f"{fresher_edition})")
     kiel = KIEL_EDITION.fullmatch(edition or "") if source == "kiel" else None
     if kiel:
         return f"{name}, Ukraine Support Tracker (Release {kiel['number']}, {kiel['date']})"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from dashboard.editions import edition_short
 from dashboard.figures.common import (
     ESTIMATE_DASH,
     PATH_DASH,
@@ -19,14 +20,17 @@ from dashboard.figures.common import (
     split_estimates,
 )
 from dashboard.model import MoneyGap, Progress
+from dashboard.model.nowcast import Nowcast
 from dashboard.views.series import CountrySeries, ShareSeries, cut
 
 
-def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str, start: int = 0) -> dict:
+def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str, start: int = 0,
+                 nowcasts: Sequence[Nowcast] = ()) -> dict:
     """Share of GDP over time, one line per source (estimates dotted), pledge targets and paths.
 
     ``series``: the latest edition of each source; ``pledges``: the model's progress rows
-    for the country.
+    for the country; ``nowcasts``: NATO's share for later years from fresher outturn, drawn
+    as hollow points with their interval (never joined to NATO's line).
     """
     series = cut(list(series), start)
     if not series:
@@ -48,6 +52,7 @@ def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], nam
                            "line": {"color": colour, "width": 2, "dash": ESTIMATE_DASH},
                            "marker": {"size": 5},
                            "hovertemplate": f"{label} {s.edition} (estimate): %{{y:.2f}}%<extra></extra>"})
+    traces += nowcast_traces(nowcasts)
     for row in distinct_targets(share_pledges(pledges)):
         colour = STATUS_COLOURS.get(row.status, "#666")
         status = STATUS_LABELS.get(row.status, row.status).lower()
@@ -66,13 +71,47 @@ def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], nam
     return {"data": traces, "layout": layout}
 
 
-def share_summary(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str) -> str:
+def nowcast_traces(nowcasts: Sequence[Nowcast]) -> list[dict]:
+    """Hollow points with their 90 % interval: NATO's measure for years NATO has not published."""
+    traces = []
+    for cast in nowcasts:
+        fresher = SOURCE_LABELS.get(cast.fresher.split()[0], cast.fresher)
+        when = edition_short(cast.fresher.split()[0], cast.fresher.split()[-1])
+        caveat = "" if cast.beats_carry else " (did not beat carry-forward)"
+        traces.append({"type": "scatter", "mode": "markers", "name": f"NATO nowcast {cast.year}, from {fresher} "
+                       f"{when}{caveat}", "x": [cast.year], "y": [round(cast.value, 4)], "legendgroup": "nowcast",
+                       "marker": {"symbol": "circle-open", "size": 12, "color": SOURCE_COLOURS["nato"],
+                                  "line": {"width": 2.5}},
+                       "error_y": {"type": "data", "symmetric": False, "array": [round(cast.high - cast.value, 4)],
+                                   "arrayminus": [round(cast.value - cast.low, 4)], "color": SOURCE_COLOURS["nato"],
+                                   "thickness": 1.5, "width": 6},
+                       "hovertemplate": f"Nowcast {cast.year}: %{{y:.2f}}% (90 % interval {cast.low:.2f}–"
+                                        f"{cast.high:.2f}){caveat}<extra></extra>"})
+    return traces
+
+
+def nowcast_words(nowcasts: Sequence[Nowcast]) -> str:
+    """The nowcasts in a sentence ("" when there are none)."""
+    parts = []
+    for cast in nowcasts:
+        source, edition = cast.fresher.split()[0], cast.fresher.split()[-1]
+        parts.append(f"{cast.year} {cast.value:.2f}% (90 % interval {cast.low:.2f}–{cast.high:.2f}), from "
+                     f"{SOURCE_LABELS.get(source, source)}'s {edition_short(source, edition)} outturn"
+                     + ("" if cast.beats_carry else "; in the backtest it did not beat carrying NATO's last "
+                        "value forward"))
+    return ("Nowcast of NATO's measure (not published by NATO): " + "; ".join(parts) + ".") if parts else ""
+
+
+def share_summary(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str,
+                  nowcasts: Sequence[Nowcast] = ()) -> str:
     """A text version of the chart (alt text and screen readers)."""
     if not series:
         return f"No source publishes {name}'s defence spending as a share of GDP."
     parts = [f"{SOURCE_LABELS.get(s.source, s.source)}: {s.values[-1]:.2f}% in {s.years[-1]}"
              + (" (estimate)" if s.estimate[-1] else "") for s in series]
     text = f"{name}, defence spending as a share of GDP. Latest: " + "; ".join(parts) + "."
+    if nowcasts:
+        text += " " + nowcast_words(nowcasts)
     goals = distinct_targets(share_pledges(pledges))
     if goals:
         text += " Pledges: " + "; ".join(
@@ -81,18 +120,25 @@ def share_summary(series: Sequence[ShareSeries], pledges: Sequence[Progress], na
     return text
 
 
-def share_source(series: Sequence[ShareSeries]) -> str:
+def share_source(series: Sequence[ShareSeries], nowcasts: Sequence[Nowcast] = ()) -> str:
     """Source line for the share chart."""
-    return source_line([(s.source, s.edition) for s in series],
-                       "NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
-                       "Eurostat: COFOG 02. Dotted: estimates.")
+    note = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
+            "Eurostat: COFOG 02. Dotted: estimates.")
+    if nowcasts:
+        note += (" Hollow points: this dashboard's nowcast of NATO's measure — NATO's last level × the fresher "
+                 "source's spending growth ÷ nominal GDP growth, with a 90 % interval from its backtest "
+                 "(Sources page).")
+    return source_line([(s.source, s.edition) for s in series], note)
 
 
-def share_frame(series: Sequence[ShareSeries], start: int = 0) -> pd.DataFrame:
-    """The data behind the share chart (for CSV download)."""
+def share_frame(series: Sequence[ShareSeries], start: int = 0, nowcasts: Sequence[Nowcast] = ()) -> pd.DataFrame:
+    """The data behind the share chart (for CSV download); nowcasts as rows of source "nowcast"."""
     rows = [{"source": s.source, "edition": s.edition, "year": y, "share_of_gdp_pct": v,
              "estimate": e, "flags": f, "price_base": s.price_base}
             for s in cut(list(series), start) for y, v, e, f in zip(s.years, s.values, s.estimate, s.flags)]
+    rows += [{"source": "nowcast", "edition": c.edition, "year": c.year, "share_of_gdp_pct": c.value,
+              "estimate": True, "flags": c.flags, "price_base": f"as NATO {c.base_edition}"}
+             for c in nowcasts if c.year >= start]
     return pd.DataFrame(rows, columns=["source", "edition", "year", "share_of_gdp_pct", "estimate", "flags",
                                        "price_base"])
 

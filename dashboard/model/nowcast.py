@@ -308,6 +308,13 @@ def _nato_members_in_fresher(panel: Panel) -> list[str]:
     return sorted(out)
 
 
+def input_pairs(edition: str) -> list[tuple[str, str]]:
+    """A nowcast's edition ("2024-06 + eurostat 2026-04-27") as its inputs' (source, edition) pairs."""
+    base, _, fresher = edition.partition(" + ")
+    source, _, fresher_edition = fresher.partition(" ")
+    return [(BASE, base), (source, fresher_edition)] if fresher_edition else [(BASE, base)]
+
+
 def rows(casts: Iterable[Nowcast], retrieved: str) -> list[dict[str, object]]:
     """The nowcasts as tidy rows of their own: source ``nowcast``, estimates, flags naming the method."""
     return [{"source": "nowcast", "edition": n.edition, "iso3": n.iso3, "country": n.iso3, "year": n.year,

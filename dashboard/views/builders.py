@@ -83,10 +83,14 @@ def build_country_share(app: ViewData, p: dict[str, Any]) -> Built:
     if p["pledges"] != "all":
         pledges = [r for r in pledges if r.id in p["pledges"]]
     shown = cut(series, p["from"])
-    return Built(country_fig.share_figure(series, pledges, name, p["from"]), country_fig.share_frame(series, p["from"]),
+    casts = app.nowcasts.get(code, [])
+    return Built(country_fig.share_figure(series, pledges, name, p["from"], casts),
+                 country_fig.share_frame(series, p["from"], casts),
                  f"{name}: defence spending as a share of GDP",
-                 f"% of GDP by source. {SHARE_DEFINITIONS}. Dashed: pledge paths (star: target); dotted: estimates",
-                 country_fig.share_source(shown), [(s.source, s.edition) for s in shown])
+                 f"% of GDP by source. {SHARE_DEFINITIONS}. Dashed: pledge paths (star: target); dotted: estimates"
+                 + ("; hollow: nowcast of NATO's measure with its 90 % interval" if casts else ""),
+                 country_fig.share_source(shown, casts),
+                 [(s.source, s.edition) for s in shown] + [("nowcast", c.edition) for c in casts])
 
 
 def build_money_gap(app: ViewData, p: dict[str, Any]) -> Built:

@@ -17,22 +17,24 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from dashboard import editions
 from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS
-from dashboard.model import STATUSES, MoneyGap, Progress
+from dashboard.model import STATUSES, MoneyGap, Progress, nowcast
 
 ALL = "all"  # the filters' "no filter"
 KIND_UNITS: dict[str, str] = {"share_gdp": "of GDP", "equipment_share": "of defence spending on equipment"}
 TABLE_COLUMNS: tuple[str, ...] = (
     "key", "id", "actor", "iso3", "country", "title", "kind", "target", "target_text", "target_share_pct",
     "target_year", "basis", "scope", "commitment", "latest_share_pct", "latest_year", "latest_is_estimate",
-    "latest_source", "latest_edition", "latest_text", "latest_from", "progress_pct", "gap_pp",
+    "latest_source", "latest_edition", "latest_text", "latest_from", "latest_age", "progress_pct", "gap_pp",
     "money_gap_currency", "money_gap_year", "money_gap_lcu_bn", "money_gap_usd_bn", "money_gap_eur_bn",
     "money_gap_text", "status", "status_label", "status_reason", "source_url", "source_site", "assumptions",
 )
 # The grid's fields: the table's columns the grid shows or filters on, plus two markdown links.
 GRID_FIELDS: tuple[str, ...] = (
     "key", "country_link", "country", "iso3", "actor", "id", "title", "target", "target_text", "target_year",
-    "basis", "scope", "commitment", "latest_share_pct", "latest_text", "latest_from", "progress_pct", "gap_pp",
+    "basis", "scope", "commitment", "latest_share_pct", "latest_text", "latest_from", "latest_age", "progress_pct",
+    "gap_pp",
     "money_gap_usd_bn", "money_gap_text", "status", "status_label", "status_reason", "source_link",
 )
 CSV_DROP: tuple[str, ...] = ("key", "source_site")
@@ -87,7 +89,7 @@ class Tracker:
     records: list[dict[str, Any]] = field(default_factory=list)
     keys: dict[str, int] = field(default_factory=dict)
     search: list[str] = field(default_factory=list)
-    sources: list[tuple[str, str] | None] = field(default_factory=list)
+    sources: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # per row: its figure's sources
     csv_header: str = ""
     csv_lines: list[str] = field(default_factory=list)
     _counts: dict[tuple[int, ...], pd.DataFrame] = field(default_factory=dict, repr=False)
@@ -102,8 +104,7 @@ class Tracker:
         tracker.keys = {k: i for i, k in enumerate(table["key"])}
         tracker.search = [" ".join(str(v) for v in row if v is not None).lower()
                           for row in table[list(SEARCHED)].itertuples(index=False, name=None)]
-        tracker.sources = [(s, e) if isinstance(s, str) and isinstance(e, str) else None
-                           for s, e in zip(table["latest_source"], table["latest_edition"])]
+        tracker.sources = [_figure_sources(s, e) for s, e in zip(table["latest_source"], table["latest_edition"])]
         tracker.csv_header, tracker.csv_lines = _csv_lines(table.drop(columns=list(CSV_DROP)))
         return tracker
 
@@ -124,7 +125,7 @@ class Tracker:
 
     def source_pairs(self, keep: Sequence[int]) -> list[tuple[str, str]]:
         """(source, edition) of the kept rows' latest figures, once each."""
-        return list(dict.fromkeys(p for i in keep if (p := self.sources[i]) is not None))
+        return list(dict.fromkeys(pair for i in keep for pair in self.sources[i]))
 
     def csv(self, keep: Sequence[int], source: str) -> str:
         """The CSV of the kept rows, the source line as its first comment line."""
@@ -160,9 +161,9 @@ def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
     unit = "%" if r.kind != "money" else "% of GDP"
     latest_text = f"{latest:.2f}{unit}{' e' if estimate else ''}" if latest is not None else "—"
     source = r.latest_source
-    latest_from = (f"{SOURCE_LABELS.get(source, source)} {r.latest_edition}, {r.latest_year}"
-                   f"{' estimate' if estimate else ''}" if source and r.latest_year is not None
-                   else "no published figure")
+    latest_from = r.latest_note or (f"{SOURCE_LABELS.get(source, source)} {r.latest_edition}, {r.latest_year}"
+                                    f"{' estimate' if estimate else ''}" if source and r.latest_year is not None
+                                    else "no published figure")
     progress = latest / goal * 100 if latest is not None and goal else None
     lcu = money["lcu_million"] if money else None
     return {
@@ -172,7 +173,7 @@ def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
         "commitment": r.commitment, "latest_share_pct": _round(latest, 3), "latest_year": r.latest_year,
         "latest_is_estimate": estimate if latest is not None else None, "latest_source": source,
         "latest_edition": r.latest_edition if source else None, "latest_text": latest_text,
-        "latest_from": latest_from, "progress_pct": _round(progress, 1), "gap_pp": _round(r.gap_pp, 2),
+        "latest_from": latest_from, "latest_age": figure_age(source, r.latest_edition), "progress_pct": _round(progress, 1), "gap_pp": _round(r.gap_pp, 2),
         "money_gap_currency": money["currency"] if money else None,
         "money_gap_year": money["year"] if money else None,
         "money_gap_lcu_bn": _round(lcu / 1000, 2) if lcu is not None else None,
@@ -237,3 +238,21 @@ def _round(value: float | None, digits: int) -> float | None:
 
 def _bn(million: float | None) -> float | None:
     return round(million / 1000, 2) if million is not None else None
+
+
+def _figure_sources(source: object, edition: object) -> tuple[tuple[str, str], ...]:
+    """The (source, edition) pairs a status's figure rests on: a nowcast's inputs, then the nowcast."""
+    if not isinstance(source, str) or not isinstance(edition, str):
+        return ()
+    if source == "nowcast":
+        return (*nowcast.input_pairs(edition), (source, edition))
+    return ((source, edition),)
+
+
+def figure_age(source: str | None, edition: str | None) -> str:
+    """How old the figure a status rests on is (a nowcast: its fresher input's age and NATO's)."""
+    if not source or not edition:
+        return "—"
+    if source == "nowcast":
+        return "; ".join(editions.age(s, e).short() for s, e in reversed(nowcast.input_pairs(edition)))
+    return editions.age(source, edition).short()

@@ -60,7 +60,8 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         # rendered with the page (not only by the callback) so nothing below it moves on load
         html.Div(_headline(pledges, name), id="country-headline", className="headline"),
         chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp",
-                   summary=fig.share_summary(shown, pledges, name), source=fig.share_source(shown)),
+                   summary=fig.share_summary(shown, pledges, name, app.nowcasts.get(code, [])),
+                   source=fig.share_source(shown, app.nowcasts.get(code, []))),
         html.Aside(id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
         chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=320,
                    summary=_gap_summary(pledges, name), source=_gap_source(pledges)),
@@ -130,10 +131,11 @@ def update_country(code: str, start: object):
     series = app.share_series(code)
     pledges = app.progress_by_country.get(code, [])
     shown = cut(series, state.start)
+    casts = app.nowcasts.get(code, [])
     return (
-        fig.share_figure(series, pledges, name, state.start),
-        fig.share_summary(shown, pledges, name),
-        fig.share_source(shown),
+        fig.share_figure(series, pledges, name, state.start, casts),
+        fig.share_summary(shown, pledges, name, casts),
+        fig.share_source(shown, casts),
         fig.money_gap_figure(pledges, name),
         _gap_summary(pledges, name),
         _gap_source(pledges),
@@ -226,9 +228,11 @@ def _headline(pledges: list[Progress], name: str) -> list:
     for r in own:
         target = f"{r.target:g}% of GDP" if r.kind == "share_gdp" else (
             f"{r.target:g}% of spending on equipment" if r.kind == "equipment_share" else f"{r.target:g}bn")
+        basis = (r.latest_note if r.latest_note else
+                 f"{SOURCE_LABELS.get(str(r.latest_source), str(r.latest_source))} {r.latest_edition}, "
+                 f"{r.latest_year}{' estimate' if r.latest_is_estimate else ''}")
         items.append(html.Li([
-            html.Strong(r.title), f": latest {r.latest_share_pct:.2f}% ({str(r.latest_source).upper()} "
-            f"{r.latest_edition}, {r.latest_year}{' estimate' if r.latest_is_estimate else ''}); "
+            html.Strong(r.title), f": latest {r.latest_share_pct:.2f}% ({basis}); "
             f"target {target} by {r.target_year}; ",
             html.Span(STATUS_LABELS.get(r.status, r.status), className=f"status status-{r.status}"),
         ]))

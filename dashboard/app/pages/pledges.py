@@ -40,6 +40,8 @@ COLUMN_DEFS: list[dict] = [
      "valueFormatter": {"function": "params.data.latest_text"},
      "headerTooltip": "Latest published share; e = estimate"},
     {"field": "latest_from", "headerName": "Latest from", "width": 200},
+    {"field": "latest_age", "headerName": "Figure's age", "width": 190,
+     "headerTooltip": "How old the edition behind the latest figure is, from today's date"},
     {"field": "progress_pct", "headerName": "Progress", "width": 115, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.value == null ? '—' : Math.round(params.value) + '%'"},
      "cellStyle": {"function": PROGRESS_BAR}, "headerTooltip": "Latest share as a percentage of the target"},
