@@ -683,3 +683,23 @@ def test_fetch_refuses_html_and_raises(tmp_path):
         nato.fetch(sess, RawCache(tmp_path), today=dt.date(2026, 3, 1))
     assert "\n" not in str(exc.value) and "not an xlsx" in str(exc.value)
     assert not any(p.suffix == ".xlsx" for p in tmp_path.rglob("*"))
+
+
+def test_refreshed_build_keeps_earlier_editions_and_latest_is_the_newest(tmp_path):
+    """A connected user's refresh adds the 2026 workbook beside the 2025 one: the build keeps
+    both editions and every reader takes the newest where it has the series, with no code
+    change; an Ally only in the older edition keeps its older figures."""
+    from dashboard.model.panel import Panel
+    from dashboard.snapshot import build, io
+
+    folder = tmp_path / "sources" / "nato"
+    folder.mkdir(parents=True)
+    build_later(folder / "def-exp-2025-en.xlsx")
+    build_2026(folder / "def-exp-2026-en.xlsx")
+    build.build(tmp_path / "sources", tmp_path / "snap", only=("nato",))
+    panel = Panel(io.load(tmp_path / "snap"))
+    assert panel.editions["nato"] == ["2025-08", "2026-07"]
+    sweden = panel.series("nato", "SWE", "milex_share_gdp")
+    assert sweden is not None and sweden.edition == "2026-07" and sweden.at(2026) == pytest.approx(3.22)
+    uk = panel.series("nato", "GBR", "milex_share_gdp")  # only the 2025 workbook has the UK
+    assert uk is not None and uk.edition == "2025-08" and uk.at(2025) == pytest.approx(2.4)
