@@ -138,14 +138,16 @@ def data(source: str | None, edition: str | None, iso3: str | None, indicator: s
               help="Scenario: nominal GDP growth, % a year (default: IMF or trailing growth).")
 @click.option("--inflation", type=float, default=None, metavar="PCT",
               help="Scenario: inflation, % a year (default: trailing deflator change).")
+@click.option("--history", is_flag=True,
+              help="Include superseded and lapsed pledges (their lifecycle in the JSON).")
 @click.option("--snapshot", type=click.Path(path_type=Path), default=None,
               help="Snapshot folder (default: the embedded data/snapshot).")
 def pledges(country: str | None, as_json: bool, gdp_growth: float | None,
-            inflation: float | None, snapshot: Path | None) -> None:
-    """Every pledge's progress for every country it binds (group pledges per member)."""
+            inflation: float | None, history: bool, snapshot: Path | None) -> None:
+    """Every pledge in force: its progress for every country it binds (group pledges per member)."""
     from dashboard.report import pledge_report
 
-    click.echo(pledge_report(country, as_json, gdp_growth, inflation, snapshot))
+    click.echo(pledge_report(country, as_json, gdp_growth, inflation, snapshot, history=history))
 
 
 @main.command()

@@ -13,8 +13,9 @@ COLUMNS = ("pledge", "country", "target", "by", "latest", "source", "gap pp", "n
 
 
 def pledge_report(country: str | None, as_json: bool, gdp_growth_pct: float | None,
-                  inflation_pct: float | None, snapshot: Path | None) -> str:
-    """The `pledges` command's output: a table, or a JSON list."""
+                  inflation_pct: float | None, snapshot: Path | None, history: bool = False) -> str:
+    """The `pledges` command's output: a table, or a JSON list (pledges in force, or with
+    ``history`` the superseded and lapsed ones too)."""
     from dashboard import model
     from dashboard.model import nowcast
     from dashboard.snapshot import load
@@ -27,7 +28,7 @@ def pledge_report(country: str | None, as_json: bool, gdp_growth_pct: float | No
         gdp_growth=gdp_growth_pct / 100 if gdp_growth_pct is not None else None,
         inflation=inflation_pct / 100 if inflation_pct is not None else None)
     groups = model.load_groups()
-    pledges = model.load_pledges(groups=groups)
+    pledges = [p for p in model.load_pledges(groups=groups) if history or p.state == "active"]
     panel = model.Panel(load(snapshot))
     newest = {n.iso3: n for n in nowcast.nowcasts(panel)}  # later years last: the newest wins
     rows = model.all_progress(panel, pledges, groups, assumptions, country, nowcasts=newest)
@@ -50,8 +51,9 @@ def _table(rows) -> str:
         need = f"{r.required_annual_increase_pp:+.3f}" if r.required_annual_increase_pp is not None else "–"
         money = (f"{r.money_gap['lcu_million']:,.0f} {r.money_gap['currency']} m ({r.money_gap['year']})"
                  if r.money_gap else "–")
+        status = r.status if r.lifecycle == "active" else r.lifecycle
         lines.append(" | ".join([r.id, r.country, target, str(r.target_year), latest, source, gap,
-                                 need, money, r.status]))
+                                 need, money, status]))
     return "\n".join(lines)
 
 

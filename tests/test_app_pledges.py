@@ -30,7 +30,7 @@ def test_layout_never_raises(page, params):
     layout = page.layout(**params)
     assert isinstance(layout, html.Div)
     ids = component_ids(layout)
-    assert ids["pledges-status"].value in ("all", "met", "on_track", "off_track", "no_data")
+    assert ids["pledges-status"].value in ("all", "met", "on_track", "off_track", "no_data", "history", "every")
     assert ids["pledges-actor"].value in ("all", *page.actors())
     assert isinstance(ids["pledges-q"].value, str) and len(ids["pledges-q"].value) <= page.MAX_QUERY
 
@@ -64,7 +64,9 @@ def test_required_pledges_are_listed(page):
     assert {"gbr-2027-2.5|GBR", "nato-hague-2035-3.5-core|GBR"} <= keys
     assert any(r["iso3"] == "DEU" and r["actor"] == "DEU" for r in rows)
     assert any(r["iso3"] == "POL" and r["actor"] == "POL" for r in rows)
-    assert len(rows) == len(data.get().progress_rows)
+    # by default, pledges in force only: Sweden's 3.5 % by 2030 was replaced by "by 2032"
+    assert len(rows) == sum(r.lifecycle == "active" for r in data.get().progress_rows)
+    assert "swe-2032-3.5|SWE" in keys and "swe-2030-3.5|SWE" not in keys and "cze-2030-3|CZE" not in keys
     uk = next(r for r in rows if r["key"] == "gbr-2027-2.5|GBR")
     assert uk["country_link"] == "[United Kingdom](/country/GBR)"
     assert uk["target_year"] == 2027 and uk["target_text"] == "2.5% of GDP"
@@ -78,7 +80,7 @@ def test_status_filter(page):
     rows, count, *_ = page.update_pledges("off_track", "all", "")
     assert rows and {r["status"] for r in rows} == {"off_track"}
     assert str(len(rows)) in count
-    expected = sum(r.status == "off_track" for r in data.get().progress_rows)
+    expected = sum(r.status == "off_track" and r.lifecycle == "active" for r in data.get().progress_rows)
     assert len(rows) == expected
 
 
@@ -123,7 +125,7 @@ def test_csv_download(page):
     out = page.download_table(1, "off_track", "all", "", None)
     lines = out["content"].splitlines()
     assert out["filename"] == "pledges.csv" and lines[0].startswith("# Source:")
-    assert len(lines) == 2 + sum(r.status == "off_track" for r in data.get().progress_rows)
+    assert len(lines) == 2 + sum(r.status == "off_track" and r.lifecycle == "active" for r in data.get().progress_rows)
     assert "money_gap_lcu_bn" in lines[1] and "key" not in lines[1].split(",")
     shown = [{"key": "gbr-2027-2.5|GBR"}, {"key": "pol-2025-4.7|POL"}, {"key": "bogus"}]
     frame = page.csv_frame("all", "all", "", shown)
@@ -153,3 +155,40 @@ def test_download_lines_equal_the_filtered_frame(page):
     expected = page.csv_frame("all", "all", "Poland")
     assert parsed["id"].tolist() == expected["id"].tolist() and list(parsed.columns) == list(expected.columns)
 
+
+
+def test_history_on_demand(page):
+    rows, count, *_ = page.update_pledges("history", "all", "")
+    by_key = {r["key"]: r for r in rows}
+    assert {r["status"] for r in rows} == {"superseded", "lapsed"}
+    sweden = by_key["swe-2030-3.5|SWE"]
+    assert sweden["status_label"] == "Superseded" and "swe-2032-3.5" in sweden["status_reason"]
+    czechia = by_key["cze-2030-3|CZE"]
+    assert czechia["status_label"] == "Lapsed" and czechia["history_text"].startswith("Lapsed 11 Mar 2026: ")
+    # Wales 2 % was superseded by Vilnius for every ally it bound
+    assert all(r["status"] == "superseded" for r in rows if r["id"] == "nato-wales-2024-2")
+    every, *_ = page.update_pledges("every", "all", "")
+    current, *_ = page.update_pledges("all", "all", "")
+    assert len(every) == len(current) + len(rows) == len(data.get().progress_rows)
+    replaced = next(r for r in current if r["key"] == "swe-2032-3.5|SWE")
+    assert replaced["history_text"] == "Replaces swe-2030-3.5"
+    assert page.sync_url("history", "all", "") == "?status=history"
+
+
+def test_history_section_lists_each_moved_pledge(page):
+    section = next(n for n in _walk(page.layout()) if getattr(n, "id", None) == "pledges-history-title")
+    assert section.children == "How pledges moved"
+    text = " ".join(_texts(page.layout()))
+    assert "lapsed on 11 March 2026" in text and "replaced on 19 June 2025 by" in text
+    assert "Sweden: 3.5% of GDP on military defence by 2032 at the latest" in text
+
+
+def _texts(node):
+    """Every string in a component tree."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, (list, tuple)):
+        for n in node:
+            yield from _texts(n)
+    elif node is not None and not isinstance(node, (int, float)):
+        yield from _texts(getattr(node, "children", None))

@@ -15,10 +15,14 @@ from dashboard.model import RegistryError, load_groups, load_pledges
 GOOD = {
     "id": "gbr-2027-2.5", "actor": "GBR", "title": "UK 2.5 %", "kind": "share_gdp", "target": 2.5,
     "target_year": 2027, "by": "fiscal_year", "announced": "2025-02-25", "basis": "nato",
-    "scope": "core", "commitment": "commitment",
+    "scope": "core", "commitment": "commitment", "lifecycle": "active",
     "source": {"publisher": "PM's Office", "title": "PM statement", "url": "https://www.gov.uk/x",
                "date": "2025-02-25"},
 }
+LATER = {**GOOD, "id": "gbr-2029-3", "target": 3.0, "target_year": 2029, "announced": "2026-01-10",
+         "supersedes": ["gbr-2027-2.5"],
+         "source": {"publisher": "Treasury", "title": "Budget", "url": "https://www.gov.uk/y", "date": "2026-01-10"}}
+REPORT = {"publisher": "Paper", "title": "Plan dropped", "url": "https://news.example/z", "date": "2026-03-11"}
 
 
 def _write(tmp_path: Path, entries: list[dict]) -> Path:
@@ -61,6 +65,13 @@ def test_nato_membership_follows_accessions():
     ({"announced": "last spring"}, "not a date"),
     ({"kind": "money", "target": 64}, "needs currency and money_unit"),
     ({"id": "Bad ID"}, "id must be lowercase"),
+    ({"lifecycle": None}, "no lifecycle"),
+    ({"lifecycle": "paused"}, "state 'paused' must be one of active, superseded, lapsed"),
+    ({"lifecycle": {"state": "superseded"}}, "names the pledge that replaced it"),
+    ({"lifecycle": {"state": "superseded", "by": "nowhere-2030"}}, "superseded by unknown pledge 'nowhere-2030'"),
+    ({"lifecycle": {"state": "lapsed", "date": "2026-03-11", "source": REPORT}}, "says why"),
+    ({"lifecycle": {"state": "lapsed", "date": "2026-03-11", "reason": "dropped"}}, "no source"),
+    ({"lifecycle": {"state": "lapsed", "reason": "dropped", "source": REPORT}}, "not a date"),
 ])
 def test_bad_pledge_entries_are_named(tmp_path, change, message):
     entry = {**GOOD, **change}
@@ -107,3 +118,61 @@ def test_pledges_cli_table_and_bad_country():
     assert bad.exit_code == 1 and bad.stderr.startswith("error: --country") and "Traceback" not in bad.stderr
     none = CliRunner().invoke(main, ["pledges", "--country", "ATA"])
     assert none.exit_code == 1 and "no pledge binds ATA" in none.stderr
+
+
+def test_lifecycles_link_both_ways(tmp_path):
+    old = {**GOOD, "lifecycle": {"state": "superseded", "by": "gbr-2029-3"}}
+    pledges = {p.id: p for p in load_pledges(_write(tmp_path, [old, LATER]))}
+    life = pledges["gbr-2027-2.5"].lifecycle
+    # a superseded pledge takes its successor's date and announcement as the source of its state
+    assert (life.state, life.by, str(life.date), life.source.url) == (
+        "superseded", "gbr-2029-3", "2026-01-10", "https://www.gov.uk/y")
+    # an active pledge's state rests on its own announcement
+    assert pledges["gbr-2029-3"].state == "active" and pledges["gbr-2029-3"].lifecycle.source.url == "https://www.gov.uk/y"
+    # supersedes without the old pledge saying so, and the reverse, are both review errors
+    with pytest.raises(RegistryError, match="its lifecycle must be superseded"):
+        load_pledges(_write(tmp_path, [GOOD, LATER]))
+    with pytest.raises(RegistryError, match="whose supersedes does not list it"):
+        load_pledges(_write(tmp_path, [old, {**LATER, "supersedes": []}]))
+    lapsed = {**GOOD, "lifecycle": {"state": "lapsed", "date": "2026-03-11", "reason": "dropped", "source": REPORT}}
+    life = load_pledges(_write(tmp_path, [lapsed]))[0].lifecycle
+    assert (life.state, str(life.date), life.reason, life.source.url) == ("lapsed", "2026-03-11", "dropped",
+                                                                          "https://news.example/z")
+
+
+def test_committed_lifecycles_as_checked():
+    """Every committed pledge has a lifecycle with a source; the leads checked in November 2026
+    (data/pledges.yaml's notes) are recorded as they were found."""
+    pledges = {p.id: p for p in load_pledges()}
+    assert all(p.lifecycle is not None and p.lifecycle.source.url.startswith("http") for p in pledges.values())
+    states = {i: p.state for i, p in pledges.items() if p.state != "active"}
+    assert states == {"nato-wales-2024-2": "superseded", "swe-2030-3.5": "superseded", "cze-2030-3": "lapsed"}
+    assert pledges["swe-2030-3.5"].lifecycle.by == "swe-2032-3.5"
+    assert str(pledges["cze-2030-3"].lifecycle.date) == "2026-03-11"
+    for pid, target, year in [("swe-2032-3.5", 3.5, 2032), ("lva-2026-4.91", 4.91, 2026), ("ltu-2026-5.38", 5.38, 2026),
+                              ("pol-2026-4.81", 4.81, 2026), ("bel-2034-2.5", 2.5, 2034), ("gbr-2035-5-total", 5.0, 2035)]:
+        assert (pledges[pid].target, pledges[pid].target_year) == (target, year), pid
+    # estimates and instruments are not pledges
+    assert not any("4.1" in i or "safe" in i or "rearm" in i for i in pledges)
+
+
+def test_coalition_members_cite_the_meeting_that_named_them():
+    coalition = load_groups()["COALITION_WILLING"]
+    assert "15-march-2025" in coalition.unverified["NZL"].url  # not at the Paris meeting
+    assert coalition.unverified["BEL"].url == "https://en.interfax.com.ua/news/general/1059167.html"
+    # the London summit's list comes from a report that names the participants (the address
+    # once cited, …/pm-press-conference-remarks-2-march-2025, does not exist)
+    london = load_groups()["LONDON_2025"].source
+    assert "pm-press-conference-remarks" not in london.url and london.date.isoformat() == "2025-03-02"
+
+
+def test_pledges_cli_history_flag():
+    runner = CliRunner()
+    current = runner.invoke(main, ["pledges", "--country", "SWE"])
+    every = runner.invoke(main, ["pledges", "--country", "SWE", "--history", "--json"])
+    assert current.exit_code == every.exit_code == 0
+    assert "swe-2032-3.5" in current.output and "swe-2030-3.5" not in current.output
+    rows = {r["id"]: r for r in json.loads(every.output)}
+    assert rows["swe-2030-3.5"]["lifecycle"] == "superseded"
+    assert rows["swe-2030-3.5"]["lifecycle_note"].startswith("Superseded by swe-2032-3.5 (19 Jun 2025)")
+    assert rows["swe-2032-3.5"]["lifecycle_note"] == "Replaces swe-2030-3.5"

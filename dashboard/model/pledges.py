@@ -103,12 +103,28 @@ class Progress:
     # which figure the status rests on, in words, when it is not simply the source's latest
     # ("2025: nowcast from Eurostat's 2026-04-27 outturn; NATO's latest: 2024, 2024-06 estimate")
     latest_note: str = ""
+    # where the pledge stands today (registry lifecycle): active, superseded or lapsed, and why
+    lifecycle: str = "active"
+    lifecycle_note: str = ""
+    lifecycle_url: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain types only (for JSON)."""
         out = asdict(self)
         out["required_path"] = [[y, round(v, 4)] for y, v in self.required_path]
         return out
+
+
+def lifecycle_note(pledge: Pledge) -> str:
+    """"Superseded by swe-2032-3.5 (19 Jun 2025)", "Lapsed 11 Mar 2026: …"; for a pledge in
+    force, "Replaces swe-2030-3.5" when it replaced one, else ""."""
+    life = pledge.lifecycle
+    if life is None or life.state == "active":
+        return f"Replaces {', '.join(pledge.supersedes)}" if pledge.supersedes else ""
+    when = f"{life.date.day} {life.date:%b %Y}" if life.date else ""
+    if life.state == "superseded":
+        return f"Superseded by {life.by}" + (f" ({when})" if when else "") + (f": {life.reason}" if life.reason else "")
+    return f"Lapsed {when}: {life.reason}"
 
 
 def members_bound(pledge: Pledge, groups: dict[str, Group], panel: Panel) -> list[str]:
@@ -167,6 +183,8 @@ def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions =
         target_year=pledge.target_year, by=pledge.by, basis=pledge.basis, scope=pledge.scope,
         commitment=pledge.commitment, status="no_data", status_reason="", source_url=pledge.source.url,
         unit="percent of defence expenditure" if pledge.kind == "equipment_share" else "percent of GDP",
+        lifecycle=pledge.state, lifecycle_note=lifecycle_note(pledge),
+        lifecycle_url=pledge.lifecycle.source.url if pledge.lifecycle else pledge.source.url,
     )
     indicator = _indicator(pledge)
     share = panel.first(SOURCE_PREFERENCE[pledge.basis], iso3, indicator)

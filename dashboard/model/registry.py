@@ -7,6 +7,7 @@ hand, so its errors must read like a review comment, not a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ SCOPES = ("core", "related", "total")
 COMMITMENTS = ("commitment", "ambition", "budget", "law")
 APPLIES_TO = ("all", "below_target")
 SOURCE_FIELDS = ("publisher", "title", "url", "date")
+# A pledge's standing today: still in force, replaced by a later pledge, or dropped.
+ACTIVE, SUPERSEDED, LAPSED = "active", "superseded", "lapsed"
+LIFECYCLES = (ACTIVE, SUPERSEDED, LAPSED)
 # libyaml's C loader when present: the registries are parsed at every app start.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9.\-]*")
@@ -71,6 +75,23 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Lifecycle:
+    """Where a pledge stands, and on whose word.
+
+    ``active``: the source is the announcement itself, or ``source`` when a later report
+    confirmed it; ``superseded``: ``by`` names the pledge that replaced it (date and source
+    are that pledge's); ``lapsed``: dropped without a replacement — ``date``, ``reason``
+    and ``source`` are required.
+    """
+
+    state: str
+    source: Citation
+    date: dt.date | None = None
+    reason: str = ""
+    by: str | None = None
+
+
+@dataclass(frozen=True)
 class Pledge:
     """One promise: a target, a deadline, a definition, and who said it where."""
 
@@ -91,7 +112,13 @@ class Pledge:
     applies_to: str = "all"
     supersedes: tuple[str, ...] = ()
     notes: str = ""
+    lifecycle: Lifecycle | None = None  # set for every loaded pledge (None only in hand-made ones)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def state(self) -> str:
+        """``active``, ``superseded`` or ``lapsed``."""
+        return self.lifecycle.state if self.lifecycle else ACTIVE
 
     @property
     def target_money_million(self) -> float | None:
@@ -162,26 +189,76 @@ def load_pledges(path: Path = PLEDGES_FILE, groups: dict[str, Group] | None = No
         currency = entry.get("currency")
         if kind == "money" and (not currency or entry.get("money_unit") not in ("million", "billion")):
             raise RegistryError(f"{where}: a money target needs currency and money_unit (million|billion)")
+        source = _citation(entry, where)
         pledges.append(Pledge(
             id=pid, actor=actor, title=_str(entry, "title", path, pid), kind=kind, target=target,
             target_year=int(_number(entry, "target_year", where)),
             by=_choice(entry, "by", BY, where), announced=_date(entry.get("announced"), where, "announced"),
             basis=_choice(entry, "basis", BASES, where), scope=_choice(entry, "scope", SCOPES, where),
             commitment=_choice(entry, "commitment", COMMITMENTS, where),
-            source=_citation(entry, where), currency=currency, money_unit=entry.get("money_unit"),
+            source=source, currency=currency, money_unit=entry.get("money_unit"),
             applies_to=_choice({"applies_to": entry.get("applies_to", "all")}, "applies_to", APPLIES_TO, where),
             supersedes=tuple(entry.get("supersedes") or ()), notes=str(entry.get("notes", "")).strip(),
+            lifecycle=_lifecycle(entry.get("lifecycle"), source, where),
             extra={k: v for k, v in entry.items() if k not in _PLEDGE_FIELDS},
         ))
     unknown = {s for p in pledges for s in p.supersedes} - seen
     if unknown:
         raise RegistryError(f"{path.name}: supersedes names unknown pledge(s) {sorted(unknown)}")
-    return pledges
+    return _link_successors(pledges, path)
+
+
+def _lifecycle(raw: object, source: Citation, where: str) -> Lifecycle:
+    """``lifecycle: active`` or a mapping ``{state, by | date, reason, source}`` (see :class:`Lifecycle`)."""
+    if raw is None:
+        raise RegistryError(f"{where}: no lifecycle — say active, superseded (by) or lapsed (date, reason, source)")
+    entry = {"state": raw} if isinstance(raw, str) else raw
+    if not isinstance(entry, dict):
+        raise RegistryError(f"{where}: lifecycle must be a state or a mapping with one")
+    state = _choice(entry, "state", LIFECYCLES, f"{where} lifecycle")
+    if state == ACTIVE:
+        confirmed = _citation(entry, f"{where} lifecycle") if entry.get("source") else source
+        return Lifecycle(ACTIVE, confirmed, reason=str(entry.get("reason", "")).strip())
+    if state == SUPERSEDED:
+        by = entry.get("by")
+        if not isinstance(by, str) or not by.strip():
+            raise RegistryError(f"{where}: a superseded pledge names the pledge that replaced it (lifecycle.by)")
+        # date and source are the successor's; filled in by _link_successors
+        return Lifecycle(SUPERSEDED, source, by=by.strip(), reason=str(entry.get("reason", "")).strip())
+    reason = str(entry.get("reason", "")).strip()
+    if not reason:
+        raise RegistryError(f"{where}: a lapsed pledge says why (lifecycle.reason)")
+    return Lifecycle(LAPSED, _citation(entry, f"{where} lifecycle"), _date(entry.get("date"), where, "lapsed date"),
+                     reason)
+
+
+def _link_successors(pledges: list[Pledge], path: Path) -> list[Pledge]:
+    """Superseded pledges take their successor's date and source; ``by`` and ``supersedes`` agree."""
+    by_id = {p.id: p for p in pledges}
+    replaced = {old: p.id for p in pledges for old in p.supersedes}
+    out = []
+    for p in pledges:
+        where = f"{path.name}: pledge {p.id!r}"
+        life = p.lifecycle
+        assert life is not None
+        if life.state == SUPERSEDED:
+            successor = by_id.get(life.by or "")
+            if successor is None:
+                raise RegistryError(f"{where}: superseded by unknown pledge {life.by!r}")
+            if p.id not in successor.supersedes:
+                raise RegistryError(f"{where}: superseded by {successor.id!r}, whose supersedes does not list it")
+            life = Lifecycle(SUPERSEDED, successor.source, successor.announced, life.reason, successor.id)
+            p = dataclasses.replace(p, lifecycle=life)
+        elif p.id in replaced:
+            raise RegistryError(f"{where}: {replaced[p.id]!r} supersedes it, so its lifecycle must be "
+                                f"superseded (by: {replaced[p.id]})")
+        out.append(p)
+    return out
 
 
 _PLEDGE_FIELDS = frozenset({"id", "actor", "title", "kind", "target", "target_year", "by", "announced",
                             "basis", "scope", "commitment", "source", "currency", "money_unit",
-                            "applies_to", "supersedes", "notes"})
+                            "applies_to", "supersedes", "notes", "lifecycle"})
 
 
 def _read_list(path: Path) -> list[dict[str, Any]]:

@@ -256,7 +256,10 @@ def build_revisions(app: ViewData, p: dict[str, Any]) -> Built:
 def build_group_share(app: ViewData, p: dict[str, Any]) -> Built:
     """A group's GDP-weighted share of GDP over time against pledge targets from the registry."""
     group, source = p["group"], p["source"]
-    pledges = [_pledge(app, i) for i in (p["pledges"] if p["pledges"] != "all" else share_pledge_ids(app))]
+    # "all": the pledges in force; a superseded or lapsed one is drawn only when asked for by id
+    ids = p["pledges"] if p["pledges"] != "all" else [i for i in share_pledge_ids(app)
+                                                      if _pledge(app, i).state == "active"]
+    pledges = [_pledge(app, i) for i in ids]
     targets = [(pl.target, f"{pl.target:g}%: {pl.title.split(':')[0]}" + (f" ({pl.target_year})"
                                                                             if pl.by != "every_year" else ""))
                for pl in pledges]

@@ -17,6 +17,7 @@ import pycountry
 
 from dashboard import countries, model
 from dashboard.model import nowcast
+from dashboard.model.registry import ACTIVE
 from dashboard.snapshot import io
 from dashboard.views.compare import CompareViews
 from dashboard.views.overview import OverviewViews
@@ -96,10 +97,12 @@ class ViewData:
 
     @cached_property
     def progress_by_country(self) -> dict[str, list[model.Progress]]:
-        """iso3 → that country's progress rows."""
+        """iso3 → that country's progress rows for pledges in force (superseded and lapsed
+        pledges are history: the tracker shows them on demand, no chart draws them)."""
         out: dict[str, list[model.Progress]] = {}
         for row in self.progress_rows:
-            out.setdefault(row.country, []).append(row)
+            if row.lifecycle == ACTIVE:
+                out.setdefault(row.country, []).append(row)
         return out
 
     @cached_property

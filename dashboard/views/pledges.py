@@ -19,27 +19,33 @@ import pandas as pd
 
 from dashboard import editions
 from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS
-from dashboard.model import STATUSES, MoneyGap, Progress, nowcast
+from dashboard.model import STATUSES, MoneyGap, Pledge, Progress, nowcast
 
-ALL = "all"  # the filters' "no filter"
+ALL = "all"  # the status filter's default: every pledge in force, whatever its status
+# Pledges no longer in force (registry lifecycle) are the tracker's history: off by default,
+# shown on their own ("history") or with the current ones ("every").
+HISTORY, EVERY = "history", "every"
+STATUS_FILTERS: tuple[str, ...] = (ALL, *STATUSES, HISTORY, EVERY)
+LIFECYCLE_LABELS: dict[str, str] = {"superseded": "Superseded", "lapsed": "Lapsed"}
 KIND_UNITS: dict[str, str] = {"share_gdp": "of GDP", "equipment_share": "of defence spending on equipment"}
 TABLE_COLUMNS: tuple[str, ...] = (
     "key", "id", "actor", "iso3", "country", "title", "kind", "target", "target_text", "target_share_pct",
     "target_year", "basis", "scope", "commitment", "latest_share_pct", "latest_year", "latest_is_estimate",
     "latest_source", "latest_edition", "latest_text", "latest_from", "latest_age", "progress_pct", "gap_pp",
     "money_gap_currency", "money_gap_year", "money_gap_lcu_bn", "money_gap_usd_bn", "money_gap_eur_bn",
-    "money_gap_text", "status", "status_label", "status_reason", "source_url", "source_site", "assumptions",
+    "money_gap_text", "status", "status_label", "status_reason", "lifecycle", "history_text", "lifecycle_url",
+    "source_url", "source_site", "assumptions",
 )
 # The grid's fields: the table's columns the grid shows or filters on, plus two markdown links.
 GRID_FIELDS: tuple[str, ...] = (
     "key", "country_link", "country", "iso3", "actor", "id", "title", "target", "target_text", "target_year",
     "basis", "scope", "commitment", "latest_share_pct", "latest_text", "latest_from", "latest_age", "progress_pct",
     "gap_pp",
-    "money_gap_usd_bn", "money_gap_text", "status", "status_label", "status_reason", "source_link",
+    "money_gap_usd_bn", "money_gap_text", "status", "status_label", "status_reason", "history_text", "source_link",
 )
 CSV_DROP: tuple[str, ...] = ("key", "source_site")
 SEARCHED: tuple[str, ...] = ("country", "iso3", "actor", "id", "title", "status_label", "basis", "scope",
-                             "commitment", "latest_from", "target_text")
+                             "commitment", "latest_from", "target_text", "history_text")
 # The grid's rows as the browser reports them are read up to this many (the table has a
 # few hundred); the answer never holds a row twice, nor one the table lacks.
 MAX_SHOWN_ROWS = 5000
@@ -109,12 +115,24 @@ class Tracker:
         return tracker
 
     def matching(self, status: str, actor: str, q: str) -> list[int]:
-        """Row positions matching the filters (case-insensitive search over the row's text)."""
+        """Row positions matching the filters (case-insensitive search over the row's text).
+
+        ``status``: ALL is every pledge in force; a model status, those in force with it;
+        HISTORY, the superseded and lapsed pledges; EVERY, all of them.
+        """
         words = q.lower().split()
         statuses, actors = self.table["status"].tolist(), self.table["actor"].tolist()
+        current = [life == "active" for life in self.table["lifecycle"].tolist()]
+
+        def wanted(i: int) -> bool:
+            if status == EVERY:
+                return True
+            if status == HISTORY:
+                return not current[i]
+            return current[i] and status in (ALL, statuses[i])
+
         return [i for i in range(len(self.table))
-                if (status == ALL or statuses[i] == status) and (actor == ALL or actors[i] == actor)
-                and all(w in self.search[i] for w in words)]
+                if wanted(i) and (actor == ALL or actors[i] == actor) and all(w in self.search[i] for w in words)]
 
     def shown_positions(self, shown: list[object]) -> list[int]:
         """Positions of the grid's visible rows in order: each row at most once, only rows the
@@ -180,11 +198,48 @@ def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
         "money_gap_usd_bn": _bn(money["usd_million"]) if money else None,
         "money_gap_eur_bn": _bn(money["eur_million"]) if money else None,
         "money_gap_text": _money_text(money),
-        "status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status),
-        "status_reason": r.status_reason or "", "source_url": r.source_url or "",
+        **_status(r), "lifecycle": r.lifecycle, "history_text": r.lifecycle_note, "lifecycle_url": r.lifecycle_url,
+        "source_url": r.source_url or "",
         "source_site": urlparse(r.source_url).netloc.removeprefix("www.") if r.source_url else "",
         "assumptions": " | ".join(r.assumptions),
     }
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """A pledge no longer in force, as the tracker's history lists it."""
+
+    id: str
+    title: str
+    state: str            # "superseded" or "lapsed"
+    when: str             # "19 June 2025"
+    why: str              # the registry's reason ("" when none is given)
+    successor: str        # the replacing pledge's title ("" when lapsed)
+    source_url: str       # the successor's announcement, or the report that it lapsed
+
+
+def pledge_history(pledges: Sequence[Pledge]) -> list[HistoryItem]:
+    """Every superseded or lapsed pledge, newest change first, with what replaced it and why."""
+    titles = {p.id: p.title for p in pledges}
+    items = []
+    for p in pledges:
+        life = p.lifecycle
+        if life is None or life.state == "active":
+            continue
+        when = f"{life.date.day} {life.date:%B %Y}" if life.date else ""
+        items.append((life.date, HistoryItem(p.id, p.title, life.state, when, life.reason,
+                                             titles.get(life.by or "", ""), life.source.url)))
+    return [item for _, item in sorted(items, key=lambda t: str(t[0]), reverse=True)]
+
+
+def _status(r: Progress) -> dict[str, str]:
+    """Status columns: the model's status for a pledge in force; "superseded" / "lapsed" (with
+    why) for one that is not — progress against a dropped promise is not a status."""
+    if r.lifecycle != "active":
+        return {"status": r.lifecycle, "status_label": LIFECYCLE_LABELS.get(r.lifecycle, r.lifecycle),
+                "status_reason": r.lifecycle_note}
+    return {"status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status),
+            "status_reason": r.status_reason or ""}
 
 
 def _money_text(money: MoneyGap | None) -> str:

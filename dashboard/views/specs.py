@@ -13,8 +13,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dashboard.model import STATUSES
 from dashboard.views.data import ViewData
+from dashboard.views.pledges import STATUS_FILTERS
 from dashboard.views.url import (
     MAX_PARAM_LEN,
     param_choice,
@@ -140,7 +140,7 @@ class PledgesView:
     @classmethod
     def parse(cls, raw: Raw, data: ViewData) -> PledgesView:
         """A valid view; bad values fall back to "all" (and an empty search)."""
-        return cls(param_choice(raw.get("status"), (ALL, *STATUSES), ALL),
+        return cls(param_choice(raw.get("status"), STATUS_FILTERS, ALL),
                    param_choice(raw.get("actor"), (ALL, *data.tracker.actors), ALL),
                    cls.text(raw.get("q")))
 

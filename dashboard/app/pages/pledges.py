@@ -17,7 +17,7 @@ from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import STATUSES
 from dashboard.views import data
-from dashboard.views.pledges import ALL
+from dashboard.views.pledges import ALL, EVERY, HISTORY, HistoryItem, pledge_history
 from dashboard.views.specs import PledgesView
 
 dash.register_page(__name__, path="/pledges", name="Pledges", title="Pledge tracker — defence spending")
@@ -54,6 +54,9 @@ COLUMN_DEFS: list[dict] = [
      "headerTooltip": "Extra spending needed in the target year, national currency (sorted by US$)"},
     {"field": "status_label", "headerName": "Status", "width": 115, "tooltipField": "status_reason",
      "cellClassRules": {f"status-{s}": f"params.data.status === '{s}'" for s in STATUS_LABELS}},
+    {"field": "history_text", "headerName": "History", "width": 220, "wrapText": True, "autoHeight": True,
+     "cellStyle": {"lineHeight": "1.3", "paddingTop": "6px", "paddingBottom": "6px"},
+     "headerTooltip": "Whether the pledge replaced an earlier one, or was itself replaced or dropped"},
     {"field": "source_link", "headerName": "Announcement", "cellRenderer": "markdown", "width": 190,
      "filter": False, "sortable": False},
 ]
@@ -105,7 +108,27 @@ def layout(**params: object) -> html.Div:
         ], className="card", **Attrs({"aria-labelledby": "pledges-table-title"})),
         chart_card("pledges-chart", "Alliance pledges: status across the countries they bind",
                    "alliance-pledge-status", height=450, defer=True),
+        history_section(pledge_history(data.get().pledges)),
     ])
+
+
+def history_section(items: list[HistoryItem]) -> html.Section:
+    """How pledges moved: each pledge no longer in force, what replaced it or why it lapsed."""
+    entries = []
+    for item in items:
+        change = (f"replaced on {item.when} by “{item.successor}”" if item.state == "superseded"
+                  else f"lapsed on {item.when}")
+        entries.append(html.Li([
+            html.Strong(item.title), f" — {change}.", f" {item.why}" if item.why else "", " ",
+            html.A("Source", href=item.source_url, target="_blank", rel="noopener noreferrer"),
+            html.Span(f" ({item.id})", className="hint"),
+        ]))
+    return html.Section([
+        html.H2("How pledges moved", id="pledges-history-title"),
+        html.P("Pledges replaced by a later one or dropped without one. They are off the table above by "
+               "default; choose “Superseded or lapsed” under Status to see them with their last figures."),
+        html.Ul(entries) if entries else html.P("No pledge in the registry has been replaced or dropped."),
+    ], className="card", **Attrs({"aria-labelledby": "pledges-history-title"}))
 
 
 def read_params(params: dict) -> tuple[str, str, str]:
@@ -115,8 +138,11 @@ def read_params(params: dict) -> tuple[str, str, str]:
 
 
 def status_options() -> list[dict]:
-    return [{"label": "All statuses", "value": ALL}] + [
-        {"label": STATUS_LABELS[s], "value": s} for s in STATUSES]
+    """Pledges in force by status, then the history (superseded or lapsed), then everything."""
+    return ([{"label": "All current pledges", "value": ALL}]
+            + [{"label": STATUS_LABELS[s], "value": s} for s in STATUSES]
+            + [{"label": "Superseded or lapsed", "value": HISTORY},
+               {"label": "Every pledge, current and past", "value": EVERY}])
 
 
 def actor_options() -> list[dict]:
@@ -156,7 +182,8 @@ def update_pledges(status: object, actor: object, q: object):
     pairs = tracker.source_pairs(keep)
     total = len(records)
     shown = (f"Showing all {total} pledge–country rows." if len(rows) == total
-             else f"Showing {len(rows)} of {total} pledge–country rows.")
+             else f"Showing {len(rows)} of {total} pledge–country rows"
+                  + (" (pledges in force; superseded and lapsed ones under Status)." if status == ALL else "."))
     if not rows:
         shown = f"No pledge matches these filters (of {total} rows). Clear the search or choose “All”."
     return (rows, shown,
