@@ -113,6 +113,8 @@ class Pledge:
     supersedes: tuple[str, ...] = ()
     notes: str = ""
     lifecycle: Lifecycle | None = None  # set for every loaded pledge (None only in hand-made ones)
+    # one of the few pledges readers ask about first (the UK's 2.5 % by 2027…): the tracker leads with them
+    headline: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -200,6 +202,7 @@ def load_pledges(path: Path = PLEDGES_FILE, groups: dict[str, Group] | None = No
             applies_to=_choice({"applies_to": entry.get("applies_to", "all")}, "applies_to", APPLIES_TO, where),
             supersedes=tuple(entry.get("supersedes") or ()), notes=str(entry.get("notes", "")).strip(),
             lifecycle=_lifecycle(entry.get("lifecycle"), source, where),
+            headline=_flag(entry, "headline", where),
             extra={k: v for k, v in entry.items() if k not in _PLEDGE_FIELDS},
         ))
     unknown = {s for p in pledges for s in p.supersedes} - seen
@@ -258,7 +261,7 @@ def _link_successors(pledges: list[Pledge], path: Path) -> list[Pledge]:
 
 _PLEDGE_FIELDS = frozenset({"id", "actor", "title", "kind", "target", "target_year", "by", "announced",
                             "basis", "scope", "commitment", "source", "currency", "money_unit",
-                            "applies_to", "supersedes", "notes", "lifecycle"})
+                            "applies_to", "supersedes", "notes", "lifecycle", "headline"})
 
 
 def _read_list(path: Path) -> list[dict[str, Any]]:
@@ -336,6 +339,13 @@ def _number(entry: dict[str, Any], key: str, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RegistryError(f"{where}: {key} must be a number, got {value!r}")
     return float(value)
+
+
+def _flag(entry: dict[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise RegistryError(f"{where}: {key} must be true or false, got {value!r}")
+    return value
 
 
 def _choice(entry: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str:

@@ -25,6 +25,7 @@ from dashboard.figures.common import SOURCE_LABELS, source_line
 from dashboard.views import frames
 from dashboard.views.compare import INDICATORS, indexed, latest_common_year, lines_csv, lines_frame
 from dashboard.views.overview import SIPRI_TOP, share_rows
+from dashboard.views.pledges import ALL
 from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import measure_phrase
 from dashboard.views.tabular import records_csv
@@ -179,7 +180,7 @@ def build_allies(app: ViewData, p: dict[str, Any]) -> Built:
 def build_pledge_status(app: ViewData, p: dict[str, Any]) -> Built:
     """Pledges page: countries per status for each alliance pledge, over the rows the filters keep."""
     tracker = app.tracker
-    keep = tuple(tracker.matching(p["status"], p["actor"], p["q"]))
+    keep = tuple(tracker.matching(p["status"], p["actor"], p["q"], p.get("country", ALL)))
     counts = tracker.status_counts(keep)
     pairs = tracker.source_pairs(keep)
     return Built(pledges_fig.status_figure(counts), counts,

@@ -133,7 +133,8 @@ class ViewData:
     @cached_property
     def tracker(self) -> Tracker:
         """The pledge tracker's table and look-ups."""
-        return Tracker.build(self.progress_rows, self.name, frozenset(self.groups))
+        return Tracker.build(self.progress_rows, self.name, frozenset(self.groups),
+                             headline=frozenset(p.id for p in self.pledges if p.headline))
 
     def share_series(self, iso3: str) -> list[ShareSeries]:
         """Share of GDP per source (latest edition) for one country; cached."""

@@ -9,6 +9,7 @@ text, the CSV lines, the status counts by filter.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ class Tracker:
     table: pd.DataFrame
     group_actors: frozenset[str]
     actors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # every country a row binds, by name (the Country filter)
     records: list[dict[str, Any]] = field(default_factory=list)
     keys: dict[str, int] = field(default_factory=dict)
     search: list[str] = field(default_factory=list)
@@ -102,26 +104,30 @@ class Tracker:
 
     @classmethod
     def build(cls, progress: Sequence[Progress], name: Callable[[str], str],
-              group_actors: frozenset[str]) -> Tracker:
-        """The tracker of every progress row."""
-        table = pledge_table(progress, name)
+              group_actors: frozenset[str], headline: frozenset[str] = frozenset(),
+              this_year: int | None = None) -> Tracker:
+        """The tracker of every progress row, in reading order (:func:`reading_order`)."""
+        this_year = this_year or dt.date.today().year
+        ordered = sorted(progress, key=lambda r: reading_order(r, name(r.country), group_actors, headline, this_year))
+        table = pledge_table(ordered, name)
         tracker = cls(table=table, group_actors=group_actors, actors=tuple(dict.fromkeys(table["actor"])))
         tracker.records = _grid_records(table)
         tracker.keys = {k: i for i, k in enumerate(table["key"])}
+        tracker.countries = tuple(sorted(set(table["iso3"]), key=name))
         tracker.search = [" ".join(str(v) for v in row if v is not None).lower()
                           for row in table[list(SEARCHED)].itertuples(index=False, name=None)]
         tracker.sources = [_figure_sources(s, e) for s, e in zip(table["latest_source"], table["latest_edition"])]
         tracker.csv_header, tracker.csv_lines = _csv_lines(table.drop(columns=list(CSV_DROP)))
         return tracker
 
-    def matching(self, status: str, actor: str, q: str) -> list[int]:
+    def matching(self, status: str, actor: str, q: str, country: str = ALL) -> list[int]:
         """Row positions matching the filters (case-insensitive search over the row's text).
 
         ``status``: ALL is every pledge in force; a model status, those in force with it;
         HISTORY, the superseded and lapsed pledges; EVERY, all of them.
         """
         words = q.lower().split()
-        statuses, actors = self.table["status"].tolist(), self.table["actor"].tolist()
+        statuses, actors, codes = self.table["status"].tolist(), self.table["actor"].tolist(), self.table["iso3"].tolist()
         current = [life == "active" for life in self.table["lifecycle"].tolist()]
 
         def wanted(i: int) -> bool:
@@ -132,7 +138,8 @@ class Tracker:
             return current[i] and status in (ALL, statuses[i])
 
         return [i for i in range(len(self.table))
-                if wanted(i) and (actor == ALL or actors[i] == actor) and all(w in self.search[i] for w in words)]
+                if wanted(i) and (actor == ALL or actors[i] == actor) and (country == ALL or codes[i] == country)
+                and all(w in self.search[i] for w in words)]
 
     def shown_positions(self, shown: list[object]) -> list[int]:
         """Positions of the grid's visible rows in order: each row at most once, only rows the
@@ -203,6 +210,27 @@ def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
         "source_site": urlparse(r.source_url).netloc.removeprefix("www.") if r.source_url else "",
         "assumptions": " | ".join(r.assumptions),
     }
+
+
+def reading_order(r: Progress, country: str, group_actors: frozenset[str], headline: frozenset[str],
+                  this_year: int) -> tuple[int, int, str, str]:
+    """The tracker's row order: what readers ask about first.
+
+    Headline pledges (registry ``headline: true``), then other national pledges whose
+    deadline is this year or later, then alliance pledges still to come, each by deadline
+    and country; then pledges whose deadline has passed (national before alliance, most
+    recent first); superseded and lapsed pledges last. A floor "every year from" is never
+    past: its deadline counts as this year.
+    """
+    deadline = max(r.target_year, this_year) if r.by == "every_year" else r.target_year
+    group = r.actor in group_actors
+    if r.lifecycle != "active":
+        rank = 5
+    elif deadline < this_year:
+        rank = 3 + group
+    else:
+        rank = 0 if r.id in headline else 1 + group
+    return rank, -deadline if rank in (3, 4) else deadline, country, r.id
 
 
 @dataclass(frozen=True)

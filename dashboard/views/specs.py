@@ -129,20 +129,24 @@ class CountryView:
 
 @dataclass(frozen=True)
 class PledgesView:
-    """/pledges ?status=off_track&actor=NATO&q=poland"""
+    """/pledges ?status=off_track&actor=NATO&country=GBR&q=poland"""
 
     status: str
     actor: str
     q: str
+    country: str = ALL
 
     MAX_QUERY = 80  # characters of the quick filter kept
 
     @classmethod
     def parse(cls, raw: Raw, data: ViewData) -> PledgesView:
         """A valid view; bad values fall back to "all" (and an empty search)."""
+        country = raw.get("country")
         return cls(param_choice(raw.get("status"), STATUS_FILTERS, ALL),
                    param_choice(raw.get("actor"), (ALL, *data.tracker.actors), ALL),
-                   cls.text(raw.get("q")))
+                   cls.text(raw.get("q")),
+                   param_choice(country.upper() if isinstance(country, str) else country,
+                                (ALL, *data.tracker.countries), ALL))
 
     @classmethod
     def text(cls, value: object) -> str:
@@ -154,7 +158,8 @@ class PledgesView:
     def query(self) -> str:
         """The filters as a query string ("all" left out)."""
         return query(status=None if self.status == ALL else self.status,
-                     actor=None if self.actor == ALL else self.actor, q=self.q)
+                     actor=None if self.actor == ALL else self.actor,
+                     country=None if self.country == ALL else self.country, q=self.q)
 
 
 # ---- Compare -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Pledges page (/pledges): every pledge × country in a sortable, filterable table.
 
-State in the URL: ``?status=off_track&actor=NATO&q=poland``; bad values fall back to "all".
+State in the URL: ``?status=off_track&actor=NATO&country=GBR&q=poland``; bad values fall back
+to "all". Rows come in reading order: headline pledges, then deadlines to come, then past ones.
 The grid's rows and look-ups are built once per process (``dashboard.views.pledges.Tracker``);
 callbacks only filter them.
 """
@@ -26,22 +27,21 @@ MAX_QUERY = PledgesView.MAX_QUERY
 PROGRESS_BAR = ("params.value == null ? {} : {background: 'linear-gradient(90deg, #cfe3f3 ' + "
                 "Math.min(params.value, 100) + '%, transparent ' + Math.min(params.value, 100) + '%)'}")
 
+# Key columns first: at 1,400 px Country through Money gap (Status among them) fit without
+# scrolling; provenance, history and definitions follow.
 COLUMN_DEFS: list[dict] = [
     {"field": "country_link", "headerName": "Country", "cellRenderer": "markdown", "pinned": "left",
      "minWidth": 140, "width": 150, "tooltipField": "country"},
-    {"field": "title", "headerName": "Pledge", "width": 300, "wrapText": True, "autoHeight": True,
+    {"field": "title", "headerName": "Pledge", "width": 280, "wrapText": True, "autoHeight": True,
      "cellStyle": {"lineHeight": "1.3", "paddingTop": "6px", "paddingBottom": "6px"}, "tooltipField": "id"},
     {"field": "target", "headerName": "Target", "width": 150, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.data.target_text"}},
     {"field": "target_year", "headerName": "Deadline", "width": 105, "filter": "agNumberColumnFilter"},
-    {"field": "basis", "headerName": "Basis", "width": 120},
-    {"field": "scope", "headerName": "Scope", "width": 95},
     {"field": "latest_share_pct", "headerName": "Latest", "width": 110, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.data.latest_text"},
      "headerTooltip": "Latest published share; e = estimate"},
-    {"field": "latest_from", "headerName": "Latest from", "width": 200},
-    {"field": "latest_age", "headerName": "Figure's age", "width": 190,
-     "headerTooltip": "How old the edition behind the latest figure is, from today's date"},
+    {"field": "status_label", "headerName": "Status", "width": 115, "tooltipField": "status_reason",
+     "cellClassRules": {f"status-{s}": f"params.data.status === '{s}'" for s in STATUS_LABELS}},
     {"field": "progress_pct", "headerName": "Progress", "width": 115, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.value == null ? '—' : Math.round(params.value) + '%'"},
      "cellStyle": {"function": PROGRESS_BAR}, "headerTooltip": "Latest share as a percentage of the target"},
@@ -52,11 +52,14 @@ COLUMN_DEFS: list[dict] = [
     {"field": "money_gap_usd_bn", "headerName": "Money gap a year", "width": 230, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.data.money_gap_text"},
      "headerTooltip": "Extra spending needed in the target year, national currency (sorted by US$)"},
-    {"field": "status_label", "headerName": "Status", "width": 115, "tooltipField": "status_reason",
-     "cellClassRules": {f"status-{s}": f"params.data.status === '{s}'" for s in STATUS_LABELS}},
+    {"field": "latest_from", "headerName": "Latest from", "width": 200},
+    {"field": "latest_age", "headerName": "Figure's age", "width": 190,
+     "headerTooltip": "How old the edition behind the latest figure is, from today's date"},
     {"field": "history_text", "headerName": "History", "width": 220, "wrapText": True, "autoHeight": True,
      "cellStyle": {"lineHeight": "1.3", "paddingTop": "6px", "paddingBottom": "6px"},
      "headerTooltip": "Whether the pledge replaced an earlier one, or was itself replaced or dropped"},
+    {"field": "basis", "headerName": "Basis", "width": 120},
+    {"field": "scope", "headerName": "Scope", "width": 95},
     {"field": "source_link", "headerName": "Announcement", "cellRenderer": "markdown", "width": 190,
      "filter": False, "sortable": False},
 ]
@@ -64,7 +67,7 @@ COLUMN_DEFS: list[dict] = [
 
 def layout(**params: object) -> html.Div:
     """The pledge tracker; malformed parameters fall back to "all"."""
-    status, actor, q = read_params(params)
+    status, actor, q, country = read_params(params)
     return html.Div([
         dcc.Location(id="pledges-url", refresh=False),
         html.H1("Pledge tracker"),
@@ -78,6 +81,9 @@ def layout(**params: object) -> html.Div:
             html.Label("Pledged by", htmlFor="pledges-actor"),
             html.Div(dcc.Dropdown(id="pledges-actor", value=actor, clearable=False, options=actor_options()),
                      style=DROPDOWN_BOX),
+            html.Label("Country", htmlFor="pledges-country"),
+            html.Div(dcc.Dropdown(id="pledges-country", value=country, clearable=False,
+                                  options=country_options()), style=DROPDOWN_BOX),
             html.Label("Search", htmlFor="pledges-q"),
             dcc.Input(id="pledges-q", type="search", value=q, debounce=0.4, maxLength=MAX_QUERY,
                       placeholder="country, pledge, status…", style={"width": "14em", "padding": "4px"}),
@@ -131,10 +137,18 @@ def history_section(items: list[HistoryItem]) -> html.Section:
     ], className="card", **Attrs({"aria-labelledby": "pledges-history-title"}))
 
 
-def read_params(params: dict) -> tuple[str, str, str]:
-    """(status, actor, quick-filter text) from URL parameters or controls (``views.specs.PledgesView``)."""
+def read_params(params: dict) -> tuple[str, str, str, str]:
+    """(status, actor, quick-filter text, country) from URL parameters or controls
+    (``views.specs.PledgesView``)."""
     view = PledgesView.parse(params, data.get())
-    return view.status, view.actor, view.q
+    return view.status, view.actor, view.q, view.country
+
+
+def country_options() -> list[dict]:
+    """Every country a pledge binds, by name."""
+    app = data.get()
+    return [{"label": "Every country", "value": ALL}] + [
+        {"label": app.name(c), "value": c} for c in app.tracker.countries]
 
 
 def status_options() -> list[dict]:
@@ -170,12 +184,13 @@ def actors() -> tuple[str, ...]:
     Input("pledges-status", "value"),
     Input("pledges-actor", "value"),
     Input("pledges-q", "value"),
+    Input("pledges-country", "value"),
 )
-def update_pledges(status: object, actor: object, q: object):
+def update_pledges(status: object, actor: object, q: object, country: object = ALL):
     """Rows matching the filters, and the status chart of the alliance pledges among them."""
-    status, actor, q = read_params({"status": status, "actor": actor, "q": q})
+    status, actor, q, country = read_params({"status": status, "actor": actor, "q": q, "country": country})
     tracker = data.get().tracker
-    keep = tracker.matching(status, actor, q)
+    keep = tracker.matching(status, actor, q, country)
     records = tracker.records
     rows = [records[i] for i in keep]
     counts = tracker.status_counts(tuple(keep))
@@ -198,11 +213,12 @@ def update_pledges(status: object, actor: object, q: object):
     Input("pledges-status", "value"),
     Input("pledges-actor", "value"),
     Input("pledges-q", "value"),
+    Input("pledges-country", "value"),
     prevent_initial_call=True,
 )
-def sync_url(status: object, actor: object, q: object) -> str:
+def sync_url(status: object, actor: object, q: object, country: object = ALL) -> str:
     """Keep the filters in the URL (shareable; back button restores them) without re-rendering."""
-    return PledgesView.parse({"status": status, "actor": actor, "q": q}, data.get()).query()
+    return PledgesView.parse({"status": status, "actor": actor, "q": q, "country": country}, data.get()).query()
 
 
 @callback(
@@ -212,12 +228,14 @@ def sync_url(status: object, actor: object, q: object) -> str:
     State("pledges-actor", "value"),
     State("pledges-q", "value"),
     State("pledges-grid", "virtualRowData"),
+    State("pledges-country", "value"),
     prevent_initial_call=True,
 )
-def download_table(_: int, status: object, actor: object, q: object, shown: object = None) -> dict:
+def download_table(_: int, status: object, actor: object, q: object, shown: object = None,
+                   country: object = ALL) -> dict:
     """CSV of the rows shown (the grid's own sort and column filters included when known)."""
     tracker = data.get().tracker
-    idx = csv_positions(status, actor, q, shown)
+    idx = csv_positions(status, actor, q, shown, country)
     source = source_line(tracker.source_pairs(idx), "Pledges: data/pledges.yaml; model: dashboard.model.")
     return {"content": tracker.csv(idx, source), "filename": "pledges.csv", "type": "text/csv"}
 
@@ -228,22 +246,25 @@ def download_table(_: int, status: object, actor: object, q: object, shown: obje
     State("pledges-status", "value"),
     State("pledges-actor", "value"),
     State("pledges-q", "value"),
+    State("pledges-country", "value"),
     prevent_initial_call=True,
 )
-def download_status(_: int, status: object, actor: object, q: object) -> dict:
+def download_status(_: int, status: object, actor: object, q: object, country: object = ALL) -> dict:
     """CSV of the status chart's counts."""
-    status, actor, q = read_params({"status": status, "actor": actor, "q": q})
-    return chart_download("pledge-status", {"status": status, "actor": actor, "q": q}, "alliance-pledge-status")
+    status, actor, q, country = read_params({"status": status, "actor": actor, "q": q, "country": country})
+    return chart_download("pledge-status", {"status": status, "actor": actor, "q": q, "country": country},
+                          "alliance-pledge-status")
 
 
-def csv_frame(status: object, actor: object, q: object, shown: object = None):
+def csv_frame(status: object, actor: object, q: object, shown: object = None, country: object = ALL):
     """The table behind the CSV: the grid's visible rows in order, else the filtered rows."""
-    return data.get().tracker.frame(csv_positions(status, actor, q, shown))
+    return data.get().tracker.frame(csv_positions(status, actor, q, shown, country))
 
 
-def csv_positions(status: object, actor: object, q: object, shown: object = None) -> list[int]:
+def csv_positions(status: object, actor: object, q: object, shown: object = None,
+                  country: object = ALL) -> list[int]:
     """Row positions for the CSV: the grid's visible rows in order, else the filtered rows."""
     tracker = data.get().tracker
     if isinstance(shown, list) and all(isinstance(r, dict) for r in shown):
         return tracker.shown_positions(shown)
-    return tracker.matching(*read_params({"status": status, "actor": actor, "q": q}))
+    return tracker.matching(*read_params({"status": status, "actor": actor, "q": q, "country": country}))
