@@ -103,7 +103,10 @@ def age(source: str, edition: str, today: dt.date | None = None) -> Age:
     date = edition_date(edition)
     months = months_between(date, today) if date else None
     info = _registry().get(source, {})
-    newer = tuple(str(e["edition"]) for e in info.get("newer", []) if _later(str(e["edition"]), edition))
+    # newer than the edition, and already out on ``today`` (an age asked for a past day lists
+    # only what had been released by then)
+    newer = tuple(str(e["edition"]) for e in info.get("newer", [])
+                  if _later(str(e["edition"]), edition) and not _later(str(e["edition"]), today.isoformat()))
     cadence = info.get("cadence_months")
     overdue = bool(months is not None and isinstance(cadence, int) and months > cadence)
     return Age(source, edition, date, months, newer, overdue)

@@ -103,10 +103,39 @@ def test_allies_at_two_percent_matches_the_table(page):
 def test_headline_strip(page):
     *_, strip = page.update_ranking(2024, "sipri")
     text = _text(strip)
-    assert "of 32" in text and "2024" in text and "2024-06" in text and "estimate" in text
+    assert "of 32" in text and "in 2024 (NATO's June 2024 estimates)" in text
     assert "GDP-weighted" in text and "US$" in text
     *_, strip = page.update_ranking(1990, "sipri")  # NATO has no 1990: latest year shown, said so
     assert "no figures for 1990" in _text(strip)
+
+
+def test_headline_has_the_nowcast_year_beside_the_published_one(page):
+    """2025: the allies with a nowcast — EU members of NATO with Eurostat's 2025 outturn — at 2 %."""
+    from dashboard.model import nowcast
+
+    app = data.get()
+    members = app.groups["NATO"].members_in(2025)
+    eu_allies = set(app.groups["EU27"].members_in(2025)) & set(members)
+    assert len(members) == 32 and len(eu_allies) == 23
+    # the model's nowcasts (tested by hand in test_nowcast.py), counted here without the view
+    casts = {c.iso3: c.value for c in nowcast.nowcasts(app.panel) if c.year == 2025}
+    assert set(casts) == eu_allies - {"ESP", "ITA", "NLD"}  # Eurostat has no 2025 outturn for those three
+    at_two = sum(v >= 2.0 for v in casts.values())
+    text = _text(page.headline(2024))
+    assert f"{at_two} of the 20 allies with a 2025 nowcast at or above 2%" in text
+    assert "this dashboard's estimate, not NATO's" in text
+    assert "only for EU members of NATO" in text and "none for Spain, Italy, Netherlands" in text
+    assert "the other 9 allies are not covered by Eurostat" in text  # 32 − 20 − 3
+    assert "2025 nowcast" not in _text(page.headline(2019))  # beside NATO's latest year only
+
+
+def test_every_page_state_has_a_data_age_note(page):
+    layout = page.layout()
+    note = component_ids(layout)["overview-ages"]
+    text = " ".join(_text(note).split())
+    assert text.startswith("Data age: SIPRI April 2025") and "NATO June 2024" in text
+    assert "Eurostat April 2026" in text  # the headline's nowcast rests on it
+    assert "SIPRI" not in _text(page.update_ages("nato"))  # NATO's map and ranking: SIPRI not drawn
 
 
 def test_map_figure(page):

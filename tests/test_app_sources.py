@@ -137,3 +137,59 @@ def test_revision_summary_lists_only_visible_revisions():
         revisions_summary(real, "UK")
     bars = revisions_figure(tiny, "UK")["data"][-1]
     assert bars["x"] == [2022, 2023]  # 2024 has no older figure: no bar
+
+
+# ---- the nowcast's backtest -------------------------------------------------------------------
+
+def _nato_shares(table: pd.DataFrame, iso3: str) -> dict[int, float]:
+    rows = table[(table["source"] == "nato") & (table["edition"] == "2024-06") & (table["iso3"] == iso3)
+                 & (table["indicator"] == "milex_share_gdp")]
+    return dict(zip(rows["year"].astype(int), rows["value"].astype(float)))
+
+
+def test_backtest_baselines_worked_from_natos_figures(app_data):
+    """Germany's carry-forward and trend errors from NATO's published shares (2022–2024: the years
+    Eurostat's spending covers with the year before), without the model."""
+    share = _nato_shares(app_data.table, "DEU")
+    years = (2022, 2023, 2024)
+    carry = sum(abs(share[y - 1] - share[y]) for y in years) / 3
+    trend = sum(abs(2 * share[y - 1] - share[y - 2] - share[y]) for y in years) / 3
+    table = app_data.sources.backtest_table.set_index("iso3")
+    deu = table.loc["DEU"]
+    assert (deu["country"], deu["years"], deu["n"]) == ("Germany", "2022–2024", 3)
+    assert deu["mae_carry_forward_pp"] == pytest.approx(carry, abs=1e-4)
+    assert deu["mae_trend_pp"] == pytest.approx(trend, abs=1e-4)
+    assert bool(deu["beats_carry_forward"]) == (deu["mae_method_pp"] < deu["mae_carry_forward_pp"])
+    assert deu["nowcast_year"] == 2025
+    # every country, then the overall row over all their points
+    assert table.index[-1] == "all" and table["n"].iloc[-1] == table["n"].iloc[:-1].sum()
+    assert set(table.index[:-1]) >= {"ESP", "NLD"}  # earlier outturn: in the backtest, no 2025 nowcast
+    assert pd.isna(table.loc["ESP", "nowcast_year"]) and pd.isna(table.loc["NLD", "nowcast_year"])
+
+
+def test_backtest_card_and_csv(page, app_data):
+    layout = page.layout()
+    text = str(layout.to_plotly_json())
+    assert "How good is the nowcast? Its backtest" in text
+    for header in ("MAE: nowcast", "MAE: carry-forward", "MAE: trend", "Bias: nowcast", "Coverage (90 % interval)",
+                   "Beats carry-forward", "Nowcast 2025"):
+        assert header in text
+    assert "Netherlands, Spain: in the backtest" in text  # why two backtested countries have no nowcast
+    assert "NATO (2024-06 edition); Eurostat (2026-04-27 edition)" in text  # the inputs' editions
+    out = page.download_backtest(1)
+    lines = out["content"].splitlines()
+    assert out["filename"] == "nowcast-backtest.csv"
+    assert lines[0].startswith("# Source: NATO (2024-06 edition); Eurostat (2026-04-27 edition).")
+    assert lines[1].split(",")[:6] == ["iso3", "country", "years", "n", "mae_method_pp", "mae_carry_forward_pp"]
+    assert len(lines) == 2 + len(app_data.sources.backtest_table)
+    assert lines[-1].startswith("all,All countries,2022–2024,")
+    assert any(line.startswith("DEU,Germany,2022–2024,3,") and line.endswith(",2025," + line.split(",")[-1])
+               for line in lines)  # the year as 2025, not 2025.0
+
+
+def test_sources_page_data_age_lists_every_source(page, app_data):
+    note = str(page.layout().to_plotly_json())
+    for label in ("NATO: June 2024 edition", "SIPRI: April 2025 edition", "World Bank: February 2026 edition",
+                  "Eurostat: April 2026 edition", "Kiel Institute: Release 29"):
+        assert label in note
+    assert "SIPRI: April 2024" not in note  # an older edition of a source: the newest one's age only

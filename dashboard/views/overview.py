@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, SupportsInt, cast
 import pandas as pd
 
 from dashboard import countries, model
+from dashboard.editions import edition_short
 from dashboard.figures.common import SOURCE_LABELS
+from dashboard.model import nowcast
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -84,6 +86,39 @@ class Headline:
     missing: tuple[str, ...]                     # names of allies with no figure
 
 
+@dataclass(frozen=True)
+class NowcastHeadline:
+    """The strip's nowcast year beside NATO's published one: how many allies with a nowcast are at
+    the lowest target. Only EU members of NATO whose outturn the fresher source publishes have one."""
+
+    year: int
+    threshold: float
+    at_or_above: int
+    nowcast: int                  # allies with a nowcast for ``year``
+    beats_carry: int              # of those, where the method beat carrying NATO's last figure forward
+    members: int                  # NATO's members in ``year``
+    fresher: str                  # the fresher source ("eurostat") and its edition
+    fresher_edition: str
+    base_edition: str             # NATO's edition and year the nowcasts chain from
+    base_year: int
+    no_outturn: tuple[str, ...]   # names of allies the fresher source covers, without outturn for ``year``
+
+    def note(self) -> str:
+        """What the count rests on and whom it leaves out, in a sentence or three."""
+        fresher = SOURCE_LABELS.get(self.fresher, self.fresher)
+        others = self.members - self.nowcast - len(self.no_outturn)
+        text = (f"{self.year} nowcast: NATO's {self.base_year} figure ({edition_short('nato', self.base_edition)} "
+                f"edition) moved by "
+                f"{fresher}'s {edition_short(self.fresher, self.fresher_edition)} outturn (spending growth over "
+                f"GDP growth), so only for EU members of NATO: {self.nowcast} allies have one")
+        if self.no_outturn:
+            text += f"; none for {', '.join(self.no_outturn)} ({fresher} has no {self.year} outturn for them)"
+        if others > 0:
+            text += f"; the other {others} allies are not covered by {fresher}"
+        return (text + f". In the backtest the method beat carrying NATO's last figure forward for "
+                f"{self.beats_carry} of the {self.nowcast}.")
+
+
 class OverviewViews:
     """Look-ups of the Overview, memoised per process."""
 
@@ -139,7 +174,8 @@ class OverviewViews:
     @cached_property
     def targets(self) -> list[float]:
         """NATO's share-of-GDP targets from the registry (2, 3.5, 5), not the "related" 1.5 %."""
-        return model.reference_targets([p for p in self._data.pledges if p.scope != "related"], NATO)
+        in_force = [p for p in self._data.pledges if p.scope != "related" and p.state == "active"]
+        return model.reference_targets(in_force, NATO)
 
     @property
     def threshold(self) -> float:
@@ -192,6 +228,27 @@ class OverviewViews:
             weighted_share_pct=agg.weighted_share_pct, spending_usd_million=agg.spending_usd_million,
             missing=tuple(self._data.name(c) for c in agg.missing))
 
+    @cached_property
+    def nowcast_headline(self) -> NowcastHeadline | None:
+        """The newest nowcast year for NATO's members (None when no ally has a nowcast)."""
+        data = self._data
+        casts = [c for cs in data.nowcasts.values() for c in cs]
+        if not casts or NATO not in data.groups:
+            return None
+        year = max(c.year for c in casts)
+        members = data.groups[NATO].members_in(year)
+        shown = [c for c in casts if c.year == year and c.iso3 in members]
+        if not shown:
+            return None
+        threshold = self.threshold
+        fresher, _, fresher_edition = shown[0].fresher.partition(" ")
+        return NowcastHeadline(
+            year=year, threshold=threshold, at_or_above=sum(c.value >= threshold for c in shown),
+            nowcast=len(shown), beats_carry=sum(bool(c.beats_carry) for c in shown), members=len(members),
+            fresher=fresher, fresher_edition=fresher_edition, base_edition=shown[0].base_edition,
+            base_year=shown[0].base_year,
+            no_outturn=tuple(data.name(c) for c in nowcast.missing(data.panel, year) if c in members))
+
     def empty_message(self, source: str, year: int) -> str:
         """Why ``source`` has nothing for ``year``: "No NATO data for 1990: NATO's tables start in 2014"."""
         first, last = self._data.share_years.get(source, (None, None))
@@ -199,7 +256,7 @@ class OverviewViews:
 
     def warm(self) -> None:
         """Precompute what the page's first requests look up."""
-        _ = self._slices, self.allies_counts, self.editions
+        _ = self._slices, self.allies_counts, self.editions, self.nowcast_headline
         for source in SHARE_SOURCES:
             self.ranking(source, self._data.share_years.get(source, (0, 0))[1])
 
