@@ -23,7 +23,8 @@ def _names(figure: dict) -> list[str]:
 def test_uk_share_chart_has_each_source_and_the_pledge(page):
     share, summary, source, gap, gap_summary, gap_source, headline, notes = page.update_country("GBR", 1990)
     names = _names(share)
-    assert "NATO (2024-06)" in names and "SIPRI (2025-04)" in names and "World Bank (2026-02-24)" in names
+    assert "NATO (2024-06)" in names and "SIPRI (2025-04)" in names
+    assert "World Bank (2026-02-24), under SIPRI's line" in names  # the World Bank republishes SIPRI's shares
     uk = next(t for t in share["data"] if t["name"].startswith("2.5% by 2027"))
     assert uk["x"][-1] == 2027 and uk["y"][-1] == 2.5          # the path ends at the target
     nato = next(t for t in share["data"] if t["name"] == "NATO (2024-06)")
@@ -75,8 +76,11 @@ def test_spending_summary_names_publishers_as_readers_know_them(page):
 
 
 def test_url_sync_and_downloads(page):
-    assert page.sync_url("DEU", 2000, "usd", "GBR") == "/country/DEU?from=2000&measure=usd"
-    assert page.sync_url("<x>", "abc", "zzz", "GBR") == "/country/GBR?from=1990&measure=lcu"
+    assert page.sync_url("DEU", 2000, "usd", ["on"], "GBR") == "/country/DEU?from=2000&measure=usd"
+    assert page.sync_url("<x>", "abc", "zzz", ["on"], "GBR") == "/country/GBR?from=1990&measure=lcu"
+    # the events toggle unticked is kept in the URL; anything odd counts as on
+    assert page.sync_url("DEU", 2000, "usd", [], "GBR") == "/country/DEU?from=2000&measure=usd&events=off"
+    assert page.sync_url("DEU", 2000, "usd", "<x>", "GBR") == "/country/DEU?from=2000&measure=usd"
     csv = page.download_shares(1, "GBR", 2020)
     assert csv["filename"] == "GBR-share-of-gdp.csv" and csv["content"].startswith("# Source: ")
     lines = csv["content"].splitlines()
@@ -84,3 +88,16 @@ def test_url_sync_and_downloads(page):
     assert all(int(line.split(",")[2]) >= 2020 for line in lines[2:])
     gaps = page.download_gaps(1, "GBR")["content"]
     assert "gbr-2027-2.5" in gaps and "GBP" in gaps and "trailing 5-year" in gaps
+
+
+def test_events_on_the_share_chart_are_switchable(page):
+    """The full-scale invasion (24 Feb 2022, data/events.yaml) is marked on the share chart
+    unless the toggle is off; the UK's own pledge event only on the UK's chart."""
+    on = page.update_country("GBR", 1990, ["on"])
+    off = page.update_country("GBR", 1990, [])
+    assert "invasion" in on[1].lower() and "invasion" not in off[1].lower()
+    shapes_on = len(on[0].get("layout", {}).get("shapes", []))
+    shapes_off = len(off[0].get("layout", {}).get("shapes", []))
+    assert shapes_on > shapes_off
+    layout = page.layout("GBR", events="off")
+    assert component_ids(layout)["country-events"].value == []

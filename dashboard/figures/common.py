@@ -8,19 +8,16 @@ one into a Figure for static export. No Dash imports here.
 from __future__ import annotations
 
 import re
-import zlib
+import textwrap
 from collections.abc import Iterable
 from typing import Any
 
+from dashboard.figures.palette import PALETTE as PALETTE
+from dashboard.figures.palette import country_colour as country_colour
 from dashboard.schema import SOURCE_LABELS
 
-# Okabe–Ito, the standard colour-blind-safe palette, plus Paul Tol's "muted" colours for
-# charts with more than eight countries. A country's colour is a pure function of its
-# code, so it is the same on every page and in every export.
-PALETTE: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
-)
+# The palette, and the policy that keeps a country's colour stable and every chart's colours
+# distinct, live in dashboard.figures.palette (PALETTE and country_colour re-exported above).
 # Fixed colours for the publishers, so "NATO" looks the same everywhere.
 SOURCE_COLOURS: dict[str, str] = {
     "nato": "#0072B2", "sipri": "#E69F00", "worldbank": "#009E73", "eurostat": "#CC79A7", "imf": "#56B4E9",
@@ -37,9 +34,10 @@ ESTIMATE_DASH = "dot"
 PATH_DASH = "dash"
 
 
-def country_colour(iso3: str) -> str:
-    """The country's colour: stable across pages, sessions and exports."""
-    return PALETTE[zlib.crc32(iso3.encode()) % len(PALETTE)]
+def join_and(names: Iterable[str]) -> str:
+    """"NATO", "NATO and SIPRI", "Spain, Italy and the Netherlands": names inside a sentence."""
+    items = list(names)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 # Kiel's edition "2026-08-04 R29" reads as its release: "Ukraine Support Tracker, Release 29 of 2026-08-04".
@@ -116,6 +114,20 @@ def reference_line(y: float, label: str, colour: str = "#666") -> tuple[dict, di
     note = {"text": label, "xref": "paper", "x": 1, "y": y, "xanchor": "right", "yanchor": "bottom",
             "showarrow": False, "font": {"size": 11, "color": colour}}
     return shape, note
+
+
+def wrap_label(text: str, width: int, max_lines: int = 0) -> str:
+    """``text`` broken at word boundaries into ``<br>``-joined lines of about ``width`` characters.
+
+    Figures are built without knowing the screen's width: a label wrapped at a fixed count fits a
+    390-px phone and reads as well on a desktop. ``max_lines`` cuts the rest with "…" (say it in
+    the hover text).
+    """
+    lines = textwrap.wrap(text, width, break_long_words=False) or [text]
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(" ,;:") + "…"
+    return "<br>".join(lines)
 
 
 def split_estimates(years: list[int], values: list[float], estimate: list[bool]) -> tuple[dict, dict]:

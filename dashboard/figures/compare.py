@@ -1,33 +1,43 @@
 """Compare figures: one indicator for several countries, lines over time or bars for one year.
 
 Pure functions over the view's typed lines (``views.compare.CountrySeries``: one country,
-one source's latest edition, years ascending); no Dash imports. Colours come from ``country_colour`` so a country looks
-the same here as on every other page.
+one source's latest edition, years ascending); no Dash imports. Colours come from
+``country_colours``: a country looks the same here as on every other page, and no two
+countries of one chart share a colour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from dashboard.figures import events as timeline
 from dashboard.figures.common import (
     ESTIMATE_DASH,
     SOURCE_LABELS,
     base_layout,
-    country_colour,
     empty_figure,
     source_line,
     split_estimates,
 )
+from dashboard.figures.palette import country_colours
+from dashboard.model import Event
 from dashboard.views.compare import Indicator, Lines
 from dashboard.views.series import CountrySeries
 
+YEAR_MARGIN = 0.5  # years beyond the first and last figures where an event still counts as within
 
-def lines_figure(lines: Lines, spec: Indicator, base: int | None, empty_message: str) -> dict:
-    """One line per country (estimates dotted); an index when ``base`` is set."""
+
+def lines_figure(lines: Lines, spec: Indicator, base: int | None, empty_message: str,
+                 events: Sequence[Event] = ()) -> dict:
+    """One line per country (estimates dotted); an index when ``base`` is set; ``events``: dated
+    events drawn as numbered dotted lines (() draws none)."""
     if not lines:
         return empty_figure(empty_message, 460)
     scale = 1.0 if base else spec.scale
     traces: list[dict] = []
+    colours = country_colours([line.iso3 for line in lines])
     for line in lines:
-        colour = country_colour(line.iso3)
+        colour = colours[line.iso3]
         actual, est = split_estimates(list(line.years), [v * scale for v in line.values], list(line.estimate))
         hover = _hover(line, spec, base)
         traces.append({"type": "scatter", "mode": "lines", "name": line.country, "x": actual["x"], "y": actual["y"],
@@ -44,7 +54,17 @@ def lines_figure(lines: Lines, spec: Indicator, base: int | None, empty_message:
         layout["shapes"] = [shape]
     elif spec.indexable:
         layout["yaxis"]["rangemode"] = "tozero"
+    timeline.draw(layout, lines_marks(lines, events))
     return {"data": traces, "layout": layout}
+
+
+def lines_marks(lines: Lines, events: Sequence[Event]) -> list[timeline.Mark]:
+    """The events the lines chart numbers: those within its years (half a year either side), so
+    no event stretches the axis past the figures."""
+    if not lines or not events:
+        return []
+    return timeline.marks(events, min(line.years[0] for line in lines) - YEAR_MARGIN,
+                          max(line.years[-1] for line in lines) + YEAR_MARGIN)
 
 
 def bars_figure(lines: Lines, spec: Indicator, base: int | None, year: int | None,
@@ -55,6 +75,7 @@ def bars_figure(lines: Lines, spec: Indicator, base: int | None, year: int | Non
         return empty_figure(empty_message if not lines else "No year with figures for every selected country", 460)
     bars.sort(key=lambda bar: -bar[0].values[bar[1]])
     scale = 1.0 if base else spec.scale
+    colours = country_colours([line.iso3 for line in lines])  # as the lines view colours them
     estimates = [line.estimate[i] for line, i in bars]
     units = [_unit(line.unit, spec, base) for line, _ in bars]
     layout = base_layout(yaxis_title=_axis(spec, base), height=460)
@@ -62,7 +83,7 @@ def bars_figure(lines: Lines, spec: Indicator, base: int | None, year: int | Non
     layout["xaxis"]["title"] = {"text": f"{year}" + (" (hatched: estimate)" if any(estimates) else "")}
     return {"data": [{
         "type": "bar", "x": [line.country for line, _ in bars], "y": [line.values[i] * scale for line, i in bars],
-        "marker": {"color": [country_colour(line.iso3) for line, _ in bars],
+        "marker": {"color": [colours[line.iso3] for line, _ in bars],
                    "pattern": {"shape": ["/" if e else "" for e in estimates]}},
         "customdata": [[u, " (estimate)" if e else ""] for u, e in zip(units, estimates)],
         "hovertemplate": f"%{{x}}: %{{y:{spec.number}}}%{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
@@ -70,8 +91,9 @@ def bars_figure(lines: Lines, spec: Indicator, base: int | None, year: int | Non
 
 
 def summary(lines: Lines, spec: Indicator, base: int | None, chart: str, year: int | None,
-            notes: list[str]) -> str:
-    """A text version of the chart: each country's latest value (or the bar year's)."""
+            notes: list[str], events: Sequence[Event] = ()) -> str:
+    """A text version of the chart: each country's latest value (or the bar year's), and the
+    events drawn (``events`` as given to :func:`lines_figure`)."""
     what = spec.label + (f" (index, {base} = 100)" if base else "")
     parts = []
     for line in lines:
@@ -84,15 +106,17 @@ def summary(lines: Lines, spec: Indicator, base: int | None, chart: str, year: i
     text = (f"Defence spending, {what}: " + "; ".join(parts) + ".") if parts else "No figures to show."
     if chart == "bars" and year is not None and parts:
         text += f" Bars: {year}, the latest year with a figure for every country shown."
-    return " ".join([text, *notes])
+    marks = timeline.words(lines_marks(lines, events)) if chart == "lines" else ""
+    return " ".join([text, *notes] + ([marks] if marks else []))
 
 
-def source_text(lines: Lines, spec: Indicator, chart: str = "lines") -> str:
-    """Source line: every (source, edition) drawn, with the price basis."""
+def source_text(lines: Lines, spec: Indicator, chart: str = "lines", events: Sequence[Event] = ()) -> str:
+    """Source line: every (source, edition) drawn, with the price basis (and the events' key)."""
     pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
     bases = sorted({line.price_base for line in lines})
     note = (f"{spec.label}; prices: {', '.join(bases)}." if bases else spec.label + ".") + (" Hatched: estimates." if chart == "bars" else " Dotted: estimates.")
-    return source_line(pairs, note)
+    key = timeline.key(lines_marks(lines, events)) if chart == "lines" else ""
+    return source_line(pairs, f"{note} {key}" if key else note)
 
 
 def _unit(unit: str, spec: Indicator, base: int | None) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.editions import edition_short
+from dashboard.figures import events as timeline
 from dashboard.figures.common import (
     ESTIMATE_DASH,
-    PATH_DASH,
     SOURCE_COLOURS,
     SOURCE_LABELS,
     STATUS_COLOURS,
@@ -18,32 +18,55 @@ from dashboard.figures.common import (
     empty_figure,
     source_line,
     split_estimates,
+    wrap_label,
 )
-from dashboard.model import MoneyGap, Progress
+from dashboard.figures.palette import distinct_colours
+from dashboard.model import Event, MoneyGap, Progress
 from dashboard.model.nowcast import Nowcast
 from dashboard.views.series import CountrySeries, ShareSeries, cut
 
+# The order the share chart draws its sources in (later lines on top): the World Bank
+# republishes SIPRI's shares, so it goes first and thin, and SIPRI stays visible.
+DRAW_ORDER: dict[str, int] = {"worldbank": 0, "eurostat": 1, "sipri": 2, "nato": 3}
+# What each publisher's share of GDP measures: the source line names only those drawn.
+DEFINITIONS: dict[str, str] = {"nato": "share of real GDP, NATO definition", "sipri": "SIPRI definition",
+                               "worldbank": "SIPRI definition", "eurostat": "COFOG 02"}
+# Why a line can lie exactly under another (said in the summary, so no reader hunts for it).
+COINCIDENCE_REASONS: dict[tuple[str, str], str] = {
+    ("worldbank", "sipri"): "the World Bank republishes SIPRI's figures"}
+# Two lines closer than this (points of GDP) in every year they share look like one line.
+COINCIDE_PP = 0.005
+# Pledge paths: each its own colour (never a publisher's) and dash, so none is told apart by
+# dash alone; the star marks the target.
+PLEDGE_DASHES: tuple[str, ...] = ("dash", "dashdot", "longdash", "longdashdot")
+STAR_SIZE = 14
+# Targets in the same year closer than this share of the y axis would draw overlapping stars
+# (a 14 px star on a ~370 px plot): they get one star, with both targets in its hover text.
+STAR_MERGE_SHARE = 0.04
+
 
 def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str, start: int = 0,
-                 nowcasts: Sequence[Nowcast] = ()) -> dict:
+                 nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = ()) -> dict:
     """Share of GDP over time, one line per source (estimates dotted), pledge targets and paths.
 
     ``series``: the latest edition of each source; ``pledges``: the model's progress rows
     for the country; ``nowcasts``: NATO's share for later years from fresher outturn, drawn
-    as hollow points with their interval (never joined to NATO's line).
+    as hollow points with their interval (never joined to NATO's line); ``events``: dated
+    events (``model.events``) drawn as numbered dotted lines; () draws none.
     """
     series = cut(list(series), start)
     if not series:
         return empty_figure(f"No published share of GDP for {name}")
     traces: list[dict] = []
-    # World Bank republishes SIPRI's shares: draw it first and thin, so SIPRI stays visible.
-    order = {"worldbank": 0, "eurostat": 1, "sipri": 2, "nato": 3}
-    for s in sorted(series, key=lambda s: order.get(s.source, 9)):
+    under = {hidden.source: covering for hidden, covering, _ in hidden_lines(series)}
+    for s in sorted(series, key=lambda s: DRAW_ORDER.get(s.source, 9)):
         label = SOURCE_LABELS.get(s.source, s.source)
         colour = SOURCE_COLOURS.get(s.source, "#444")
         actual, est = split_estimates(list(s.years), list(s.values), list(s.estimate))
         width = 1 if s.source == "worldbank" else 2.5
-        traces.append({"type": "scatter", "mode": "lines", "name": f"{label} ({s.edition})", "x": actual["x"],
+        over = under[s.source].source if s.source in under else ""
+        legend = f"{label} ({s.edition})" + (f", under {SOURCE_LABELS.get(over, over)}'s line" if over else "")
+        traces.append({"type": "scatter", "mode": "lines", "name": legend, "x": actual["x"],
                        "y": actual["y"], "line": {"color": colour, "width": width}, "legendgroup": s.source,
                        "hovertemplate": f"{label} {s.edition}: %{{y:.2f}}%<extra></extra>"})
         if est["x"]:
@@ -53,22 +76,130 @@ def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], nam
                            "marker": {"size": 5},
                            "hovertemplate": f"{label} {s.edition} (estimate): %{{y:.2f}}%<extra></extra>"})
     traces += nowcast_traces(nowcasts)
-    for row in distinct_targets(share_pledges(pledges)):
-        colour = STATUS_COLOURS.get(row.status, "#666")
-        status = STATUS_LABELS.get(row.status, row.status).lower()
-        target = row.target_share_pct
-        assert target is not None  # share_pledges keeps only rows with a share target
-        label = f"{target:g}% by {row.target_year} ({status})"
-        path = list(row.required_path)[1:] or [(row.target_year, target)]
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": label,
-                       "x": [p[0] for p in path], "y": [p[1] for p in path],
-                       "line": {"color": colour, "width": 1.5, "dash": PATH_DASH},
-                       "marker": {"size": [0] * (len(path) - 1) + [14], "symbol": "star", "color": colour,
-                                  "line": {"color": "#222", "width": 1}},
-                       "hovertemplate": f"{row.title}: path %{{y:.2f}}% in %{{x}}<extra></extra>"})
+    traces += pledge_traces(distinct_targets(share_pledges(pledges)), _y_top(series, pledges))
     layout = base_layout(yaxis_title="% of GDP", height=460)
     layout["yaxis"]["rangemode"] = "tozero"
+    timeline.draw(layout, share_marks(series, pledges, events))
     return {"data": traces, "layout": layout}
+
+
+def pledge_traces(rows: Sequence[Progress], y_top: float) -> list[dict]:
+    """Each pledge's path (or floor) in its own colour and dash, a star at its target; targets
+    that would draw overlapping stars share one star that names them all."""
+    colours = distinct_colours([None] * len(rows), taken=SOURCE_COLOURS.values())
+    clusters = star_clusters(rows, y_top)
+    shared = {id(r) for cluster in clusters if len(cluster) > 1 for r in cluster}
+    traces: list[dict] = []
+    groups: dict[int, tuple[str, str]] = {}
+    for i, row in enumerate(rows):
+        label = pledge_label(row)
+        path = drawn_path(row)
+        colour = colours[i]
+        groups[id(row)] = (label, colour)
+        star = 0 if id(row) in shared else STAR_SIZE
+        floor = is_floor(row)
+        hover = (f"{row.title}: floor at %{{y:.2f}}% to {row.target_year} (already met)" if floor
+                 else f"{row.title}: path %{{y:.2f}}% in %{{x}}")
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": label,
+                       "x": [p[0] for p in path], "y": [p[1] for p in path],
+                       "line": {"color": colour, "width": 1.5, "dash": PLEDGE_DASHES[i % len(PLEDGE_DASHES)]},
+                       "marker": {"size": [0] * (len(path) - 1) + [star], "symbol": "star", "color": colour,
+                                  "line": {"color": "#222", "width": 1}},
+                       "hovertemplate": hover + "<extra></extra>"})
+    for cluster in clusters:
+        if len(cluster) < 2:
+            continue
+        label, colour = groups[id(cluster[0])]  # drawn with the first pledge: the same series
+        targets = [r.target_share_pct or 0.0 for r in cluster]
+        text = "<br>".join(f"{pledge_label(r)}: {r.title}" for r in cluster)
+        traces.append({"type": "scatter", "mode": "markers", "name": " and ".join(pledge_label(r) for r in cluster),
+                       "legendgroup": label, "showlegend": False, "x": [cluster[0].target_year],
+                       "y": [sum(targets) / len(targets)], "text": [text],
+                       "marker": {"size": STAR_SIZE, "symbol": "star", "color": colour,
+                                  "line": {"color": "#222", "width": 1}},
+                       "hovertemplate": "%{text}<extra></extra>"})
+    return traces
+
+
+def pledge_label(row: Progress) -> str:
+    """"2.5% by 2027 (off track)": a pledge in the legend and the summaries."""
+    return f"{row.target_share_pct:g}% by {row.target_year} ({STATUS_LABELS.get(row.status, row.status).lower()})"
+
+
+def is_floor(row: Progress) -> bool:
+    """A pledge the latest figure already meets: spending must not fall below it, not come down to it."""
+    target = row.target_share_pct
+    return target is not None and (row.status == "met" or (row.latest_share_pct is not None
+                                                           and row.latest_share_pct >= target))
+
+
+def drawn_path(row: Progress) -> list[tuple[int, float]]:
+    """Where a pledge's line runs: the required path from the latest year to the target; for a
+    pledge already met, a floor at the target from the latest year to the deadline (Poland at
+    4.1 % needs no cut to reach 3.5 % by 2035)."""
+    target = row.target_share_pct
+    assert target is not None  # share_pledges keeps only rows with a share target
+    if is_floor(row):
+        start = row.latest_year if row.latest_year is not None else row.target_year
+        return [(start, target), (row.target_year, target)] if start < row.target_year else [(row.target_year, target)]
+    return list(row.required_path)[1:] or [(row.target_year, target)]
+
+
+def star_clusters(rows: Sequence[Progress], y_top: float) -> list[list[Progress]]:
+    """The pledges whose stars would overlap (same year, targets within ``STAR_MERGE_SHARE`` of
+    the axis), together; every other pledge alone."""
+    clusters: list[list[Progress]] = []
+    for row in sorted(rows, key=lambda r: (r.target_year, r.target_share_pct or 0.0)):
+        last = clusters[-1][-1] if clusters else None
+        if (last is not None and last.target_year == row.target_year
+                and abs((row.target_share_pct or 0.0) - (last.target_share_pct or 0.0)) < STAR_MERGE_SHARE * y_top):
+            clusters[-1].append(row)
+        else:
+            clusters.append([row])
+    return clusters
+
+
+def hidden_lines(series: Sequence[ShareSeries]) -> list[tuple[ShareSeries, ShareSeries, tuple[int, int]]]:
+    """(hidden, covering, (first, last year)): a source's line drawn exactly under a later one
+    in every year both publish (the World Bank's under SIPRI's)."""
+    ordered = sorted(series, key=lambda s: DRAW_ORDER.get(s.source, 9))
+    found = []
+    for i, low in enumerate(ordered):
+        mine = dict(zip(low.years, low.values))
+        for high in ordered[i + 1:]:
+            shared = [(y, v) for y, v in zip(high.years, high.values) if y in mine]
+            if len(shared) >= 2 and all(abs(mine[y] - v) <= COINCIDE_PP for y, v in shared):
+                found.append((low, high, (shared[0][0], shared[-1][0])))
+                break
+    return found
+
+
+def hidden_words(series: Sequence[ShareSeries]) -> str:
+    """The summary's sentence on lines hidden under others ("" if none)."""
+    parts = []
+    for low, high, (first, last) in hidden_lines(series):
+        a, b = SOURCE_LABELS.get(low.source, low.source), SOURCE_LABELS.get(high.source, high.source)
+        why = COINCIDENCE_REASONS.get((low.source, high.source))
+        parts.append(f"{a}'s line coincides with {b}'s in every year both publish ({first}–{last})"
+                     + (f": {why}" if why else "") + f", so it lies hidden under {b}'s.")
+    return " ".join(parts)
+
+
+def share_marks(series: Sequence[ShareSeries], pledges: Sequence[Progress],
+                events: Sequence[Event]) -> list[timeline.Mark]:
+    """The events the share chart numbers: from its first year to its last (data or pledge)."""
+    if not series or not events:
+        return []
+    first = min(s.years[0] for s in series)
+    last = max([s.years[-1] for s in series] + [r.target_year for r in share_pledges(pledges)]
+               + [timeline.decimal_year(e.date) for e in events])
+    return timeline.marks(events, first, last)
+
+
+def _y_top(series: Sequence[ShareSeries], pledges: Sequence[Progress]) -> float:
+    """The top of the share chart's y axis (it starts at zero), for telling overlapping stars."""
+    values = [v for s in series for v in s.values] + [r.target_share_pct or 0.0 for r in share_pledges(pledges)]
+    return max(values, default=1.0) * 1.05
 
 
 def nowcast_traces(nowcasts: Sequence[Nowcast]) -> list[dict]:
@@ -78,8 +209,9 @@ def nowcast_traces(nowcasts: Sequence[Nowcast]) -> list[dict]:
         fresher = SOURCE_LABELS.get(cast.fresher.split()[0], cast.fresher)
         when = edition_short(cast.fresher.split()[0], cast.fresher.split()[-1])
         caveat = "" if cast.beats_carry else " (did not beat carry-forward)"
+        # NATO's own measure, carried forward: NATO's colour and legend group (it toggles with NATO's line)
         traces.append({"type": "scatter", "mode": "markers", "name": f"NATO nowcast {cast.year}, from {fresher} "
-                       f"{when}{caveat}", "x": [cast.year], "y": [round(cast.value, 4)], "legendgroup": "nowcast",
+                       f"{when}{caveat}", "x": [cast.year], "y": [round(cast.value, 4)], "legendgroup": "nato",
                        "marker": {"symbol": "circle-open", "size": 12, "color": SOURCE_COLOURS["nato"],
                                   "line": {"width": 2.5}},
                        "error_y": {"type": "data", "symmetric": False, "array": [round(cast.high - cast.value, 4)],
@@ -103,32 +235,54 @@ def nowcast_words(nowcasts: Sequence[Nowcast]) -> str:
 
 
 def share_summary(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str,
-                  nowcasts: Sequence[Nowcast] = ()) -> str:
-    """A text version of the chart (alt text and screen readers)."""
+                  nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = ()) -> str:
+    """A text version of the chart (alt text and screen readers); ``series`` as drawn (cut to the
+    first year shown), ``events`` as given to :func:`share_figure`."""
     if not series:
         return f"No source publishes {name}'s defence spending as a share of GDP."
     parts = [f"{SOURCE_LABELS.get(s.source, s.source)}: {s.values[-1]:.2f}% in {s.years[-1]}"
              + (" (estimate)" if s.estimate[-1] else "") for s in series]
     text = f"{name}, defence spending as a share of GDP. Latest: " + "; ".join(parts) + "."
+    hidden = hidden_words(series)
+    if hidden:
+        text += " " + hidden
     if nowcasts:
         text += " " + nowcast_words(nowcasts)
     goals = distinct_targets(share_pledges(pledges))
     if goals:
-        text += " Pledges: " + "; ".join(
-            f"{r.target_share_pct:g}% by {r.target_year} ({STATUS_LABELS.get(r.status, r.status).lower()})"
-            for r in goals) + "."
-    return text
+        text += " Pledges: " + "; ".join(pledge_label(r) + (" — drawn as a floor to the deadline" if is_floor(r)
+                                                            and r.target_year > (r.latest_year or 0) else "")
+                                         for r in goals) + "."
+        shared = [c for c in star_clusters(goals, _y_top(series, pledges)) if len(c) > 1]
+        text += "".join(f" The targets {' and '.join(f'{r.target_share_pct:g}%' for r in c)} for {c[0].target_year} "
+                        "are marked by one star." for c in shared)
+    marks = timeline.words(share_marks(series, pledges, events))
+    return f"{text} {marks}" if marks else text
 
 
-def share_source(series: Sequence[ShareSeries], nowcasts: Sequence[Nowcast] = ()) -> str:
-    """Source line for the share chart."""
-    note = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
-            "Eurostat: COFOG 02. Dotted: estimates.")
+def share_definitions(sources: Sequence[str]) -> str:
+    """What the drawn sources' shares measure, only theirs: "NATO: share of real GDP, NATO
+    definition; SIPRI and World Bank: SIPRI definition"."""
+    by_definition: dict[str, list[str]] = {}
+    for source in sorted(dict.fromkeys(sources), key=lambda s: -DRAW_ORDER.get(s, -1)):
+        if source in DEFINITIONS:
+            by_definition.setdefault(DEFINITIONS[source], []).append(SOURCE_LABELS.get(source, source))
+    return "; ".join(f"{' and '.join(names)}: {definition}" for definition, names in by_definition.items())
+
+
+def share_source(series: Sequence[ShareSeries], nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = (),
+                 pledges: Sequence[Progress] = ()) -> str:
+    """Source line for the share chart: the sources drawn (``series`` cut as drawn), their
+    definitions, and the key to the numbered events (give the figure's ``pledges`` too: the
+    events drawn run to the last pledge's year)."""
+    definitions = share_definitions([s.source for s in series])
+    note = (f"{definitions}. " if definitions else "") + "Dotted: estimates."
     if nowcasts:
         note += (" Hollow points: this dashboard's nowcast of NATO's measure — NATO's last level × the fresher "
                  "source's spending growth ÷ nominal GDP growth, with a 90 % interval from its backtest "
                  "(Sources page).")
-    return source_line([(s.source, s.edition) for s in series], note)
+    key = timeline.key(share_marks(series, pledges, events))
+    return source_line([(s.source, s.edition) for s in series], f"{note} {key}" if key else note)
 
 
 def share_frame(series: Sequence[ShareSeries], start: int = 0, nowcasts: Sequence[Nowcast] = ()) -> pd.DataFrame:
@@ -154,17 +308,35 @@ def money_gap_figure(pledges: Sequence[Progress], name: str) -> dict:
     if not rows:
         return empty_figure(f"No open money gap for {name}: every measurable pledge is met")
     currency = rows[0][1]["currency"]
-    labels = [f"{r.title} ({r.target_year})" for r, _ in rows]
+    titles = [f"{r.title} ({r.target_year})" for r, _ in rows]
+    labels = [wrap_label(t, GAP_LABEL_CHARS, GAP_LABEL_LINES) for t in titles]
     values = [gap["lcu_million"] / 1000 for _, gap in rows]
-    layout = base_layout(yaxis_title="", height=max(240, 60 * len(rows) + 120))
-    layout["xaxis"] = {"title": {"text": f"{currency} billion a year, in the target year"}, "gridcolor": "#e5e5e5"}
-    layout["yaxis"] = {"automargin": True}
+    layout = base_layout(yaxis_title="", height=money_gap_height(pledges))
+    layout["xaxis"] = {"title": {"text": wrap_label(f"{currency} billion a year, in the target year", GAP_LABEL_CHARS)},
+                       "gridcolor": "#e5e5e5", "automargin": True}
+    layout["yaxis"] = {"automargin": True, "tickfont": {"size": 11}, "autorange": "reversed"}
+    layout["margin"] = {**layout["margin"], "l": 8, "b": 16}
     layout["hovermode"] = "closest"
-    return {"data": [{"type": "bar", "orientation": "h", "x": values, "y": labels,
+    return {"data": [{"type": "bar", "orientation": "h", "x": values, "y": labels, "customdata": titles,
                       "marker": {"color": [STATUS_COLOURS.get(r.status, "#666") for r, _ in rows]},
                       "text": [f"{v:,.1f}bn" for v in values], "textposition": "auto",
-                      "hovertemplate": f"%{{y}}: %{{x:,.1f}}bn {currency}<extra></extra>"}],
+                      "hovertemplate": f"%{{customdata}}: %{{x:,.1f}}bn {currency}<extra></extra>"}],
             "layout": layout}
+
+
+# A pledge's title beside its bar, wrapped at a fixed width that leaves a 390-px phone room for the
+# bars (the full title is in the hover text); each bar gets the height of its label's lines.
+GAP_LABEL_CHARS = 26
+GAP_LABEL_LINES = 3
+GAP_LINE_PX = 15
+
+
+def money_gap_height(pledges: Sequence[Progress]) -> int:
+    """The money-gap chart's height: its bars, each as tall as its wrapped label, and the axis."""
+    rows = money_gaps(pledges)
+    lines = [min(GAP_LABEL_LINES, len(wrap_label(f"{r.title} ({r.target_year})", GAP_LABEL_CHARS).split("<br>")))
+             for r, _ in rows]
+    return max(240, sum(GAP_LINE_PX * n + 16 for n in lines) + 110)
 
 
 def money_gap_frame(pledges: Sequence[Progress]) -> pd.DataFrame:

@@ -7,9 +7,11 @@ Views in, plotly figure dicts out; no Dash imports. ``shares`` are a year's
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 
 import pandas as pd
 
+from dashboard.figures import events as timeline
 from dashboard.figures.common import (
     SOURCE_COLOURS,
     SOURCE_LABELS,
@@ -17,6 +19,7 @@ from dashboard.figures.common import (
     empty_figure,
     reference_line,
 )
+from dashboard.model import Event
 from dashboard.views.overview import YearShares, empty_year_message
 
 # Reversed Viridis: pale yellow for low shares, dark purple for high ones; perceptually
@@ -74,6 +77,9 @@ def map_summary(shares: YearShares, source: str, edition: str | None, year: int,
             f"{len(shares)} countries. Highest: {listed}. Median {statistics.median(shares.value):.1f}%.{tail}")
 
 
+TARGET_ROW_PX = 15  # the target labels above the ranking, one row each
+
+
 def ranking_figure(ranked: YearShares, source: str, year: int, targets: list[float],
                    empty_message: str = "") -> dict:
     """Horizontal bars, highest at the top; vertical lines at the pledge targets; estimates hatched."""
@@ -101,18 +107,20 @@ def ranking_figure(ranked: YearShares, source: str, year: int, targets: list[flo
     top = max(max(ranked.value), max(targets, default=0))
     layout.update({
         "barmode": "overlay", "hovermode": "closest", "bargap": 0.25,
-        "margin": {"l": 8, "r": 40, "t": 40, "b": 48},
+        "margin": {"l": 8, "r": 40, "t": 16 + TARGET_ROW_PX * len(targets), "b": 80},
         "xaxis": {"title": {"text": "% of GDP"}, "gridcolor": "#e5e5e5", "range": [0, top * 1.12],
                   "ticksuffix": "%"},
         "yaxis": {"categoryorder": "array", "categoryarray": list(ranked.name), "autorange": "reversed",
                   "automargin": True, "tickfont": {"size": 12}},
-        "legend": {"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        # below the axis title, clear of the modebar and of the target labels above the bars
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         "shapes": [], "annotations": [],
     })
-    for target in targets:
+    for row, target in enumerate(sorted(targets)):
         shape, note = _vertical(*reference_line(target, f"{target:g}%"))
         layout["shapes"].append(shape)
-        layout["annotations"].append(note)
+        # one row each: 2%, 3.5% and 5% sit a few pixels apart on a phone's axis
+        layout["annotations"].append({**note, "yshift": TARGET_ROW_PX * row})
     return {"data": traces, "layout": layout}
 
 
@@ -131,10 +139,12 @@ def ranking_summary(ranked: YearShares, source: str, edition: str | None, year: 
             f"Highest: {lead}. Of those shown, {reach}.{est}")
 
 
-def allies_figure(counts: pd.DataFrame, threshold: float, selected_year: int | None = None) -> dict:
+def allies_figure(counts: pd.DataFrame, threshold: float, selected_year: int | None = None,
+                  events: Sequence[Event] = ()) -> dict:
     """Per year: allies at or above ``threshold``, below it, not reporting (stacked to membership).
 
-    ``counts``: year, members, reporting, at_or_above, estimate (bool).
+    ``counts``: year, members, reporting, at_or_above, estimate (bool); ``events``: dated
+    events drawn as numbered dotted lines over the bars (() draws none).
     """
     if counts.empty:
         return empty_figure("No NATO figures in this snapshot", 360)
@@ -166,19 +176,37 @@ def allies_figure(counts: pd.DataFrame, threshold: float, selected_year: int | N
                              "showgrid": False, "linecolor": "#999"},
                    "legend": {"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left"},
                    "margin": {"l": 56, "r": 16, "t": 16, "b": 64}})
+    # under the bars (the lines would cross their counts): each number stands above its year's bar
+    timeline.draw(layout, allies_marks(counts, events))
     return {"data": traces, "layout": layout}
 
 
-def allies_summary(counts: pd.DataFrame, threshold: float, edition: str | None) -> str:
-    """The allies chart as text: first and last year, with membership."""
+def allies_marks(counts: pd.DataFrame, events: Sequence[Event]) -> list[timeline.Mark]:
+    """The events the allies chart numbers: those inside its years' bars."""
+    if counts.empty or not events:
+        return []
+    years = counts["year"]
+    return timeline.marks(events, int(years.min()) - 0.5, int(years.max()) + 0.5, timeline.bar_year)
+
+
+def allies_events_key(counts: pd.DataFrame, events: Sequence[Event]) -> str:
+    """The allies chart's events for its source line ("" when none is drawn)."""
+    return timeline.key(allies_marks(counts, events))
+
+
+def allies_summary(counts: pd.DataFrame, threshold: float, edition: str | None,
+                   events: Sequence[Event] = ()) -> str:
+    """The allies chart as text: first and last year, with membership (and the events drawn)."""
     if counts.empty:
         return "No NATO figures in this snapshot."
     first, last = counts.iloc[0], counts.iloc[-1]
     est = [str(int(y)) for y, e in zip(counts["year"], counts["estimate"]) if e]
     tail = f" Figures for {', '.join(est)} are NATO estimates (e)." if est else ""
+    marks = timeline.words(allies_marks(counts, events))
     return (f"Allies at or above {threshold:g}% of GDP, NATO {edition} edition: {int(first['at_or_above'])} of "
             f"{int(first['members'])} in {int(first['year'])}, {int(last['at_or_above'])} of "
-            f"{int(last['members'])} in {int(last['year'])} (membership as of each year).{tail}")
+            f"{int(last['members'])} in {int(last['year'])} (membership as of each year).{tail}"
+            + (f" {marks}" if marks else ""))
 
 
 def _vertical(shape: dict, note: dict) -> tuple[dict, dict]:

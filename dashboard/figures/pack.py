@@ -46,10 +46,12 @@ def group_share_figure(frame: pd.DataFrame, group: str, targets: list[tuple[floa
     reporting = dict(zip(years, [f"{r} of {m}" for r, m in zip(rows["reporting"], rows["members"])]))
     traces = [{"type": "scatter", "mode": "lines+markers", "name": f"{group}, GDP-weighted",
                "x": actual["x"], "y": actual["y"], "customdata": [reporting[y] for y in actual["x"]],
-               "line": {"color": GROUP_COLOUR, "width": 3}, "marker": {"size": 6}, "hovertemplate": hover}]
+               "line": {"color": GROUP_COLOUR, "width": 3}, "marker": {"size": 6}, "legendgroup": "group",
+               "hovertemplate": hover}]
     if est["x"]:
+        # the same series' estimated tail: one legend group, so it toggles with the line
         traces.append({"type": "scatter", "mode": "lines+markers", "name": "Estimate", "x": est["x"],
-                       "y": est["y"], "customdata": [reporting[y] for y in est["x"]],
+                       "y": est["y"], "customdata": [reporting[y] for y in est["x"]], "legendgroup": "group",
                        "line": {"color": GROUP_COLOUR, "width": 2.5, "dash": ESTIMATE_DASH},
                        "marker": {"size": 6}, "hovertemplate": hover.replace("<extra>", " (estimate)<extra>")})
     layout = base_layout(yaxis_title="% of GDP", height=460)

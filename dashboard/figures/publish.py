@@ -14,6 +14,8 @@ import textwrap
 from datetime import date
 
 from dashboard.figures.common import FONT
+from dashboard.figures.events import EVENT_NAME
+from dashboard.figures.events import LABEL_PX as EVENT_LABEL_PX
 
 WIDTH, HEIGHT = 1200, 675
 PNG_SCALE = 2            # 2400 × 1350 px: sharp in print at full page width
@@ -42,6 +44,14 @@ def publish(figure: dict, title: str, subtitle: str, source_text: str, chart: st
     foot_lines = footer_lines(source_text, chart, exported)
     legend, rows = _legend(data, layout)
     top = SUBTITLE_TOP + SUBTITLE_LINE * len(sub_lines) + TARGET_LABELS + LEGEND_ROW * rows
+    # the events' numbers sit on the plot's top edge, in a band of their own under a legend there
+    events_band = _events_band(layout) + _target_rows(layout)
+    top += events_band
+    # an axis title wrapped for a phone (figures.common.wrap_label) has the print width to itself
+    for axis in ("xaxis", "yaxis"):
+        named = layout.get(axis, {}).get("title")
+        if isinstance(named, dict) and "<br>" in str(named.get("text", "")):
+            layout[axis] = {**layout[axis], "title": {**named, "text": named["text"].replace("<br>", " ")}}
     bottom_axis = BOTTOM_MAP if any(t.get("type") == "choropleth" for t in data) else BOTTOM_AXIS
     footer_height = FOOTER_LINE * len(foot_lines)
     margin = layout.get("margin", {})
@@ -63,7 +73,9 @@ def publish(figure: dict, title: str, subtitle: str, source_text: str, chart: st
     layout.pop("hovermode", None)
     layout.pop("dragmode", None)
     if legend == "top":
-        layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+        plot_height = HEIGHT - top - layout["margin"]["b"]
+        layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0 + events_band / plot_height,
+                            "yanchor": "bottom",
                             "font": {"size": 13},
                             "traceorder": "normal", "bgcolor": "rgba(0,0,0,0)"}
     elif legend == "right":  # columns beside the plot (the margin grows to fit them)
@@ -76,6 +88,19 @@ def publish(figure: dict, title: str, subtitle: str, source_text: str, chart: st
          "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False,
          "xshift": EDGE - left, "yshift": -(bottom_axis - 4), "font": {"size": FOOTER_FONT, "color": TEXT_GREY}}]
     return {"data": data, "layout": layout}
+
+
+def _events_band(layout: dict) -> int:
+    """Px above the plot that the events' numbers take (0 when the chart marks none)."""
+    shifts = [int(a.get("yshift", 0)) for a in layout.get("annotations", []) if a.get("name") == EVENT_NAME]
+    return max(shifts) + EVENT_LABEL_PX if shifts else 0
+
+
+def _target_rows(layout: dict) -> int:
+    """Px above the plot that staggered target labels (the ranking's 2%, 3.5%, 5%) take beyond their first row."""
+    shift = max((int(a.get("yshift", 0)) for a in layout.get("annotations", [])
+                 if a.get("xref") == "x" and a.get("yref") == "paper" and a.get("y") == 1), default=0)
+    return shift + TARGET_LABELS if shift else 0
 
 
 def footer_lines(source_text: str, chart: str, exported: date) -> list[str]:

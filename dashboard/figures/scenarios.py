@@ -12,10 +12,10 @@ import math
 
 from dashboard.figures.common import (
     base_layout,
-    country_colour,
     empty_figure,
     source_line,
 )
+from dashboard.figures.palette import country_colours
 
 TOTAL_COLOUR = "#222222"
 
@@ -41,11 +41,13 @@ def extra_figure(rows: list[dict], totals: list[dict], names: dict[str, str], gr
     # largest contributors at the bottom of the stack, so the big blocks line up
     order = [c for c in sorted(series, key=lambda c: -(series[c][1][-1] or 0.0))
              if any(y for y in series[c][1] if y)]
+    # neighbours in the stack must never share a colour (France and Italy once did)
+    colours = country_colours(order[:TOP_STACKED], taken=(OTHERS_COLOUR, TOTAL_COLOUR))
     for iso3 in order[:TOP_STACKED]:
         xs, ys = series[iso3]
         name = names.get(iso3, iso3)
         traces.append({"type": "bar", "name": name, "x": xs, "y": ys,
-                       "marker": {"color": country_colour(iso3)}, "legendgroup": iso3,
+                       "marker": {"color": colours[iso3]}, "legendgroup": iso3,
                        "hovertemplate": f"{name}: US$ %{{y:,.1f}}bn<extra></extra>"})
     rest = order[TOP_STACKED:]
     if rest:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from dashboard.figures import events as timeline
 from dashboard.figures.common import base_layout, empty_figure
+from dashboard.model import Event
 from dashboard.model import ukraine as model
 
 if TYPE_CHECKING:
@@ -44,8 +46,10 @@ def bn(million: float) -> float:
     return round(million / 1000.0, 4)
 
 
-def regions_figure(split: model.RegionSplit, labels: Sequence[str], what: str) -> dict[str, Any]:
-    """Stacked bars per period: the United States, Europe, others."""
+def regions_figure(split: model.RegionSplit, labels: Sequence[str], what: str,
+                   events: Sequence[Event] = ()) -> dict[str, Any]:
+    """Stacked bars per period: the United States, Europe, others; ``events``: dated events as
+    numbered dotted lines, on months only (``labels`` "2022-02", …; () draws none)."""
     if not split.periods:
         return empty_figure(f"No {what.lower()} in the snapshot", 420)
     traces = [{"type": "bar", "name": region, "x": axis_labels(labels), "y": [bn(v) for v in split.values[region]],
@@ -58,11 +62,26 @@ def regions_figure(split: model.RegionSplit, labels: Sequence[str], what: str) -
     if len(labels) > 24:  # months: a tick a quarter
         layout["xaxis"]["tickvals"] = [p for p in axis_labels(labels) if p.endswith(("-01", "-04", "-07", "-10"))]
         layout["xaxis"]["tickangle"] = -45
+    timeline.draw(layout, regions_marks(labels, events), layer="above")  # lines over the bars they fall in
     return {"data": traces, "layout": layout}
 
 
-def regions_summary(split: model.RegionSplit, labels: Sequence[str], what: str, period: str) -> str:
-    """Each period's split in words (years), or the totals and the US's last month with aid (months)."""
+def regions_marks(labels: Sequence[str], events: Sequence[Event]) -> list[timeline.Mark]:
+    """The events the monthly chart numbers, placed inside their month's bar (none per year)."""
+    if not events or not labels or not all(len(label) == len("2022-02") for label in labels):
+        return []
+    return timeline.marks(events, -0.5, len(labels) - 0.5, timeline.month_position(labels))
+
+
+def regions_events_key(labels: Sequence[str], events: Sequence[Event]) -> str:
+    """The monthly chart's events for its source line ("" when none is drawn)."""
+    return timeline.key(regions_marks(labels, events))
+
+
+def regions_summary(split: model.RegionSplit, labels: Sequence[str], what: str, period: str,
+                    events: Sequence[Event] = ()) -> str:
+    """Each period's split in words (years), or the totals and the US's last month with aid (months),
+    and the events drawn."""
     if not split.periods:
         return f"No {what.lower()} in the snapshot."
     if len(labels) > 12:
@@ -70,8 +89,10 @@ def regions_summary(split: model.RegionSplit, labels: Sequence[str], what: str, 
         us_months = split.values["United States"]
         last_us = max((i for i, v in enumerate(us_months) if v > 0), default=None)
         tail = f" The last month with US {what.lower()}: {labels[last_us]}." if last_us is not None else ""
+        marks = timeline.words(regions_marks(labels, events))
         return (f"{what} to Ukraine per month, {period}: the United States €{bn(totals['United States']):,.1f}bn, "
-                f"Europe €{bn(totals['Europe']):,.1f}bn, others €{bn(totals['Others']):,.1f}bn.{tail}")
+                f"Europe €{bn(totals['Europe']):,.1f}bn, others €{bn(totals['Others']):,.1f}bn.{tail}"
+                + (f" {marks}" if marks else ""))
     parts = []
     for i, label in enumerate(labels):
         us, eu, other = (split.values[region][i] for region in model.REGIONS)

@@ -12,6 +12,7 @@ Typical use::
 """
 
 from dashboard.model.economics import Assumptions, Economy, economy, implied_gdp_lcu
+from dashboard.model.events import Event, load_events, on_timeline
 from dashboard.model.groups import (
     Aggregate,
     aggregate,
@@ -36,9 +37,9 @@ from dashboard.model.reconcile import Revisions, edition_series, recomputed_shar
 from dashboard.model.registry import Citation, Group, Pledge, RegistryError, load_groups, load_pledges
 
 __all__ = [
-    "Aggregate", "Assumptions", "Citation", "Economy", "Group", "MoneyGap", "Panel", "Pledge", "Progress",
+    "Aggregate", "Assumptions", "Citation", "Economy", "Event", "Group", "MoneyGap", "Panel", "Pledge", "Progress",
     "RegistryError", "Revisions", "STATUSES", "Series", "aggregate", "all_progress", "burden_sharing",
-    "country_year", "economy", "edition_series", "implied_gdp_lcu", "linear_path", "load_groups", "load_pledges",
-    "members_bound", "progress", "recomputed_shares", "reconcile", "reference_targets",
+    "country_year", "economy", "edition_series", "implied_gdp_lcu", "linear_path", "load_events", "load_groups",
+    "load_pledges", "members_bound", "on_timeline", "progress", "recomputed_shares", "reconcile", "reference_targets",
     "revisions", "scenario", "scenario_rows", "scenario_totals",
 ]

@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 
 # The spending chart's CSV: one row per source and year.
 SPENDING_COLUMNS = ["source", "edition", "unit", "price_base", "year", "value", "estimate"]
-# Each publisher's definition, for subtitles naming several sources.
-SHARE_DEFINITIONS = ("NATO: share of real GDP, NATO definition; SIPRI and World Bank: SIPRI definition; "
-                     "Eurostat: COFOG 02")
 # The targets the coalition chart draws by default, by pledge id: their values come from the registry.
 COALITION_PLEDGES = ("nato-vilnius-2024-2", "gbr-2027-2.5", "nato-hague-2035-3.5-core")  # 2, 2.5, 3.5 %
 
@@ -85,12 +82,16 @@ def build_country_share(app: ViewData, p: dict[str, Any]) -> Built:
         pledges = [r for r in pledges if r.id in p["pledges"]]
     shown = cut(series, p["from"])
     casts = app.nowcasts.get(code, [])
-    return Built(country_fig.share_figure(series, pledges, name, p["from"], casts),
+    events = app.timeline_events(code) if p["events"] == "on" else ()
+    definitions = country_fig.share_definitions([s.source for s in shown])  # only the sources drawn
+    return Built(country_fig.share_figure(series, pledges, name, p["from"], casts, events),
                  country_fig.share_frame(series, p["from"], casts),
                  f"{name}: defence spending as a share of GDP",
-                 f"% of GDP by source. {SHARE_DEFINITIONS}. Dashed: pledge paths (star: target); dotted: estimates"
-                 + ("; hollow: nowcast of NATO's measure with its 90 % interval" if casts else ""),
-                 country_fig.share_source(shown, casts),
+                 f"% of GDP by source. {definitions}. Dashed: pledge paths (star: target; flat: a floor already "
+                 "met); dotted: estimates"
+                 + ("; hollow: nowcast of NATO's measure with its 90 % interval" if casts else "")
+                 + ("; numbered lines: events" if events else ""),
+                 country_fig.share_source(shown, casts, events, pledges),
                  [(s.source, s.edition) for s in shown] + [("nowcast", c.edition) for c in casts])
 
 
@@ -170,10 +171,14 @@ def build_allies(app: ViewData, p: dict[str, Any]) -> Built:
     views = app.overview
     threshold = views.threshold
     edition = views.edition("nato")
-    return Built(overview_fig.allies_figure(views.allies_counts, threshold), views.allies_csv,
+    events = app.timeline_events() if p["events"] == "on" else ()
+    key = overview_fig.allies_events_key(views.allies_counts, events)
+    return Built(overview_fig.allies_figure(views.allies_counts, threshold, events=events), views.allies_csv,
                  f"NATO allies at or above {threshold:g}% of GDP, by year",
-                 "Number of allies, membership as of each year; share of real GDP, NATO definition; e: estimate",
-                 source_line([("nato", edition)], "Membership as of each year (accessions); e: NATO estimate."),
+                 "Number of allies, membership as of each year; share of real GDP, NATO definition; e: estimate"
+                 + ("; numbered lines: events" if key else ""),
+                 source_line([("nato", edition)], "Membership as of each year (accessions); e: NATO estimate."
+                             + (f" {key}" if key else "")),
                  [("nato", edition)])
 
 
@@ -212,17 +217,18 @@ def build_compare(app: ViewData, p: dict[str, Any]) -> Built:
     empty = f"No {SOURCE_LABELS[p['source']]} {spec.noun} for the selected countries"
     if base:
         lines, _missing = indexed(lines, base)
+    events = app.timeline_events(*p["countries"]) if p["events"] == "on" and p["chart"] == "lines" else ()
     if p["chart"] == "bars":
         figure = compare_fig.bars_figure(lines, spec, base, latest_common_year(lines), empty)
     else:
-        figure = compare_fig.lines_figure(lines, spec, base, empty)
+        figure = compare_fig.lines_figure(lines, spec, base, empty, events)
     pairs = list(dict.fromkeys((line.source, line.edition) for line in lines))
     prices = ", ".join(sorted({line.price_base for line in lines}))
     unit = f"Index, {base} = 100" if base else spec.axis
     return Built(figure, lambda: lines_frame(lines, base),
                  f"{spec.label}, {SOURCE_LABELS[p['source']]}" + (f", index {base} = 100" if base else ""),
                  f"{unit}; {SOURCE_LABELS[p['source']]} definition" + (f", prices: {prices}" if prices else ""),
-                 compare_fig.source_text(lines, spec, p["chart"]), pairs, lambda: lines_csv(lines, base))
+                 compare_fig.source_text(lines, spec, p["chart"], events), pairs, lambda: lines_csv(lines, base))
 
 
 def build_reconcile(app: ViewData, p: dict[str, Any]) -> Built:

@@ -186,6 +186,8 @@ def _group_pledges(app: ViewData, done: dict[str, Any]) -> tuple[str, ...]:
 
 
 COUNTRY = Param("country", "country", "ISO 3166 alpha-3 code of a country in the data", CountryView.DEFAULT_COUNTRY)
+# The timelines' dated events (data/events.yaml): on unless asked off (a page's "Show events").
+EVENTS = Param("events", "choice", "mark dated events (data/events.yaml) on the timeline", "on", choices=("on", "off"))
 FROM = Param("from", "year", "first year drawn", CountryView.DEFAULT_FROM, bounds=_share_span)
 
 # ---- the registry -----------------------------------------------------------------------------
@@ -198,7 +200,7 @@ UA_AID = Param("aid", "choice", "aid type", UkraineView.AID[0], choices=UkraineV
 CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("country-share", "A country's share of GDP by source, with its pledges' targets and paths (Country page)",
           (COUNTRY, FROM, Param("pledges", "codes", "pledge ids to draw, comma-separated, or all", "all",
-                                choices=_country_pledges)), b.build_country_share),
+                                choices=_country_pledges), EVENTS), b.build_country_share),
     Chart("money-gap", "A country's money gap to each pledge in its target year (Country page)",
           (COUNTRY,), b.build_money_gap),
     Chart("spending", "A country's defence spending in national currency or US$ (Country page)",
@@ -212,7 +214,7 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           (SHARE_SOURCE, YEAR, Param("group", "choice", "a group's members, or all (SIPRI: the top 40)",
                                      lambda app, done: "NATO" if done["source"] == "nato" else "all",
                                      choices=lambda app, done: ("all", *app.groups))), b.build_ranking),
-    Chart("allies-at-target", "NATO allies at or above 2% of GDP, by year (Overview)", (), b.build_allies),
+    Chart("allies-at-target", "NATO allies at or above 2% of GDP, by year (Overview)", (EVENTS,), b.build_allies),
     Chart("pledge-status", "Countries per status for each alliance pledge (Pledges page)",
           (Param("actor", "choice", "who made the pledge (a group or a country), or all", ALL,
                  choices=lambda app, done: (ALL, *app.tracker.actors)),
@@ -236,7 +238,7 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
                  lambda app, done: INDICATORS[done["indicator"]].sources[0],
                  choices=lambda app, done: INDICATORS[done["indicator"]].sources),
            Param("chart", "choice", "lines over time or bars for the latest common year", "lines", choices=("lines", "bars")),
-           Param("base", "optional_year", "index base year (= 100), or off", None, bounds=_share_span)),
+           Param("base", "optional_year", "index base year (= 100), or off", None, bounds=_share_span), EVENTS),
           b.build_compare),
     Chart("reconcile", "NATO, SIPRI, World Bank and Eurostat side by side for a country-year (Sources page)",
           (COUNTRY, Param("year", "year", "year compared", lambda app, done: SourcesView.default_year(app),
@@ -255,7 +257,7 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           b.build_pledge_gap),
     Chart("ukraine-regions", "Aid to Ukraine from the United States, Europe and others, per year or month "
           "(Ukraine page)", (UA_AID, Param("by", "choice", "per year or per month", UkraineView.BY[0],
-                                           choices=UkraineView.BY)), ukraine.build_regions),
+                                           choices=UkraineView.BY), EVENTS), ukraine.build_regions),
     Chart("ukraine-donors", "Donors to Ukraine ranked in EUR, % of GDP or % of own defence spending (Ukraine page)",
           (UA_AID, Param("measure", "choice", "EUR, % of GDP, or military aid as % of own defence spending",
                          UkraineView.MEASURES[0], choices=UkraineView.MEASURES),

@@ -165,12 +165,15 @@ class CompareViews:
             return f"No NATO data for {name}: not a member."
         return f"No {label} {spec.noun} for {name}."
 
-    def _chart(self, view: CompareView, too_many: bool = False, max_countries: int = 12) -> CompareChart:
-        """Figure, summary, source line and title of a view."""
+    def _chart(self, view: CompareView, too_many: bool = False, max_countries: int = 12,
+               events: bool = True) -> CompareChart:
+        """Figure, summary, source line and title of a view; ``events``: mark the dated events
+        (data/events.yaml) on the lines (the page's "Show events")."""
         from dashboard.figures import compare as fig
 
         spec = INDICATORS[view.indicator]
         lines, notes, base_used = self.view_lines(view)
+        marked = self._data.timeline_events(*view.codes) if events and view.chart != "bars" else ()
         if too_many:
             notes = [*notes, f"Showing the first {max_countries} countries chosen."]
         empty = (" ".join(notes) or "No figures for the selected countries") if view.codes else "Choose one or more countries"
@@ -179,10 +182,10 @@ class CompareViews:
             figure = fig.bars_figure(lines, spec, base_used, year, empty)
         else:
             year = None
-            figure = fig.lines_figure(lines, spec, base_used, empty)
+            figure = fig.lines_figure(lines, spec, base_used, empty, marked)
         title = f"{spec.label}, {SOURCE_LABELS[view.source]}" + (f", index {base_used} = 100" if base_used else "")
-        return CompareChart(figure, fig.summary(lines, spec, base_used, view.chart, year, notes),
-                            fig.source_text(lines, spec, view.chart), title)
+        return CompareChart(figure, fig.summary(lines, spec, base_used, view.chart, year, notes, marked),
+                            fig.source_text(lines, spec, view.chart, marked), title)
 
 
 def _series(panel: model.Panel, source: str, iso3: str, indicator: str, price: str | None) -> model.Series | None:

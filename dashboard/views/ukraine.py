@@ -122,7 +122,9 @@ class UkraineViews:
 
     # ---- charts -------------------------------------------------------------------------------
 
-    def _regions(self, aid_type: str, by: str) -> Chart:
+    def _regions(self, aid_type: str, by: str, events: bool = True) -> Chart:
+        """Aid by region per year or month; ``events``: mark the dated events (data/events.yaml)
+        on the months (a year's bar has no place for a day; the page's "Show events")."""
         from dashboard.figures import ukraine as fig
 
         aid = self._require()
@@ -130,9 +132,12 @@ class UkraineViews:
         labels = split.periods if by == "month" else tuple(self.year_label(int(p)) for p in split.periods)
         rows = tuple({"period": p, "region": r, f"{aid_type}_aid_eur_million": round(split.values[r][i], 3)}
                      for i, p in enumerate(split.periods) for r in model.REGIONS)
-        return Chart(fig.regions_figure(split, labels, AID_LABELS[aid_type]),
-                     fig.regions_summary(split, labels, AID_LABELS[aid_type], self.period_text()),
-                     self._source_line("Europe: EU-27, UK, Norway, Switzerland, Iceland and the EU institutions."),
+        marked = self._data.timeline_events() if events and by == "month" else ()
+        key = fig.regions_events_key(labels, marked)
+        summary = fig.regions_summary(split, labels, AID_LABELS[aid_type], self.period_text(), marked)
+        return Chart(fig.regions_figure(split, labels, AID_LABELS[aid_type], marked), summary,
+                     self._source_line("Europe: EU-27, UK, Norway, Switzerland, Iceland and the EU institutions."
+                                       + (f" {key}" if key else "")),
                      f"{AID_LABELS[aid_type]} to Ukraine: the United States, Europe and others, per {by}",
                      ("period", "region", f"{aid_type}_aid_eur_million"), rows)
 
@@ -343,9 +348,12 @@ def built(chart: Chart, subtitle: str, source: tuple[str, str]) -> Built:
 
 def build_regions(app: ViewData, p: dict[str, Any]) -> Built:
     """Aid by region (the United States, Europe, others), per year or month."""
-    chart = app.ukraine.regions(p["aid"], p["by"])
+    events = p.get("events", "on") == "on"
+    chart = app.ukraine.regions(p["aid"], p["by"], events)
+    marked = events and p["by"] == "month" and bool(app.timeline_events())
     return built(chart, f"EUR billion, current prices, per {p['by']}; Europe: EU-27, UK, Norway, Switzerland, "
-                        "Iceland and the EU institutions", app.ukraine.source)
+                        "Iceland and the EU institutions" + ("; numbered lines: events" if marked else ""),
+                 app.ukraine.source)
 
 
 def build_donors(app: ViewData, p: dict[str, Any]) -> Built:
