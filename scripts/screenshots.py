@@ -25,6 +25,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("overview", "/"),
     ("country-gbr", "/country/GBR"),
     ("pledges", "/pledges"),
+    ("countries", "/countries"),
     ("compare", "/compare"),
     ("scenarios", "/scenarios"),
     ("sources", "/sources?country=GBR&year=2023"),

@@ -84,6 +84,7 @@ def test_page_scripts_keep_the_grid_bundle_for_pledges_only():
     assert AG_GRID not in page_scripts(scripts, "/country/GBR")
     assert AG_GRID in page_scripts(scripts, "/pledges")
     assert AG_GRID in page_scripts(scripts, "/pledges/")
+    assert AG_GRID in page_scripts(scripts, "/countries")
     assert "dash_renderer" in page_scripts(scripts, "/")
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from dashboard.app import create_app
 
 ROUTER = "_pages_content"
-PATHS = ["/", "/country/GBR", "/country/", "/pledges", "/compare", "/scenarios", "/sources", "/nope"]
+PATHS = ["/", "/country/GBR", "/country/", "/pledges", "/countries", "/compare", "/scenarios", "/sources", "/nope"]
 PARAMS = ["year", "source", "region", "from", "measure", "countries", "indicator", "chart", "base",
           "group", "target", "growth", "status", "actor", "q", "country", "revisions"]
 NASTY = ["", "NaN", "nan", "inf", "-inf", "1e309", "-1e309", "0", "-1", "99999999999999999999", "2024.5",

@@ -60,7 +60,8 @@ def test_no_chart_text_is_a_python_repr(app_data):
     assert checked >= 40
 
 
-URLS = ["/", "/?source=nato&year=2024", "/?year=1990", "/pledges", "/pledges?status=off_track",
+URLS = ["/", "/?source=nato&year=2024", "/?year=1990", "/pledges", "/pledges?status=off_track", "/countries",
+        "/countries?q=united",
         "/compare", "/compare?countries=GBR,XYZ&indicator=milex_usd&chart=bars", "/scenarios",
         "/scenarios?group=EU27&target=2&year=2030&growth=1", "/sources", "/sources?country=ISL&year=2023",
         *(f"/country/{c}" for c in COUNTRIES), "/country/GBR?from=2020&measure=usd_constant",

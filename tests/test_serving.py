@@ -93,3 +93,26 @@ def test_serve_on_a_busy_port_says_so_in_one_line(server):
     assert result.stdout == ""
     assert result.stderr.strip() == (f"error: port {port} on {clients.LOOPBACK} is already in use: "
                                      f"choose another with --port (e.g. --port {port + 1})")
+
+
+@pytest.mark.parametrize("suggested", [None, 65535])
+def test_serve_on_a_port_in_use_stops_before_starting_anything(suggested):
+    """No gunicorn here: a socket this test holds makes the port busy; ``serve`` must say so in one
+    line, suggest a free-looking port that exists, and never print "Serving on"."""
+    from click.testing import CliRunner
+
+    from dashboard.cli import main
+
+    with socket.socket() as held:
+        try:
+            held.bind((clients.LOOPBACK, suggested or 0))
+        except OSError:
+            pytest.skip(f"port {suggested} is taken on this machine")
+        held.listen()
+        port = held.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--host", clients.LOOPBACK, "--port", str(port)])
+    other = 65534 if port == 65535 else port + 1
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (f"error: port {port} on {clients.LOOPBACK} is already in use: "
+                             f"choose another with --port (e.g. --port {other})\n")

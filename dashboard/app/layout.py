@@ -12,7 +12,7 @@ from dashboard.views.data import ViewData
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),
-    ("/country/GBR", "Countries"),
+    ("/countries", "Countries"),
     ("/pledges", "Pledges"),
     ("/compare", "Compare"),
     ("/scenarios", "Scenarios"),

@@ -47,6 +47,7 @@ WORKER_CONNECTIONS = 1000     # connections one worker parks at once (gunicorn's
 LIMIT_REQUEST_LINE = 4094     # bytes of "GET /path?query HTTP/1.1"
 LIMIT_REQUEST_FIELD_SIZE = 8190
 WORKER_CLASS = "dashboard.app.worker.DashboardWorker"  # imported by gunicorn after the patch
+MAX_PORT = 65535
 
 
 def default_workers() -> int:
@@ -72,8 +73,9 @@ def check_port(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
+                other = port + 1 if port < MAX_PORT else port - 1  # a suggestion that is a port
                 raise DashboardError(f"port {port} on {host} is already in use: "
-                                     f"choose another with --port (e.g. --port {port + 1})") from None
+                                     f"choose another with --port (e.g. --port {other})") from None
             raise DashboardError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 

@@ -32,6 +32,7 @@ SAMPLE_PAGES: tuple[tuple[str, dict], ...] = (
     ("/country/GBR", {}),
     ("/country/DEU", {"from": "2000", "measure": "usd"}),
     ("/pledges", {}),
+    ("/countries", {"q": "united"}),
     ("/compare", {}),
     ("/scenarios", {}),
     ("/sources", {}),

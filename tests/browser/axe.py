@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
-# Every page, with how many charts it draws once loaded (the pledge grid waits for rows).
+# Every page, with how many charts it draws once loaded (the grids wait for rows).
 PAGES: tuple[tuple[str, int], ...] = (
-    ("/", 3), ("/country/GBR", 3), ("/pledges", 1), ("/compare", 1), ("/scenarios", 1), ("/sources", 2),
-    ("/ukraine", 4),
+    ("/", 3), ("/country/GBR", 3), ("/pledges", 1), ("/countries", 0), ("/compare", 1), ("/scenarios", 1),
+    ("/sources", 2), ("/ukraine", 4),
 )
 RUN_AXE = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
 
@@ -27,9 +27,12 @@ RUN_AXE = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.vi
 def wait_for_page(pg, path: str, charts: int) -> None:
     """Load ``path`` and wait until its charts (and the pledge grid's rows) have drawn."""
     pg.goto(path)
-    pg.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(state="attached")
+    if charts:
+        pg.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(state="attached")
     if path.startswith("/pledges"):
         pg.locator("#pledges-grid .ag-row").first.wait_for()
+    if path.startswith("/countries"):
+        pg.locator("#countries-grid .ag-row").first.wait_for()
     pg.locator("._dash-loading").first.wait_for(state="detached")
 
 

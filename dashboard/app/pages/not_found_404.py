@@ -16,6 +16,6 @@ def layout(**_: object) -> html.Div:
     return html.Div([
         html.H1("Page not found"),
         html.P(["This page does not exist. Try the ", dcc.Link("overview", href="/"), ", the ",
-                link("pledge tracker", "/pledges"), " or a country such as ",
-                dcc.Link("the United Kingdom", href="/country/GBR"), "."]),
+                link("pledge tracker", "/pledges"), ", the ", link("list of countries", "/countries"),
+                " or a country such as ", dcc.Link("the United Kingdom", href="/country/GBR"), "."]),
     ], className=NOT_FOUND_CLASS)
