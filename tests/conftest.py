@@ -48,3 +48,20 @@ def shared_sources() -> Path:
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"{SHARED_SOURCES} not found (../shared absent)")
     return SHARED_SOURCES
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _app_cache(tmp_path_factory):
+    """Files the app caches (dataset archives, social-card images) go to a folder of the test run,
+    not the user's cache (servers the tests start inherit it)."""
+    import os
+
+    from dashboard.app.diskcache import ENV_APP_CACHE
+
+    previous = os.environ.get(ENV_APP_CACHE)
+    os.environ[ENV_APP_CACHE] = str(tmp_path_factory.mktemp("app-cache"))
+    yield
+    if previous is None:
+        os.environ.pop(ENV_APP_CACHE, None)
+    else:
+        os.environ[ENV_APP_CACHE] = previous

@@ -43,7 +43,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     import dash
     import flask
 
-    from dashboard.app import data_routes, images, index, layout, meta, routing, security
+    from dashboard.app import data_routes, dataset_routes, embed, images, index, layout, meta, routing, security, social
     from dashboard.app.fast import bundles
     from dashboard.views import data
 
@@ -76,5 +76,8 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
                             for e in s.get("editions", [])}),
     })
     data_routes.install(server, app_data)
+    dataset_routes.install(server, app_data)
+    social.install(server, snapshot)
+    embed.install(server, app.public_url)
     app_data.warm_views()
     return app

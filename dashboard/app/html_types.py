@@ -20,4 +20,9 @@ Attrs = TypedDict("Attrs", {
     "aria-describedby": str,
     "aria-live": str,
     "data-defer": str,
+    "data-share": str,
+    "data-card": str,
+    "data-height": str,
+    "data-copy": str,
+    "data-preview": str,
 }, total=False)

@@ -5,6 +5,7 @@ Imported by ``create_app`` only (it imports dash and flask).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import lru_cache
 from typing import TypedDict, Unpack
@@ -41,8 +42,8 @@ class DashboardDash(dash.Dash):
     def __init__(self, *args, public_url: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.public_url = public_url
-        # pages by (path, query): the most recently used kept (thread-safe; two threads may
-        # both render a page the first time)
+        # pages by (path, query, day): the most recently used kept (thread-safe; two threads
+        # may both render a page the first time)
         self._copies = lru_cache(maxsize=prerender.CACHE_SIZE)(self._render_copy)
 
     def interpolate_index(self, metas: str = "", title: str = "", css: str = "", config: str = "",
@@ -51,15 +52,19 @@ class DashboardDash(dash.Dash):
             path = raw_path(flask.request)
             search = flask.request.query_string.decode("utf-8", "replace")
             scripts = page_scripts(scripts, path)
-            copy, status = self._copies(path, f"?{search}" if search else "")
+            copy, status = self._copies(path, f"?{search}" if search else "", dt.date.today())
             flask.g.page_status = status  # security's after_request sets it on the answer
             # before Dash's entry point: the skip link's #main is the copy's while it shows
             app_entry = copy + app_entry
-            metas = meta.tags(path, self.public_url) + "\n" + metas
+            metas = meta.tags(path, self.public_url, search) + "\n" + metas
         return super().interpolate_index(metas=metas, title=title, css=css, config=config, scripts=scripts,
                                          app_entry=app_entry, favicon=favicon, renderer=renderer)
 
-    def _render_copy(self, pathname: str, search: str) -> tuple[str, int]:
+    def _render_copy(self, pathname: str, search: str, day: dt.date) -> tuple[str, int]:
+        """The page's static copy. ``day`` only keys the cache: every page's data-age note counts
+        months up to today (``components.data_age``), so a server left running renders each page
+        afresh on a new day rather than serving the ages of the day it started. (Callback answers
+        are keyed by day too: ``memo.AnswerMemo.key``.)"""
         try:
             body, status = prerender.render_page(self.layout, pathname, search)
         except Exception as exc:  # the copy is an extra: without it the page still works

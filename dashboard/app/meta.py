@@ -13,6 +13,7 @@ from html import escape
 
 import dash
 
+from dashboard.app import social
 from dashboard.app.routing import template_regex
 from dashboard.errors import DashboardError
 
@@ -50,13 +51,30 @@ def page_title(path: str) -> str:
     return SITE_NAME
 
 
-def tags(path: str, public_url: str = "") -> str:
-    """``<meta>`` tags for the page at ``path``; og:url only when ``public_url`` is set."""
+def tags(path: str, public_url: str = "", search: str = "") -> str:
+    """``<meta>`` tags for the page at ``path`` (and ``search``, the query the main chart follows);
+    og:url only when ``public_url`` is set.
+
+    og:image is the print-styled PNG of the page's main chart (``social.main_card``); its URL
+    is made absolute from ``public_url`` only — without one it is the site path, which some
+    crawlers resolve and others ignore (``serve --public-url`` for social cards everywhere).
+    The image itself is made when that URL is first asked for, never here.
+    """
     title = page_title(path)
+    main = social.main_card(path, search)
     pairs = [("property", "og:title", title), ("property", "og:type", "website"),
              ("property", "og:site_name", SITE_NAME), ("property", "og:description", DESCRIPTION),
-             ("name", "twitter:card", "summary"), ("name", "twitter:title", title)]
+             ("name", "twitter:card", "summary_large_image" if main else "summary"), ("name", "twitter:title", title),
+             ("name", "twitter:description", DESCRIPTION)]
     if public_url:
         pairs.append(("property", "og:url", public_url + path))
+    if main:
+        image = public_url + main.image_url
+        width, height = social.IMAGE_SIZE
+        alt = f"Chart: {main.built.title}"
+        pairs += [("property", "og:image", image), ("property", "og:image:type", "image/png"),
+                  ("property", "og:image:width", str(width)), ("property", "og:image:height", str(height)),
+                  ("property", "og:image:alt", alt), ("name", "twitter:image", image),
+                  ("name", "twitter:image:alt", alt)]
     return "\n".join(f'<meta {kind}="{escape(name)}" content="{escape(value, quote=True)}">'
                      for kind, name, value in pairs)

@@ -35,11 +35,12 @@ BASE_HEADERS: dict[str, str] = {
 }
 
 
-def content_security_policy(script_hashes: list[str]) -> str:
+def content_security_policy(script_hashes: list[str], frameable: bool = False) -> str:
     """A CSP Dash can live with: scripts only from us (inline ones by hash), no framing.
 
     Styles allow 'unsafe-inline' because Dash components and AG Grid inject <style>
-    elements at run time; images allow data:/blob: for plotly's downloads.
+    elements at run time; images allow data:/blob: for plotly's downloads. ``frameable``:
+    any site may frame the answer (the embed view, dashboard/app/embed.py).
     """
     scripts = " ".join(["'self'", *script_hashes])  # Dash returns them quoted
     return "; ".join([
@@ -52,7 +53,7 @@ def content_security_policy(script_hashes: list[str]) -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        "frame-ancestors *" if frameable else "frame-ancestors 'none'",
     ])
 
 
@@ -64,7 +65,7 @@ def install(app, health: dict, dev: bool = False) -> None:
     """
     server: flask.Flask = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    policies: dict[tuple[str, ...], str] = {}
+    policies: dict[tuple[tuple[str, ...], bool], str] = {}
     answers = AnswerMemo()  # per process: each forked worker fills its own
 
     @server.before_request
@@ -98,10 +99,13 @@ def install(app, health: dict, dev: bool = False) -> None:
         # title callback) on a request's way in, and a first request answered before that
         # (a vendored bundle) once fixed a policy that blocked them. Hashing takes ~20 µs.
         hashes = tuple(app.csp_hashes())
-        if hashes not in policies:
-            policies[hashes] = content_security_policy(list(hashes))
+        frameable = bool(flask.g.get("frameable"))  # the embed view only (embed.py)
+        if (hashes, frameable) not in policies:
+            policies[hashes, frameable] = content_security_policy(list(hashes), frameable)
         response.headers.update(BASE_HEADERS)
-        response.headers["Content-Security-Policy"] = policies[hashes]
+        if frameable:
+            del response.headers["X-Frame-Options"]
+        response.headers["Content-Security-Policy"] = policies[hashes, frameable]
         key = flask.g.get("answer_key")
         if key is not None and response.status_code == 200 and response.mimetype == "application/json":
             answers.put(key, response.get_data())
