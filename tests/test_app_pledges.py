@@ -217,3 +217,8 @@ def test_country_filter_in_the_url(page):
     assert page.sync_url("all", "all", "", "GBR") == "?country=GBR"
     assert component_ids(page.layout(country="<script>"))["pledges-country"].value == "all"
     assert page.download_status(1, "all", "all", "", "GBR")["content"]
+
+
+def test_history_rows_are_not_counted_as_statuses(page):
+    *_, fig, summary, _ = page.update_pledges("history", "all", "")
+    assert fig["data"] == [] and "No alliance pledge" in summary

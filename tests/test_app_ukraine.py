@@ -193,7 +193,9 @@ def test_layout_falls_back_to_defaults_on_hostile_params(page, params):
 
 def test_coalition_list_names_verified_and_reported_members(page, app_data, groups):
     group = groups["COALITION_WILLING"]
-    details = next(n for n in _walk(page.layout()) if isinstance(n, html.Details))
+    # the coalition's list, not the page's data-age note or a chart card's Share/Embed
+    details = next(n for n in _walk(page.layout())
+                   if isinstance(n, html.Details) and n.className not in ("data-age", "share"))
     text = _words(details)
     assert "coalition of the willing" in text and group.source.publisher in text
     verified, reported = text.split("Reported at the coalition's later meetings")

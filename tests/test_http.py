@@ -70,8 +70,23 @@ def test_unknown_pages_answer_404_with_the_friendly_page(client, path):
     assert 'id="react-entry-point"' in body  # the live app still starts (its links work)
 
 
+def test_the_not_found_page_points_to_the_list_of_countries(client):
+    copy = _copy(client.get("/nonexistent").get_data(as_text=True))
+    assert "<h1>Page not found</h1>" in copy
+    assert ', the <a href="/countries">list of countries</a> or' in copy
+
+
+def test_an_unknown_country_code_is_a_404_naming_the_code(client):
+    # a well-formed code that is not in the data is a page that does not exist: 404, with the
+    # friendly "Country not found" page (never the UK's page, nor an error)
+    resp = client.get("/country/XXX")
+    assert resp.status_code == 404
+    copy = _copy(resp.get_data(as_text=True))
+    assert "<h1>Country not found</h1>" in copy and "the code “XXX”" in copy
+
+
 @pytest.mark.parametrize("path", ["/", "/country/GBR", "/country/gbr", "/pledges", "/compare", "/scenarios",
-                                  "/sources", "/pledges?status=nope"])
+                                  "/sources", "/pledges?status=nope", "/ukraine", "/countries", "/countries?q=%3Cb%3E"])
 def test_known_pages_answer_200(client, path):
     assert client.get(path).status_code == 200
 
@@ -90,7 +105,7 @@ def test_no_host_header_in_the_page(client):
     body = client.get("/country/GBR", headers={"Host": "evil.example:666"}).get_data(as_text=True)
     assert "evil.example" not in body
     assert 'property="og:url"' not in body  # no public URL configured: no absolute URL at all
-    assert 'property="og:title" content="GBR — defence spending"' in body
+    assert 'property="og:title" content="United Kingdom — defence spending"' in body
 
 
 def test_absolute_urls_come_from_the_configured_public_url():
@@ -147,7 +162,7 @@ def _pledge_download(app, shown: list) -> dict:
     key = next(k for k in app.callback_map if k.startswith("pledges-table-csv."))
     spec = app.callback_map[key]
     values = {"pledges-status.value": "all", "pledges-actor.value": "all", "pledges-q.value": "",
-              "pledges-grid.virtualRowData": shown}
+              "pledges-country.value": "all", "pledges-grid.virtualRowData": shown}
     return {"output": key, "outputs": {"id": "pledges-table-csv", "property": "data"},
             "inputs": [{"id": "pledges-table-csv-button", "property": "n_clicks", "value": 1}],
             "state": [{"id": s["id"], "property": s["property"], "value": values[f"{s['id']}.{s['property']}"]}
@@ -205,15 +220,18 @@ def test_identical_callback_requests_get_identical_answers(app, client):
     body = {"output": key, "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
                                        for o in key.strip(".").split("...")],
             "inputs": [{"id": "country-code", "property": "data", "value": "POL"},
-                       {"id": "country-from", "property": "value", "value": 1995}],
+                       {"id": "country-from", "property": "value", "value": 1995},
+                       {"id": "country-events", "property": "value", "value": ["on"]}],
             "state": [], "changedPropIds": ["country-code.data"]}
-    assert len(spec["inputs"]) == 2
+    assert len(spec["inputs"]) == 3
     first, second = client.post(UPDATE, json=body), client.post(UPDATE, json=body)
     assert first.status_code == second.status_code == 200
     assert first.get_data() == second.get_data()
-    other = client.post(UPDATE, json={**body, "inputs": [body["inputs"][0], {**body["inputs"][1], "value": 2005}]})
+    other = client.post(UPDATE, json={**body, "inputs": [body["inputs"][0], {**body["inputs"][1], "value": 2005},
+                                                         body["inputs"][2]]})
     assert other.get_data() != first.get_data()
     summary = country.fig.share_summary(country.fig.cut(country.data.get().share_series("POL"), 1995),
                                         country.data.get().progress_by_country.get("POL", []), "Poland",
-                                        country.data.get().nowcasts.get("POL", []))
+                                        country.data.get().nowcasts.get("POL", []),
+                                        country.data.get().timeline_events("POL"))
     assert first.get_json()["response"]["country-share-summary"]["children"] == summary

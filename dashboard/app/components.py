@@ -1,12 +1,16 @@
-"""Building blocks every page uses: chart cards, safe URL parameters, CSV downloads."""
+"""Building blocks every page uses: chart cards, safe URL parameters, CSV downloads, the data-age note."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
-from dashboard.app import images
+from dashboard.app import embed, images
 from dashboard.app.html_types import Attrs, Children
 from dashboard.figures.common import empty_figure
+from dashboard.views import ages
 
 # Table look inline (the shared stylesheet has no table rules yet).
 TABLE_STYLE = {"borderCollapse": "collapse", "width": "100%", "fontSize": "0.9rem"}
@@ -33,7 +37,7 @@ def graph_config(filename: str) -> dcc.Graph.Config:
 
 def chart_card(prefix: str, title: str, filename: str, height: int = 420, summary: Children = None,
                source: Children = None, defer: bool = False, figure: dict | None = None) -> html.Section:
-    """A titled chart with loading state, source line, text summary, CSV and PNG/SVG downloads.
+    """A titled chart with loading state, source line, text summary, CSV and PNG/SVG downloads, Share and Embed.
 
     ``summary``, ``source``: the text summary and source line when the page already knows
     them (its callback sets them too); they are then in the page's static copy
@@ -41,8 +45,8 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
     ``defer``: a chart below the fold, drawn when it nears the viewport (see ``deferred``).
     ``figure``: a chart the layout already knows in full (no callback draws it).
 
-    Component ids: ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
-    ``{prefix}-csv-button``, ``{prefix}-csv``.
+    Component ids: ``{prefix}-card``, ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
+    ``{prefix}-csv-button``, ``{prefix}-csv``, ``{prefix}-link-field``, ``{prefix}-embed-field``.
     """
     waiting = [dcc.Store(id=f"{prefix}-figure"), dcc.Store(id=f"{prefix}-seen", data=False)] if defer else []
     return html.Section([
@@ -67,8 +71,10 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
                         n_clicks=0, type="button"),
             dcc.Download(id=f"{prefix}-csv"),
             *images.buttons(prefix),
+            *embed.controls(prefix, height),
         ], className="downloads"),
-    ], className="card", **Attrs({"aria-labelledby": f"{prefix}-title"}))
+        # id: the card's anchor, where a shared link (Share: the page's URL + #{prefix}-card) scrolls
+    ], id=f"{prefix}-card", className="card", **Attrs({"aria-labelledby": f"{prefix}-title"}))
 
 
 def deferred(prefix: str) -> Output:
@@ -96,3 +102,46 @@ def chart_download(chart: str, params: dict[str, object], filename: str) -> dict
     except ViewError as exc:  # a view the page can show but the source does not cover (NATO in 1990)
         content = f"# No figures: {exc}.\n"
     return {"content": content, "filename": f"{filename}.csv", "type": "text/csv"}
+
+
+def data_age(prefix: str, pairs: Iterable[ages.Pair], today: dt.date | None = None) -> html.Details:
+    """The page's "Data age" note: how old each publisher's edition behind the page's figures is.
+
+    ``pairs``: the (source, edition) the page draws (``views.ages.<page>_pairs``). A
+    disclosure: its summary line (every source's edition and age) is always visible; opened,
+    it lists each edition with the newer ones known to exist and the command that fetches
+    them. Ages are counted from ``today`` (default: the real today) each time a page is laid
+    out, never stored. Component id: ``{prefix}-ages`` (a page whose controls change what it
+    draws updates its children with ``data_age_children``).
+    """
+    return html.Details(data_age_children(pairs, today), id=f"{prefix}-ages", className="data-age")
+
+
+def data_age_children(pairs: Iterable[ages.Pair], today: dt.date | None = None) -> list:
+    """The note's summary line, its list of editions, and how the ages are counted."""
+    today = today or dt.date.today()
+    found = ages.of(pairs, today)
+    return [
+        html.Summary([html.Strong("Data age: "), ages.summary(found)]),
+        html.Ul([html.Li(_with_code(a.text())) for a in found]),
+        html.P(_with_code(f"Counted from today's date ({today.day} {today:%B %Y}) back to each edition's release. "
+                          "`defence-dashboard refresh <source>` then `defence-dashboard build` (with a "
+                          "connection) fetches and uses the newer editions."), className="hint"),
+    ]
+
+
+def _with_code(text: str) -> list:
+    """Text with `backticked` commands as <code> (how ``Age.text`` marks the refresh command)."""
+    return [html.Code(part) if i % 2 else part for i, part in enumerate(text.split("`")) if part]
+
+
+def events_toggle(component_id: str, on: bool) -> html.Div:
+    """The "Show events" switch of a timeline chart (summits, the invasion: data/events.yaml).
+
+    Labelled by a <label for> like the other controls: assets/a11y.js turns Dash's listbox
+    markup into a named group of plain checkboxes."""
+    return html.Div([
+        html.Label("Events", htmlFor=component_id),
+        dcc.Checklist(id=component_id, options=[{"label": " Show summits, the invasion…", "value": "on"}],
+                      value=["on"] if on else [], inline=True, inputStyle={"marginRight": "0.3em"}),
+    ], className="events-toggle")

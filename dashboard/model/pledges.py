@@ -107,6 +107,7 @@ class Progress:
     lifecycle: str = "active"
     lifecycle_note: str = ""
     lifecycle_url: str = ""
+    currency: str | None = None  # a money target's currency (ISO 4217)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain types only (for JSON)."""
@@ -183,7 +184,7 @@ def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions =
         target_year=pledge.target_year, by=pledge.by, basis=pledge.basis, scope=pledge.scope,
         commitment=pledge.commitment, status="no_data", status_reason="", source_url=pledge.source.url,
         unit="percent of defence expenditure" if pledge.kind == "equipment_share" else "percent of GDP",
-        lifecycle=pledge.state, lifecycle_note=lifecycle_note(pledge),
+        lifecycle=pledge.state, lifecycle_note=lifecycle_note(pledge), currency=pledge.currency,
         lifecycle_url=pledge.lifecycle.source.url if pledge.lifecycle else pledge.source.url,
     )
     indicator = _indicator(pledge)

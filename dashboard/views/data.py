@@ -7,6 +7,7 @@ and views are testable as plain functions).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,9 @@ from dashboard import countries, model
 from dashboard.model import nowcast
 from dashboard.model.registry import ACTIVE
 from dashboard.snapshot import io
+from dashboard.views import dataset
 from dashboard.views.compare import CompareViews
+from dashboard.views.countries import CountryList
 from dashboard.views.overview import OverviewViews
 from dashboard.views.pledges import Tracker
 from dashboard.views.scenarios import ScenarioViews
@@ -68,12 +71,22 @@ class ViewData:
         self.overview.warm()
         self.sources.warm()
         self.ukraine.warm()
-        _ = self.tracker
+        _ = self.tracker, self.country_list
         # each group's default scenario: also memoises every member's economy (GDP path,
         # inflation, exchange rates), so a first scenario with other values costs only its path
         default = ScenariosView.parse({}, self)
         for group in self.groups:
             self.scenarios.result(group, default.target, default.year, default.growth)
+
+    @cached_property
+    def events(self) -> tuple[model.Event, ...]:
+        """The events registry (data/events.yaml), in date order: what the timelines mark."""
+        return tuple(model.load_events())
+
+    def timeline_events(self, *codes: str) -> tuple[model.Event, ...]:
+        """The events that belong on a chart of ``codes`` (none: a chart of no one country, such
+        as the allies' count; a country's own events, e.g. its pledge, only on its charts)."""
+        return model.on_timeline(self.events, codes)
 
     @cached_property
     def backtest(self) -> nowcast.Backtest:
@@ -130,11 +143,29 @@ class ViewData:
         """Support to Ukraine (Kiel tracker): the page's charts, the country card, the headline."""
         return UkraineViews(self)
 
-    @cached_property
+    @property
     def tracker(self) -> Tracker:
-        """The pledge tracker's table and look-ups."""
-        return Tracker.build(self.progress_rows, self.name, frozenset(self.groups),
-                             headline=frozenset(p.id for p in self.pledges if p.headline))
+        """The pledge tracker's table and look-ups, rebuilt once a day: its "Figure's age" column
+        and its order (deadlines past or to come) depend on today's date, and a server runs
+        for weeks."""
+        today = dt.date.today()
+        built = self.__dict__.get("_tracker")
+        if built is None or built[0] != today:
+            built = (today, Tracker.build(self.progress_rows, self.name, frozenset(self.groups),
+                                          headline=self.headline_ids, this_year=today.year))
+            self.__dict__["_tracker"] = built
+        return built[1]
+
+    @cached_property
+    def country_list(self) -> CountryList:
+        """The Countries page's list: every country's headline share and its pledges in force."""
+        return CountryList.build(self.country_codes, self.name, self.share_series, self.progress_by_country,
+                                 frozenset(self.groups), self.headline_ids, dt.date.today().year)
+
+    @cached_property
+    def headline_ids(self) -> frozenset[str]:
+        """Pledges the registry marks ``headline``: the tracker and the country list put them first."""
+        return frozenset(p.id for p in self.pledges if p.headline)
 
     def share_series(self, iso3: str) -> list[ShareSeries]:
         """Share of GDP per source (latest edition) for one country; cached."""
@@ -205,6 +236,11 @@ class ViewData:
     def name(self, iso3: str) -> str:
         """Display name for a code."""
         return self.names.get(iso3, iso3)
+
+    @cached_property
+    def content_id(self) -> str:
+        """What identifies the table's content (~70 ms, on first use): keys files made from it."""
+        return dataset.content_id(self.table)
 
 
 _DATA: ViewData | None = None

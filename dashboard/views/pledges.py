@@ -67,7 +67,7 @@ def status_counts(table: pd.DataFrame, group_actors: set[str] | frozenset[str]) 
     for pid, actor, status, title, target_text, year in zip(
             table["id"], table["actor"], table["status"], table["title"], table["target_text"],
             table["target_year"]):
-        if actor not in group_actors:
+        if actor not in group_actors or status not in STATUSES:  # superseded, lapsed: history, not a status
             continue
         if pid not in counts:
             counts[pid] = dict.fromkeys(STATUSES, 0)
@@ -180,7 +180,7 @@ def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
         target_text, goal = f"{r.target:g}% {KIND_UNITS[r.kind]}", r.target
     else:  # money targets: shown with the share of GDP they imply
         implied = f" (≈{target_share:.2f}% of GDP)" if target_share is not None else ""
-        currency = money["currency"] if money else ""
+        currency = money["currency"] if money else (r.currency or "")
         target_text, goal = f"{currency} {r.target:g}bn{implied}".strip(), target_share
     estimate = bool(r.latest_is_estimate)
     unit = "%" if r.kind != "money" else "% of GDP"

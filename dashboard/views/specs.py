@@ -28,6 +28,7 @@ from dashboard.views.url import (
 Raw = Mapping[str, object]  # URL parameters or control values, unchecked
 
 ALL = "all"
+EVENTS_ON, EVENTS_OFF = "on", "off"  # the events toggle's values (?events=off hides them)
 NATO_GROUP = "NATO"
 # The Hague summit's core pledge: its target year is the Scenarios page's default year.
 HAGUE_CORE = "nato-hague-2035-3.5-core"
@@ -91,11 +92,12 @@ def measure_phrase(measure: str) -> str:
 
 @dataclass(frozen=True)
 class CountryView:
-    """/country/<ISO3> ?from=1990&measure=lcu"""
+    """/country/<ISO3> ?from=1990&measure=lcu&events=off"""
 
     iso3: str
     start: int
     measure: str
+    events: bool = True  # dated events (summits, the invasion) on the share chart
 
     DEFAULT_COUNTRY = "GBR"
     DEFAULT_FROM = 1990   # where the charts start unless asked: the post-Cold-War years
@@ -118,11 +120,20 @@ class CountryView:
             return None
         low, high = cls.bounds(data, code)
         return cls(code, param_year(raw.get("from"), cls.DEFAULT_FROM, low, high),
-                   param_choice(raw.get("measure"), tuple(SPENDING_MEASURES), cls.DEFAULT_MEASURE))
+                   param_choice(raw.get("measure"), tuple(SPENDING_MEASURES), cls.DEFAULT_MEASURE),
+                   events_on(raw.get("events")))
 
     def query(self) -> str:
         """The view as a path and query string."""
-        return f"/country/{self.iso3}" + query(**{"from": self.start, "measure": self.measure})
+        return f"/country/{self.iso3}" + query(**{"from": self.start, "measure": self.measure,
+                                                   "events": None if self.events else EVENTS_OFF})
+
+
+def events_on(value: object) -> bool:
+    """Events are drawn unless the URL or the toggle says "off" (a checklist gives a list)."""
+    if isinstance(value, list):
+        return EVENTS_ON in value
+    return value != EVENTS_OFF
 
 
 # ---- Pledges -----------------------------------------------------------------------------------
@@ -160,6 +171,24 @@ class PledgesView:
         return query(status=None if self.status == ALL else self.status,
                      actor=None if self.actor == ALL else self.actor,
                      country=None if self.country == ALL else self.country, q=self.q)
+
+
+# ---- Countries ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CountriesView:
+    """/countries ?q=poland"""
+
+    q: str
+
+    @classmethod
+    def parse(cls, raw: Raw) -> CountriesView:
+        """A valid view: the search text trimmed as the tracker's is (anything odd: no search)."""
+        return cls(PledgesView.text(raw.get("q")))
+
+    def query(self) -> str:
+        """The search as a query string ("" without one)."""
+        return query(q=self.q)
 
 
 # ---- Compare -----------------------------------------------------------------------------------

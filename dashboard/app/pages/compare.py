@@ -9,11 +9,11 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import FIELD_STYLE, chart_card, chart_download
+from dashboard.app.components import FIELD_STYLE, chart_card, chart_download, data_age, data_age_children, events_toggle
 from dashboard.figures.common import SOURCE_LABELS
-from dashboard.views import data
+from dashboard.views import ages, data
 from dashboard.views.compare import COLUMNS, INDICATORS, Indicator
-from dashboard.views.specs import CompareView
+from dashboard.views.specs import CompareView, events_on
 from dashboard.views.url import param_choice
 
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries — defence spending")
@@ -44,6 +44,7 @@ def layout(**params: object) -> html.Div:
         html.H1("Compare countries"),
         html.P("One indicator for several countries from one publisher. Each publisher defines defence "
                "spending its own way, so the page never mixes sources in one chart."),
+        data_age("compare", ages.compare_pairs(app, view)),
         html.Div(_param_notice(params.get("countries"), view, app), id="compare-notice", role="status"),
         html.Div([
             html.Div([
@@ -70,6 +71,7 @@ def layout(**params: object) -> html.Div:
             html.Label("Relative to base year (= 100)", htmlFor="compare-base"),
             dcc.Input(id="compare-base", type="number", min=low, max=high, step=1,
                       value=view.base, placeholder="off", debounce=True, style={"width": "7em"}),
+            events_toggle("compare-events", True),
         ], className="controls"),
         chart_card("compare-chart", drawn.title, "compare", height=460, summary=drawn.summary),
     ])
@@ -97,13 +99,28 @@ def update_sources(indicator: str, source: str) -> tuple[list[dict], str]:
     Input("compare-source", "value"),
     Input("compare-chart-type", "value"),
     Input("compare-base", "value"),
+    Input("compare-events", "value"),
 )
-def update_chart(countries: object, indicator: object, source: object, chart: object, base: object):
-    """The chart, its text summary, source line and title for the view."""
+def update_chart(countries: object, indicator: object, source: object, chart: object, base: object,
+                 events_value: object = None):
+    """The chart, its text summary, source line and title for the view (events on lines unless
+    switched off)."""
     view = parse(countries, indicator, source, chart, base)
     too_many = isinstance(countries, list) and len(countries) > MAX_COUNTRIES
-    drawn = data.get().compare.chart(view, too_many, MAX_COUNTRIES)
+    drawn = data.get().compare.chart(view, too_many, MAX_COUNTRIES, events=events_on(events_value))
     return drawn.figure, drawn.summary, drawn.source, drawn.title
+
+
+@callback(
+    Output("compare-ages", "children"),
+    Input("compare-countries", "value"),
+    Input("compare-indicator", "value"),
+    Input("compare-source", "value"),
+    prevent_initial_call=True,
+)
+def update_ages(countries: object, indicator: object, source: object) -> list:
+    """The data-age note for the lines now drawn (another publisher, other countries)."""
+    return data_age_children(ages.compare_pairs(data.get(), parse(countries, indicator, source, None, None)))
 
 
 @callback(

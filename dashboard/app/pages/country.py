@@ -7,28 +7,36 @@ from typing import cast
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, deferred
+from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, data_age, deferred, events_toggle
 from dashboard.app.fast.prerender import NOT_FOUND_CLASS
 from dashboard.app.html_types import Attrs
 from dashboard.figures import country as fig
 from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS, source_line
 from dashboard.model import Progress
-from dashboard.views import data
+from dashboard.views import ages, data
 from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import SPENDING_MEASURES, CountryView, measure_phrase
 from dashboard.views.url import param_iso3
 
-dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
-                   title=lambda iso3=None, **_: f"{(iso3 or '').upper()[:3]} — defence spending")
+
+def _title(iso3: object = None, **_: object) -> str:
+    """The browser tab's and the social card's title: the country's name (called per request,
+    so the data is loaded by then; an unknown code gets a generic title)."""
+    app = data.get()
+    code = param_iso3(iso3, app.country_codes)
+    return f"{app.name(code)} — defence spending" if code else "Country not found — defence spending"
+
+
+dash.register_page(__name__, path_template="/country/<iso3>", name="Country", title=_title)
 
 MEASURES = SPENDING_MEASURES  # measure → (label, indicator), shared with the export
 DEFAULT_FROM = CountryView.DEFAULT_FROM
 
 
 def view(code: object, start: object = None, measure: object = None,
-         fallback: str = CountryView.DEFAULT_COUNTRY) -> CountryView:
+         fallback: str = CountryView.DEFAULT_COUNTRY, events: object = None) -> CountryView:
     """The page's state from the path's code and the controls (``views.specs.CountryView``)."""
-    state = CountryView.parse({"from": start, "measure": measure}, data.get(), code, fallback)
+    state = CountryView.parse({"from": start, "measure": measure, "events": events}, data.get(), code, fallback)
     # parse gives None only for an unknown code without a fallback
     return cast(CountryView, state)
 
@@ -44,10 +52,12 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
     name, pledges = app.name(code), app.progress_by_country.get(code, [])
     # the summaries the callback will set, known now: painted with the page's static copy
     shown = cut(app.share_series(code), start)
+    events = app.timeline_events(code) if state.events else ()
     return html.Div([
         dcc.Location(id="country-url", refresh="callback-nav"),
         dcc.Store(id="country-code", data=code),
         html.H1(app.name(code)),
+        data_age("country", ages.country_pairs(app, code, measure)),
         html.Div([
             html.Label("Country", htmlFor="country-select"),
             html.Div(dcc.Dropdown(id="country-select", value=code, clearable=False, searchable=True,
@@ -56,14 +66,16 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
             html.Label("From year", htmlFor="country-from"),
             dcc.Input(id="country-from", type="number", min=low, max=high, step=1, value=start,
                       debounce=True, style={"width": "7em"}),
+            events_toggle("country-events", state.events),
         ], className="controls"),
         # rendered with the page (not only by the callback) so nothing below it moves on load
         html.Div(_headline(pledges, name), id="country-headline", className="headline"),
         chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp",
-                   summary=fig.share_summary(shown, pledges, name, app.nowcasts.get(code, [])),
-                   source=fig.share_source(shown, app.nowcasts.get(code, []))),
+                   summary=fig.share_summary(shown, pledges, name, app.nowcasts.get(code, []), events),
+                   source=fig.share_source(shown, app.nowcasts.get(code, []), events, pledges)),
         html.Aside(id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
-        chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=320,
+        chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap",
+                   height=fig.money_gap_height(pledges),
                    summary=_gap_summary(pledges, name), source=_gap_source(pledges)),
         html.Div([
             html.Label("Spending measure", htmlFor="country-measure"),
@@ -121,21 +133,23 @@ def not_found(raw: object) -> html.Div:
     Output("country-notes", "children"),
     Input("country-code", "data"),
     Input("country-from", "value"),
+    Input("country-events", "value"),
 )
-def update_country(code: str, start: object):
+def update_country(code: str, start: object, events_value: object = None):
     """Share chart, money gaps, headline and footnotes for the country."""
     app = data.get()
-    state = view(code, start)
+    state = view(code, start, events=events_value)
     code = state.iso3
     name = app.name(code)
     series = app.share_series(code)
     pledges = app.progress_by_country.get(code, [])
     shown = cut(series, state.start)
     casts = app.nowcasts.get(code, [])
+    events = app.timeline_events(code) if state.events else ()
     return (
-        fig.share_figure(series, pledges, name, state.start, casts),
-        fig.share_summary(shown, pledges, name, casts),
-        fig.share_source(shown, casts),
+        fig.share_figure(series, pledges, name, state.start, casts, events),
+        fig.share_summary(shown, pledges, name, casts, events),
+        fig.share_source(shown, casts, events, pledges),
         fig.money_gap_figure(pledges, name),
         _gap_summary(pledges, name),
         _gap_source(pledges),
@@ -170,14 +184,15 @@ def update_spending(code: str, measure: str, start: object):
     Input("country-select", "value"),
     Input("country-from", "value"),
     Input("country-measure", "value"),
+    Input("country-events", "value"),
     State("country-code", "data"),
     prevent_initial_call=True,
 )
-def sync_url(selected: str, start: object, measure: str, current: str) -> str:
+def sync_url(selected: str, start: object, measure: str, events_value: object = None, current: str = "") -> str:
     """Keep the view in the URL (shareable, back button); a new country navigates."""
     app = data.get()
     current_code = param_iso3(current, app.country_codes) or CountryView.DEFAULT_COUNTRY
-    return view(selected, start, measure, fallback=current_code).query()
+    return view(selected, start, measure, fallback=current_code, events=events_value).query()
 
 
 @callback(

@@ -10,12 +10,13 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import chart_card, chart_download, deferred
+from dashboard.app.components import chart_card, chart_download, data_age, data_age_children, deferred, events_toggle
 from dashboard.app.html_types import Attrs
+from dashboard.editions import edition_short
 from dashboard.figures import overview as fig
 from dashboard.figures.common import SOURCE_LABELS, source_line
-from dashboard.views import data
-from dashboard.views.specs import OverviewView
+from dashboard.views import ages, data
+from dashboard.views.specs import OverviewView, events_on
 
 dash.register_page(__name__, path="/", name="Overview", title="Defence spending and pledges")
 
@@ -34,6 +35,7 @@ def layout(**params: object) -> html.Div:
         html.H1("Defence spending and pledges"),
         html.P("How much each country spends on defence as a share of GDP, and how many NATO allies "
                "meet the alliance's targets. Every figure names its source and edition."),
+        data_age("overview", ages.overview_pairs(app, view)),
         # rendered with the page (not only by the callback) so nothing below it moves on load
         html.Div(headline(view.year), id="overview-headline", **Attrs({"aria-live": "polite"})),
         html.Div([
@@ -62,6 +64,7 @@ def layout(**params: object) -> html.Div:
                    defer=True),
         chart_card("overview-allies", f"NATO allies at or above {app.overview.threshold:g}% of GDP, by year",
                    "nato-allies-at-target", height=360, defer=True),
+        html.Div(events_toggle("overview-events", True), className="controls"),
     ])
 
 
@@ -124,15 +127,30 @@ def update_ranking(year: object, source: object):
     Output("overview-allies-summary", "children"),
     Output("overview-allies-source", "children"),
     Input("overview-year", "value"),
+    Input("overview-events", "value"),
 )
-def update_allies(year: object):
-    """Allies at or above the lowest NATO target per year (the chosen year outlined)."""
+def update_allies(year: object, events_value: object = None):
+    """Allies at or above the lowest NATO target per year (the chosen year outlined), with the
+    dated events (summits, the invasion) unless switched off."""
     views = data.get().overview
     _, year, _ = read_params({"year": year})
     edition = views.edition("nato")
-    return (fig.allies_figure(views.allies_counts, views.threshold, year),
-            fig.allies_summary(views.allies_counts, views.threshold, edition),
-            source_line([("nato", edition)] if edition else [], ALLIES_NOTE))
+    events = data.get().timeline_events() if events_on(events_value) else ()
+    key = fig.allies_events_key(views.allies_counts, events)
+    return (fig.allies_figure(views.allies_counts, views.threshold, year, events),
+            fig.allies_summary(views.allies_counts, views.threshold, edition, events),
+            source_line([("nato", edition)] if edition else [], f"{ALLIES_NOTE} {key}".strip()))
+
+
+@callback(
+    Output("overview-ages", "children"),
+    Input("overview-source", "value"),
+    prevent_initial_call=True,
+)
+def update_ages(source: object) -> list:
+    """The data-age note for the publisher now drawn (NATO's, the nowcast's and Kiel's stay)."""
+    app = data.get()
+    return data_age_children(ages.overview_pairs(app, OverviewView.parse({"source": source}, app)))
 
 
 @callback(
@@ -184,15 +202,24 @@ def download_allies(_: int) -> dict:
 
 
 def headline(year: int) -> list:
-    """The NATO strip for ``year`` (NATO's latest year if it has no figures for ``year``)."""
-    head = data.get().overview.headline(year)
+    """The NATO strip for ``year`` (NATO's latest year if it has no figures for ``year``); beside
+    NATO's latest year, the nowcast year after it."""
+    views = data.get().overview
+    head = views.headline(year)
     if head is None:
         return [html.P("No NATO figures in this snapshot.")]
-    label = f"NATO {head.edition} edition{', estimate' if head.estimate else ''}"
+    edition = edition_short("nato", head.edition) if head.edition else "?"
+    label = f"NATO's {edition} {'estimates' if head.estimate else 'edition'}"
     stats = []
     for i, (t, count) in enumerate(head.at_or_above):
         text = f"allies at or above {t:g}% of GDP in {head.year} ({label})" if i == 0 else f"at or above {t:g}%"
         stats.append(html.Div([html.Strong(f"{count} of {head.members}"), text], className="stat"))
+    casts = views.nowcast_headline
+    latest = head.year == max(views.nato_aggregates)
+    if casts is not None and latest:
+        stats.insert(1, html.Div([html.Strong(f"{casts.at_or_above} of the {casts.nowcast}"),
+                                  f"allies with a {casts.year} nowcast at or above {casts.threshold:g}% "
+                                  "(this dashboard's estimate, not NATO's)"], className="stat stat-nowcast"))
     if head.weighted_share_pct is not None:
         stats.append(html.Div([html.Strong(f"{head.weighted_share_pct:.2f}%"),
                                f"NATO-wide share of GDP (GDP-weighted, {head.year})"], className="stat"))
@@ -206,5 +233,8 @@ def headline(year: int) -> list:
     ukraine = data.get().ukraine.headline
     return [html.Div(stats, className="strip"),
             html.P(" ".join(notes), className="source-line") if notes else None,
+            html.P([casts.note(), " ", dcc.Link("The backtest →", href="/sources")], className="source-line")
+            if casts is not None and latest else None,
             html.P([ukraine, " ", dcc.Link("Who carries Ukraine now →", href="/ukraine")], className="ukraine-line")
             if ukraine else None]
+

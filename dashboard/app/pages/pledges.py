@@ -12,12 +12,12 @@ import dash
 import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, deferred
+from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, data_age, deferred
 from dashboard.app.html_types import Attrs
 from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import STATUSES
-from dashboard.views import data
+from dashboard.views import ages, data
 from dashboard.views.pledges import ALL, EVERY, HISTORY, HistoryItem, pledge_history
 from dashboard.views.specs import PledgesView
 
@@ -74,6 +74,7 @@ def layout(**params: object) -> html.Div:
         html.P("Every defence-spending pledge and every country it binds: the target, the latest published "
                "share with its source and edition, the gap in points and in money, and the status. "
                "Select a country to see its path to each pledge."),
+        data_age("pledges", ages.pledges_pairs(data.get())),
         html.Div([
             html.Label("Status", htmlFor="pledges-status"),
             html.Div(dcc.Dropdown(id="pledges-status", value=status, clearable=False, searchable=False,

@@ -9,10 +9,18 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import FIELD_STYLE, SCROLL_STYLE, TABLE_STYLE, chart_card, chart_download
+from dashboard.app.components import (
+    FIELD_STYLE,
+    SCROLL_STYLE,
+    TABLE_STYLE,
+    chart_card,
+    chart_download,
+    data_age,
+    data_age_children,
+)
 from dashboard.app.html_types import Attrs
 from dashboard.figures.common import SOURCE_LABELS
-from dashboard.views import data
+from dashboard.views import ages, data
 from dashboard.views.specs import ScenariosView
 from dashboard.views.url import param_number
 
@@ -41,6 +49,7 @@ def layout(**params: object) -> html.Div:
         html.P("Every member of the group below the target share of GDP rises to it in a straight line by "
                "the target year; members already there keep their share. The chart shows the extra "
                "spending this needs each year, compared with spending at each member's latest share."),
+        data_age("scenarios", ages.scenarios_pairs(app, view)),
         html.Div(_param_notice(params, view), id="scenarios-notice", role="status"),
         html.Div([
             html.Div([
@@ -101,6 +110,19 @@ def update_scenario(group: object, target: object, year: object, growth: object)
 def chart_title(app: data.ViewData, view: ScenariosView) -> str:
     """The chart card's title for the scenario."""
     return f"Extra defence spending per year: {app.groups[view.group].name} at {view.target:g}% of GDP by {view.year}"
+
+
+@callback(
+    Output("scenarios-ages", "children"),
+    Input("scenarios-group", "value"),
+    Input("scenarios-target", "value"),
+    Input("scenarios-year", "value"),
+    Input("scenarios-growth", "value"),
+    prevent_initial_call=True,
+)
+def update_ages(group: object, target: object, year: object, growth: object) -> list:
+    """The data-age note for the scenario now drawn (its members' sources; the IMF's when growth is auto)."""
+    return data_age_children(ages.scenarios_pairs(data.get(), parse(group, target, year, growth)))
 
 
 @callback(

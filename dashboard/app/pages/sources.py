@@ -7,8 +7,10 @@ The state is ``views.specs.SourcesView``; the reconciliations and revisions are
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.app import dataset_routes
 from dashboard.app.components import (
     CELL_STYLE,
     FIELD_STYLE,
@@ -16,13 +18,15 @@ from dashboard.app.components import (
     TABLE_STYLE,
     chart_card,
     chart_download,
+    data_age,
     deferred,
 )
 from dashboard.app.html_types import Attrs, Children
+from dashboard.editions import edition_short
 from dashboard.figures import sources as fig
 from dashboard.figures.common import SOURCE_LABELS
-from dashboard.views import data
-from dashboard.views.sources import package_rows, reconcile_table_rows
+from dashboard.views import ages, data, dataset
+from dashboard.views.sources import OVERALL, package_rows, reconcile_table_rows
 from dashboard.views.specs import SourcesView
 
 dash.register_page(__name__, path="/sources", name="Sources", title="Sources and editions — defence spending")
@@ -46,8 +50,10 @@ def layout(**params: object) -> html.Div:
         html.H1("Sources and editions"),
         html.P("Where every number comes from, how the publishers differ, and how each new edition "
                "revised the figures before it."),
+        data_age("sources", ages.sources_pairs(app)),
         html.Div(_param_notice(params, code, year), id="sources-notice", role="status"),
         _package_card(app.package),
+        _dataset_card(),
         html.Div([
             html.Div([
                 html.Label("Country", htmlFor="sources-country"),
@@ -71,6 +77,7 @@ def layout(**params: object) -> html.Div:
             html.Div(id="sources-reconcile-table", className="table-scroll", style=SCROLL_STYLE),
         ], className="card", **Attrs({"aria-labelledby": "sources-reasons-title"})),
         chart_card("sources-revisions", "Revisions between editions", "revisions", height=460, defer=True),
+        _backtest_card(),
     ])
 
 
@@ -157,6 +164,122 @@ def download_revisions(_: int, country: object, source: object) -> dict:
                           f"{state.country}-{state.revisions}-share-of-gdp-by-edition")
 
 
+@callback(
+    Output("sources-backtest-csv", "data"),
+    Input("sources-backtest-csv-button", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_backtest(_: int) -> dict:
+    """CSV of the backtest table, its source line first."""
+    return {"content": data.get().sources.backtest_csv(), "filename": "nowcast-backtest.csv", "type": "text/csv"}
+
+
+def _backtest_card() -> html.Section:
+    """The nowcast's backtest: errors per country and overall against two baselines, and why it matters."""
+    app = data.get()
+    table = app.sources.backtest_table
+    if table.empty or int(table["n"].iloc[-1]) == 0:
+        return html.Section([html.H2("The nowcast's backtest", id="sources-backtest-title"),
+                             html.P("No year in this snapshot is covered by NATO and a fresher source both: "
+                                    "no backtest, and so no nowcast.")],
+                            className="card", **Attrs({"aria-labelledby": "sources-backtest-title"}))
+    inputs = app.sources.backtest_inputs
+    nato, fresher = inputs[0], inputs[-1]
+    fresher_label = SOURCE_LABELS.get(fresher[0], fresher[0])
+    overall = table.iloc[-1]
+    beats = int(table["beats_carry_forward"].iloc[:-1].sum())
+    casts = [c for cs in app.nowcasts.values() for c in cs]
+    year = max((c.year for c in casts), default=None)
+    explain = [
+        html.P(f"The {year} figures marked “nowcast” on the Overview and Country pages are this dashboard's "
+               f"estimate of NATO's share of GDP, not NATO's: NATO's latest figure ({edition_short(*nato)} "
+               f"edition) moved by {fresher_label}'s outturn ({edition_short(*fresher)} edition) — its "
+               "defence-spending growth over nominal GDP growth. Only the change is borrowed: "
+               f"{fresher_label} counts defence differently (COFOG 02 leaves out military pensions and some "
+               "items NATO counts). Only EU members of NATO whose outturn it publishes have one."
+               if year else "No nowcast can be made from this snapshot."),
+        html.P(f"To see how good the method is, every year NATO and {fresher_label} both cover "
+               f"({overall['years']}) was nowcast the same way from the years before, and compared with "
+               "NATO's published value; so were two simple baselines: carry NATO's last value forward, and "
+               "extend its last one-year change. Errors (MAE, the mean absolute error) are in percentage points "
+               "of GDP; bias is the average of nowcast − NATO (positive: too high); coverage is the share of "
+               "NATO's values inside the nowcast's 90 % interval (each country's interval comes from the other "
+               "countries' errors)."),
+        html.P(f"Overall the method's error is {overall['mae_method_pp']:.2f} points against "
+               f"{overall['mae_carry_forward_pp']:.2f} for carry-forward; it beat carry-forward for {beats} "
+               f"of {len(table) - 1} countries. Where it did not, the Country page says so and no pledge "
+               "status rests on the nowcast." + _without_nowcast(table, year, fresher_label)),
+    ]
+    head = ["Country", "MAE: nowcast", "MAE: carry-forward", "MAE: trend", "Bias: nowcast",
+            "Coverage (90 % interval)", "Beats carry-forward", f"Nowcast {year}" if year else "Nowcast"]
+    rows = [_backtest_tr(r) for r in table.to_dict("records")]
+    return html.Section([
+        html.H2("How good is the nowcast? Its backtest", id="sources-backtest-title"),
+        *explain,
+        html.Div(html.Table([
+            # short and left-aligned: on a phone the table scrolls sideways and a long centred
+            # caption would be cut off
+            html.Caption(f"Backtest {overall['years']}, percentage points of GDP", style={"textAlign": "left"}),
+            html.Thead(html.Tr([_th(h, scope="col") for h in head])),
+            html.Tbody(rows[:-1]), html.Tfoot(rows[-1:]),
+        ], className="data-table", style=TABLE_STYLE), className="table-scroll", style=SCROLL_STYLE),
+        html.P(app.sources.backtest_source, className="source-line"),
+        html.Div([
+            html.Button("Download table (CSV)", id="sources-backtest-csv-button", className="button",
+                        n_clicks=0, type="button"),
+            dcc.Download(id="sources-backtest-csv"),
+        ], className="downloads"),
+    ], id="backtest", className="card", **Attrs({"aria-labelledby": "sources-backtest-title"}))
+
+
+def _without_nowcast(table: pd.DataFrame, year: int | None, fresher: str) -> str:
+    """" Netherlands, Spain: in the backtest … but no 2025 nowcast …" ("" when every country has one)."""
+    rows = table.iloc[:-1]
+    names = rows.loc[rows["nowcast_year"].isna(), "country"].tolist()
+    if not names or year is None:
+        return ""
+    return (f" {', '.join(names)}: in the backtest ({fresher} has their earlier years) but no {year} nowcast "
+            f"({fresher} has no {year} outturn for them).")
+
+
+def _backtest_tr(r: dict) -> html.Tr:
+    """One row of the backtest table (the overall row in bold; "—": no figure to show)."""
+    def number(value: object, text: str) -> str:
+        return "—" if value is None or value != value else text.format(value)  # None or NaN
+
+    overall = r["iso3"] == OVERALL
+    cells = [
+        _th(html.Strong(r["country"]) if overall else r["country"], scope="row"),
+        *(_td(number(r[k], "{:.3f}"), num=True) for k in ("mae_method_pp", "mae_carry_forward_pp", "mae_trend_pp")),
+        _td(number(r["bias_method_pp"], "{:+.3f}"), num=True),
+        _td(number(r["coverage"], "{:.0%}"), num=True),
+        _td("yes" if r["beats_carry_forward"] else "no"),
+        # a backtested country without a nowcast: no outturn for the nowcast year
+        _td("" if overall else number(r["nowcast_pct"], "{:.2f}%").replace("—", "none"), num=True),
+    ]
+    return html.Tr(cells, style={"fontWeight": 600} if overall else None)
+
+
+def _dataset_card() -> html.Section:
+    """The whole table for download: CSV or parquet, each zipped with datapackage.json (dataset_routes)."""
+    app = data.get()
+    files = dataset_routes.files(app)
+    day = dataset.snapshot_date(app.package)
+    built = f"Snapshot of {day.day} {day:%B %Y} (newest file retrieved), content id {app.content_id[:8]}. " if day else ""
+    return html.Section([
+        html.H2("The whole dataset", id="sources-dataset-title"),
+        html.P(f"All {files[0].rows:,} rows behind this site: one row per source, edition, country, year, month, "
+               "indicator and price base, each with its unit, estimate mark and the publisher's footnote flags; "
+               "with datapackage.json (the schema, units, and each source's address, edition, licence, citation "
+               "and file hash)."),
+        html.Ul([html.Li(html.A(f"Download {f.label}", href=f.url, download=f.filename, className="button"))
+                 for f in files], className="dataset-files"),
+        html.P([built, "Each publisher's licence applies (above); cite the publisher. Filtered rows by URL: ",
+                html.Code("/data/observations.csv?iso3=GBR&indicator=milex_share_gdp"),
+                " (or ", html.Code("defence-dashboard data"), ")."], className="hint"),
+    ], id="dataset", className="card", **Attrs({"aria-labelledby": "sources-dataset-title"}))
+
+
 def _package_card(package: dict) -> html.Section:
     """Every source file in the snapshot, with hash, rows, years, retrieval date and licence."""
     rows = package_rows(package)
@@ -175,7 +298,9 @@ def _package_card(package: dict) -> html.Section:
             html.Thead(html.Tr([_th(h, scope="col") for h in head])), html.Tbody(body),
         ], className="data-table", style=TABLE_STYLE), className="table-scroll", style=SCROLL_STYLE),
         html.H3("How to cite", style={"fontSize": "1rem"}),
-        html.Ul([html.Li([html.Strong(f"{pub}: "), f"{title}. {cite}"]) for pub, title, cite in citations]),
+        # citations carry long URLs: let them break anywhere rather than widen a phone's page
+        html.Ul([html.Li([html.Strong(f"{pub}: "), f"{title}. {cite}"]) for pub, title, cite in citations],
+                style={"overflowWrap": "anywhere"}),
     ], className="card", **Attrs({"aria-labelledby": "sources-package-title"}))
 
 

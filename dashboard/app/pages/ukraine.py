@@ -9,9 +9,17 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app.components import FIELD_STYLE, chart_card, chart_download, deferred
-from dashboard.views import data
-from dashboard.views.specs import UkraineView
+from dashboard.app.components import (
+    FIELD_STYLE,
+    chart_card,
+    chart_download,
+    data_age,
+    data_age_children,
+    deferred,
+    events_toggle,
+)
+from dashboard.views import ages, data
+from dashboard.views.specs import UkraineView, events_on
 from dashboard.views.ukraine import AID_LABELS, COALITION, MEASURE_LABELS, NOT_ADDITIVE, Chart
 
 dash.register_page(__name__, path="/ukraine", name="Ukraine",
@@ -45,12 +53,14 @@ def layout(**params: object) -> html.Div:
         html.H1("Who carries Ukraine now"),
         html.P([f"Aid to Ukraine allocated by each donor, {ua.period_text()}, from the Kiel Institute's Ukraine "
                 f"Support Tracker, {aid.release} (published {aid.release_date}). The newest month in this snapshot "
-                f"is {ua.period_text().split(' – ')[-1]}: later releases exist that this copy does not have."],
+                f"is {ua.period_text().split(' – ')[-1]}."],
                className="lead"),
+        data_age("ukraine", ages.ukraine_pairs(app, state)),
         html.P(NOT_ADDITIVE, className="note"),
         _controls("ukraine-regions-controls", [
             _radio("ukraine-aid", "Aid", AID_LABELS, state.aid),
             _radio("ukraine-by", "Bars", BY_LABELS, state.by),
+            events_toggle("ukraine-events", True),
         ]),
         chart_card("ukraine-regions", regions.title, "ukraine-aid-by-region", height=420,
                    summary=regions.summary, source=regions.source),
@@ -115,11 +125,13 @@ def _out(chart: Chart) -> tuple[dict, str, str, str]:
     Output("ukraine-regions-title", "children"),
     Input("ukraine-aid", "value"),
     Input("ukraine-by", "value"),
+    Input("ukraine-events", "value"),
 )
-def update_regions(aid: object, by: object) -> tuple[dict, str, str, str]:
-    """Aid by region for the chosen type, per year or month."""
+def update_regions(aid: object, by: object, events_value: object = None) -> tuple[dict, str, str, str]:
+    """Aid by region for the chosen type, per year or month (events marked per month unless
+    switched off)."""
     state = view(aid, by)
-    return _out(data.get().ukraine.regions(state.aid, state.by))
+    return _out(data.get().ukraine.regions(state.aid, state.by, events=events_on(events_value)))
 
 
 @callback(
@@ -156,6 +168,16 @@ def update_sourcing(_: object) -> dict:
 def update_weapons(weapons: object) -> tuple[dict, str, str, str]:
     """Heavy weapons by donor, number or value."""
     return _out(data.get().ukraine.weapons(view(weapons=weapons).weapons))
+
+
+@callback(
+    Output("ukraine-ages", "children"),
+    Input("ukraine-measure", "value"),
+    prevent_initial_call=True,
+)
+def update_ages(measure: object) -> list:
+    """The data-age note: Kiel's release, and NATO's and SIPRI's when aid is divided by GDP or spending."""
+    return data_age_children(ages.ukraine_pairs(data.get(), view(measure=measure)))
 
 
 @callback(
