@@ -15,13 +15,13 @@ from typing import Any
 
 from dashboard.model.registry import (
     DATA_DIR,
-    ID_PATTERN,
     Citation,
     RegistryError,
     _citation,
     _date,
     _is_country,
     _read_list,
+    check_id,
 )
 
 EVENTS_FILE = DATA_DIR / "events.yaml"
@@ -70,11 +70,7 @@ def load_events(path: Path = EVENTS_FILE) -> list[Event]:
         if not isinstance(eid, str) or not eid.strip():
             raise RegistryError(f"{path.name}: entry {i + 1} lacks id")
         where = f"{path.name}: event {eid!r}"
-        if not ID_PATTERN.fullmatch(eid):
-            raise RegistryError(f"{where}: id must be lowercase letters, digits, '.', '-'")
-        if eid in seen:
-            raise RegistryError(f"{where}: id used twice")
-        seen.add(eid)
+        check_id(eid, where, seen)
         unknown = sorted(set(entry) - FIELDS)
         if unknown:
             raise RegistryError(f"{where}: unknown field(s) {', '.join(map(str, unknown))} "

@@ -173,11 +173,7 @@ def load_pledges(path: Path = PLEDGES_FILE, groups: dict[str, Group] | None = No
     for i, entry in enumerate(_read_list(path)):
         pid = _str(entry, "id", path, i)
         where = f"{path.name}: pledge {pid!r}"
-        if not ID_PATTERN.fullmatch(pid):
-            raise RegistryError(f"{where}: id must be lowercase letters, digits, '.', '-'")
-        if pid in seen:
-            raise RegistryError(f"{where}: id used twice")
-        seen.add(pid)
+        check_id(pid, where, seen)
         if "source" not in entry or not entry["source"]:
             raise RegistryError(f"{where}: no source — every pledge must cite where it was announced")
         actor = _str(entry, "actor", path, pid)
@@ -209,6 +205,15 @@ def load_pledges(path: Path = PLEDGES_FILE, groups: dict[str, Group] | None = No
     if unknown:
         raise RegistryError(f"{path.name}: supersedes names unknown pledge(s) {sorted(unknown)}")
     return _link_successors(pledges, path)
+
+
+def check_id(ident: str, where: str, seen: set[str]) -> None:
+    """A registry id is lowercase letters, digits, '.', '-' and used once (adds it to ``seen``)."""
+    if not ID_PATTERN.fullmatch(ident):
+        raise RegistryError(f"{where}: id must be lowercase letters, digits, '.', '-'")
+    if ident in seen:
+        raise RegistryError(f"{where}: id used twice")
+    seen.add(ident)
 
 
 def _lifecycle(raw: object, source: Citation, where: str) -> Lifecycle:
