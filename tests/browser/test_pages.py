@@ -84,3 +84,17 @@ def test_sources_reconciliation_from_the_url(page):
     box.fill("2021")
     box.press("Enter")
     page.wait_for_url(re.compile(r"year=2021"))
+
+
+def test_pledges_first_screen_shows_the_uk_headline_and_country_filter(page):
+    """Without any interaction, the UK's 2.5 %-by-2027 row is inside the first 900 px screen;
+    ?country=GBR shows the UK's rows only."""
+    page.goto("/pledges")
+    row = page.locator("#pledges-grid .ag-center-cols-container .ag-row", has_text="UK: 2.5% of GDP on defence")
+    row.first.wait_for()
+    box = row.first.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 900
+    page.goto("/pledges?country=GBR")
+    page.wait_for_selector("#pledges-grid .ag-row")
+    countries = page.locator("#pledges-grid .ag-pinned-left-cols-container .ag-row").all_inner_texts()
+    assert countries and {c.strip() for c in countries} == {"United Kingdom"}
