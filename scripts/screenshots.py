@@ -1,4 +1,5 @@
-"""Screenshot every page in headless Chromium into docs/screenshots/ (for the README).
+"""Screenshot every page in headless Chromium into docs/screenshots/ (for the README):
+each page at desktop width (full page) and at a 390×844 phone viewport (``phone-<name>.png``).
 
     .venv/bin/python scripts/screenshots.py [--width 1280]
 
@@ -30,8 +31,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("scenarios", "/scenarios"),
     ("sources", "/sources?country=GBR&year=2023"),
     ("ukraine", "/ukraine"),
-    ("phone-country-pol", "/country/POL"),
+    ("country-pol", "/country/POL"),
 )
+PHONE = {"width": 390, "height": 844}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -54,10 +56,10 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
-            for name, path in PAGES:
-                phone = name.startswith("phone")
-                page = browser.new_page(viewport={"width": 390 if phone else args.width, "height": 844 if phone else 900},
-                                        device_scale_factor=1)
+            shots = [(name, path, False) for name, path in PAGES] + [(f"phone-{n}", p_, True) for n, p_ in PAGES]
+            for name, path, phone in shots:
+                page = browser.new_page(viewport=PHONE if phone else {"width": args.width, "height": 900},
+                                        device_scale_factor=1, is_mobile=phone, has_touch=phone)
                 for _ in range(150):
                     try:
                         page.goto(f"http://127.0.0.1:{port}{path}", wait_until="networkidle")

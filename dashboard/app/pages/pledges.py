@@ -55,8 +55,8 @@ COLUMN_DEFS: list[dict] = [
     {"field": "latest_from", "headerName": "Latest from", "width": 200},
     {"field": "latest_age", "headerName": "Figure's age", "width": 190,
      "headerTooltip": "How old the edition behind the latest figure is, from today's date"},
-    {"field": "history_text", "headerName": "History", "width": 220, "wrapText": True, "autoHeight": True,
-     "cellStyle": {"lineHeight": "1.3", "paddingTop": "6px", "paddingBottom": "6px"},
+    # one line, full text in the tooltip: a second auto-height column doubles the grid's layout work
+    {"field": "history_text", "headerName": "History", "width": 220, "tooltipField": "history_text",
      "headerTooltip": "Whether the pledge replaced an earlier one, or was itself replaced or dropped"},
     {"field": "basis", "headerName": "Basis", "width": 120},
     {"field": "scope", "headerName": "Scope", "width": 95},
