@@ -65,3 +65,27 @@ def _app_cache(tmp_path_factory):
         os.environ.pop(ENV_APP_CACHE, None)
     else:
         os.environ[ENV_APP_CACHE] = previous
+
+
+def walk(node):
+    """Every component in a Dash component tree, depth first (strings and numbers skipped)."""
+    if isinstance(node, (list, tuple)):
+        for n in node:
+            yield from walk(n)
+        return
+    if node is None or isinstance(node, (str, int, float)):
+        return
+    yield node
+    yield from walk(getattr(node, "children", None))
+
+
+def text_of(node) -> str:
+    """All the text in a Dash component tree, joined by spaces."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, (list, tuple)):
+        return " ".join(text_of(n) for n in node)
+    if node is None or isinstance(node, (int, float)):
+        return ""
+    return text_of(getattr(node, "children", None))
+

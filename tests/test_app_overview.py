@@ -9,6 +9,8 @@ from dashboard.app import create_app
 from dashboard.views import data
 from dashboard.views.overview import SIPRI_TOP
 from tests.conftest import component_ids
+from tests.conftest import text_of as _text
+from tests.conftest import walk as _walk
 
 
 @pytest.fixture(scope="module")
@@ -184,24 +186,3 @@ def test_csv_downloads(page):
     assert lines[2].startswith("1,POL,")
     out = page.download_allies(1)
     assert "at_or_above_2pct" in out["content"] and "2024-06" in out["content"]
-
-
-def _walk(node):
-    if isinstance(node, (list, tuple)):
-        for n in node:
-            yield from _walk(n)
-        return
-    if node is None or isinstance(node, (str, int, float)):
-        return
-    yield node
-    yield from _walk(getattr(node, "children", None))
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    if isinstance(node, (list, tuple)):
-        return " ".join(_text(n) for n in node)
-    if node is None or isinstance(node, (int, float)):
-        return ""
-    return _text(getattr(node, "children", None))

@@ -16,6 +16,8 @@ import pytest
 from dash import dcc, html
 
 from tests.conftest import component_ids
+from tests.conftest import text_of as _words
+from tests.conftest import walk as _walk
 
 DEFAULTS = {"aid": "military", "by": "year", "measure": "eur", "period": "all", "weapons": "count"}
 CONTROLS = {"ukraine-aid": "aid", "ukraine-by": "by", "ukraine-measure": "measure", "ukraine-period": "period",
@@ -113,25 +115,8 @@ def _text(component) -> str:
     return str(component.to_plotly_json())
 
 
-def _walk(node):
-    if isinstance(node, (list, tuple)):
-        for n in node:
-            yield from _walk(n)
-        return
-    if node is None or isinstance(node, (str, int, float)):
-        return
-    yield node
-    yield from _walk(getattr(node, "children", None))
 
 
-def _words(node) -> str:
-    if isinstance(node, str):
-        return node
-    if isinstance(node, (list, tuple)):
-        return " ".join(_words(n) for n in node)
-    if node is None or isinstance(node, (int, float)):
-        return ""
-    return _words(getattr(node, "children", None))
 
 
 def _controls(layout) -> dict[str, object]:
