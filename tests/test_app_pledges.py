@@ -173,3 +173,33 @@ def test_history_section_lists_each_moved_pledge(page):
     text = text_of(page.layout())
     assert "lapsed on 11 March 2026" in text and "replaced on 19 June 2025 by" in text
     assert "Sweden: 3.5% of GDP on military defence by 2032 at the latest" in text
+
+
+def test_rows_lead_with_headline_pledges_and_deadlines_to_come(page):
+    rows, *_ = page.update_pledges("all", "all", "")
+    first = [r["key"] for r in rows[:8]]
+    # the registry marks six headline pledges; the UK's 2.5 % by 2027 is among the first rows
+    assert "gbr-2027-2.5|GBR" in first[:6]
+    years = [r["target_year"] for r in rows[:6]]
+    assert years == sorted(years)  # headline pledges by deadline
+    # a deadline already past comes after every pledge still to come
+    position = {r["key"]: i for i, r in enumerate(rows)}
+    assert position["pol-2025-4.7|POL"] > position["nato-hague-2035-3.5-core|GBR"]
+    assert position["nato-wales-2024-equip20|BEL"] > position["pol-2025-4.7|POL"]  # national before alliance
+
+
+def test_country_filter_in_the_url(page):
+    ids = component_ids(page.layout(country="gbr"))
+    assert ids["pledges-country"].value == "GBR"
+    rows, count, *_ = page.update_pledges("all", "all", "", "GBR")
+    assert rows and {r["iso3"] for r in rows} == {"GBR"}
+    # the UK's own pledges and the alliance pledges binding it, in force (see data/pledges.yaml)
+    assert {"gbr-2027-2.5", "gbr-2035-5-total", "nato-hague-2035-3.5-core"} <= {r["id"] for r in rows}
+    assert page.sync_url("all", "all", "", "GBR") == "?country=GBR"
+    assert component_ids(page.layout(country="<script>"))["pledges-country"].value == "all"
+    assert page.download_status(1, "all", "all", "", "GBR")["content"]
+
+
+def test_history_rows_are_not_counted_as_statuses(page):
+    *_, fig, summary, _ = page.update_pledges("history", "all", "")
+    assert fig["data"] == [] and "No alliance pledge" in summary
