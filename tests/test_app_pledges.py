@@ -203,3 +203,9 @@ def test_country_filter_in_the_url(page):
 def test_history_rows_are_not_counted_as_statuses(page):
     *_, fig, summary, _ = page.update_pledges("history", "all", "")
     assert fig["data"] == [] and "No alliance pledge" in summary
+
+
+def test_status_chart_download_accepts_every_tracker_filter(page):
+    for status in ("history", "every"):
+        content = page.download_status(1, status, "all", "", "all")["content"]
+        assert content.startswith("# Source:"), (status, content[:80])

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from dashboard.figures import country as country_fig
 from dashboard.figures.publish import publish
-from dashboard.model import STATUSES
 from dashboard.views import ViewError, ukraine
 from dashboard.views import builders as b
 from dashboard.views.builders import COALITION_PLEDGES, Built, share_pledge_ids
 from dashboard.views.compare import INDICATORS
 from dashboard.views.params import Param, parse_pairs, text, validate
+from dashboard.views.pledges import STATUS_FILTERS
 from dashboard.views.specs import (
     ALL,
     HAGUE_CORE,
@@ -218,7 +218,9 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("pledge-status", "Countries per status for each alliance pledge (Pledges page)",
           (Param("actor", "choice", "who made the pledge (a group or a country), or all", ALL,
                  choices=lambda app, done: (ALL, *app.tracker.actors)),
-           Param("status", "choice", "only rows of this status, or all", ALL, choices=(ALL, *STATUSES)),
+           # the tracker's own filters: a status among pledges in force, or their history
+           Param("status", "choice", "pledges in force with this status (all: every one in force), "
+                 "history (superseded or lapsed) or every", ALL, choices=STATUS_FILTERS),
            Param("q", "text", "the table's quick filter (words every row shown contains)", "",
                  limit=PledgesView.MAX_QUERY),
            Param("country", "choice", "only rows binding this country (ISO3), or all", ALL,
