@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,8 @@ def text_of(node) -> str:
         return ""
     return text_of(getattr(node, "children", None))
 
+
+
+# A chart's picture in a page's static copy (dashboard/app/pictures.py): the only <img> a copy
+# may carry; tests of hostile URLs remove these before looking for injected markup.
+PICTURE = re.compile(r'<img class="prerender-picture" src="/pictures/[a-z-]+\.svg\?[^"<>]*" alt="[^"<>]*"[^<>]*>')

@@ -43,8 +43,20 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     import dash
     import flask
 
-    from dashboard.app import data_routes, dataset_routes, embed, images, index, layout, meta, routing, security, social
-    from dashboard.app.fast import bundles
+    from dashboard.app import (
+        data_routes,
+        dataset_routes,
+        embed,
+        images,
+        index,
+        layout,
+        meta,
+        pictures,
+        routing,
+        security,
+        social,
+    )
+    from dashboard.app.fast import bundles, hydration
     from dashboard.views import data
 
     app_data = data.configure(snapshot)
@@ -52,6 +64,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     server.config.update(bundles.COMPRESSION, COMPRESS_CACHE_KEY=bundles.static_key,
                          COMPRESS_CACHE_BACKEND=bundles.StaticCompressionCache)
     bundles.serve_vendored_bundles(server)
+    hydration.install(server)
     app = index.DashboardDash(
         __name__,
         server=server,
@@ -78,6 +91,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     data_routes.install(server, app_data)
     dataset_routes.install(server, app_data)
     social.install(server, snapshot)
+    pictures.install(server)
     embed.install(server, app.public_url)
     app_data.warm_views()
     return app

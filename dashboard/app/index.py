@@ -15,9 +15,9 @@ import dash
 import flask
 from dash import dcc
 
-from dashboard.app import meta
+from dashboard.app import meta, pictures
 from dashboard.app.boundedlog import APP_LOG
-from dashboard.app.fast import prerender
+from dashboard.app.fast import dash_internals, grid_copy, hydration, prerender
 from dashboard.app.fast.bundles import FULL_LOAD_PATHS, page_scripts
 from dashboard.app.html_types import Children
 
@@ -56,6 +56,8 @@ class DashboardDash(dash.Dash):
             flask.g.page_status = status  # security's after_request sets it on the answer
             # before Dash's entry point: the skip link's #main is the copy's while it shows
             app_entry = copy + app_entry
+            if copy:  # the copy is the page until the reader interacts (fast/hydration.py)
+                scripts, renderer = hydration.defer(scripts, renderer)
             metas = meta.tags(path, self.public_url, search) + "\n" + metas
         return super().interpolate_index(metas=metas, title=title, css=css, config=config, scripts=scripts,
                                          app_entry=app_entry, favicon=favicon, renderer=renderer)
@@ -66,11 +68,26 @@ class DashboardDash(dash.Dash):
         afresh on a new day rather than serving the ages of the day it started. (Callback answers
         are keyed by day too: ``memo.AnswerMemo.key``.)"""
         try:
-            body, status = prerender.render_page(self.layout, pathname, search)
+            body, status = prerender.render_page(self.layout, pathname, search, fills(pathname, search))
         except Exception as exc:  # the copy is an extra: without it the page still works
             APP_LOG.log(logging.WARNING, "no static copy", f"{pathname[:100]}: {type(exc).__name__}")
             return "", 200
         return f'<div class="prerender">{body}</div>', status
+
+
+def fills(pathname: str, search: str) -> prerender.Fills:
+    """What the page's copy shows for its graphs (pictures) and grids (their first rows)."""
+    picture = pictures.for_page(pathname, search)
+    params = dash_internals.parse_query_string(search)
+
+    def fill(kind: str, component_id: str, props: dict) -> str:
+        if kind == "Graph":
+            return picture(component_id, prerender.px_height(props.get("style")))
+        if kind == "AgGrid":
+            return grid_copy.table(component_id, props, params)
+        return ""
+
+    return fill
 
 
 def raw_path(request: flask.Request) -> str:

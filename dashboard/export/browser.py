@@ -89,8 +89,9 @@ class Renderer:
                                   silence_warnings=True)
         self._started = True
 
-    def image(self, figure: dict, fmt: str, what: str = "") -> bytes:
-        """PNG, SVG or PDF bytes of a styled figure; ExportError (one line) on a timeout or failure."""
+    def image(self, figure: dict, fmt: str, what: str = "", size: tuple[int, int] = (WIDTH, HEIGHT)) -> bytes:
+        """PNG, SVG or PDF bytes of a figure at ``size`` (px; default the print size);
+        ExportError (one line) on a timeout or failure."""
         import plotly.io as pio
 
         if self._broken:
@@ -98,7 +99,7 @@ class Renderer:
         self.start()
         scale = PNG_SCALE if fmt == "png" else 1
         wait = self.timeout * (PDF_FACTOR if fmt == "pdf" else 1) * (1 if self._warm else 2)
-        result = self._call(lambda: pio.to_image(figure, format=fmt, width=WIDTH, height=HEIGHT, scale=scale,
+        result = self._call(lambda: pio.to_image(figure, format=fmt, width=size[0], height=size[1], scale=scale,
                                                  validate=False), wait, what or fmt.upper())
         self._warm = True
         return result

@@ -78,10 +78,25 @@ def browser():
         b.close()
 
 
+# dashboard/app/fast/hydrate.js loads Dash on the reader's first interaction (a mouse move,
+# touch, key...). Tests of the live page open their pages as if the reader pressed Shift (a
+# key that does nothing else) as soon as each page, and each page navigated to, has loaded;
+# tests/browser/test_hydration.py drives the real first interactions instead.
+FIRST_INTERACTION = ("addEventListener('DOMContentLoaded', "
+                     "() => dispatchEvent(new KeyboardEvent('keydown', {key: 'Shift'})))")
+
+
+def live_context(browser, **options):
+    """A browser context whose pages start Dash at once (see FIRST_INTERACTION)."""
+    context = browser.new_context(**options)
+    context.add_init_script(FIRST_INTERACTION)
+    return context
+
+
 @pytest.fixture
 def page(browser, base_url):
-    """A fresh page; fails the test if the browser console logged an error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
+    """A fresh page, Dash started at once; fails the test if the browser console logged an error."""
+    context = live_context(browser, viewport={"width": 1280, "height": 900}, base_url=base_url)
     pg = context.new_page()
     errors: list[tuple[str, str]] = []
     missing_pages: set[str] = set()  # "not found" pages: their own 404 is expected, and logged

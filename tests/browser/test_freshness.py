@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import wait_for_charts
+from tests.browser.conftest import live_context, wait_for_charts
 
 NOWCAST_TRACE = "document.querySelector('#country-share-graph .js-plotly-plot').data" \
                 ".filter(t => t.name.startsWith('NATO nowcast 2025')).map(t => t.marker.symbol)"
@@ -61,7 +61,7 @@ def test_every_page_shows_the_age_of_its_figures(page, path):
 
 
 def test_data_age_note_reads_on_a_phone(browser, base_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=base_url)
+    context = live_context(browser, viewport={"width": 390, "height": 844}, base_url=base_url)
     page = context.new_page()
     try:
         page.goto("/country/DEU")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import PLACEHOLDER_JS, wait_for_charts
+from tests.browser.conftest import PLACEHOLDER_JS, live_context, wait_for_charts
 
 
 def test_without_javascript_the_static_copy_is_a_readable_page(browser, base_url):
@@ -55,7 +55,7 @@ def test_pledges_reached_without_its_bundle_reloads_with_it(page):
 
 def test_pledges_without_its_bundle_says_so_instead_of_reloading(browser, base_url):
     # its own page: the blocked bundle is a console error the shared fixture would fail on
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context = live_context(browser, base_url=base_url, viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.route("**/dash_ag_grid/dash_ag_grid*.js", lambda route: route.abort())

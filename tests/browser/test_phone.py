@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import IGNORED_CONSOLE, wait_for_charts
+from tests.browser.conftest import IGNORED_CONSOLE, live_context, wait_for_charts
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 900}
@@ -62,7 +62,7 @@ CHART_PROBLEMS_JS = """(tol) => {
 @pytest.fixture
 def phone(browser, base_url):
     """A page in a 390×844 phone viewport (touch, 3× pixels); fails on console errors."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True,
+    context = live_context(browser, viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True,
                                   base_url=base_url)
     pg = context.new_page()
     errors: list[str] = []
@@ -114,7 +114,7 @@ def test_phone_chart_text_stays_on_its_card_and_legends_clear(phone, path):
 
 
 def test_pledge_grid_status_column_visible_at_1400_px(browser, base_url):
-    context = browser.new_context(viewport=DESKTOP, base_url=base_url)
+    context = live_context(browser, viewport=DESKTOP, base_url=base_url)
     pg = context.new_page()
     try:
         pg.goto("/pledges")

@@ -1,5 +1,9 @@
 """A server-rendered copy of each page, shown until Dash has drawn the page in the browser.
 
+Dash's scripts load only when the reader first interacts (fast/hydration.py): until then
+this copy is the page, so it carries everything a reader reads — text, each control's
+setting, each chart as a picture, each grid's first rows.
+
 Dash draws everything in the browser: before its scripts have run and the page's
 layout has come back from the server, a visitor sees a blank page (Lighthouse: the
 largest text painted 1.0-1.5 s after the first byte, most of it waiting for scripts).
@@ -10,8 +14,9 @@ one style recalculation (assets/style.css); assets/prerender.js removes the copy
 so a later navigation can never bring it back. Browsers without ``:has()`` never show
 the copy. Without JavaScript the copy stays: a readable page with working links.
 
-Only plain HTML components are copied. Controls and charts keep their place (their
-frames have fixed heights) but are drawn by Dash; ids are dropped (no duplicates with
+Plain HTML components are copied; controls show their current value (not operable);
+charts are pictures and grids their first rows, through ``fills`` (dashboard/app/index.py),
+in frames of the live components' fixed heights; ids are dropped (no duplicates with
 the live tree; only ``main``, the skip link's target, stays), and so are ARIA references
 to ids. Every text and attribute is escaped:
 layouts echo cleaned URL parameters, never raw ones, but the copy does not rely on it.
@@ -20,6 +25,7 @@ layouts echo cleaned URL parameters, never raw ones, but the copy does not rely 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 
 from dash.development.base_component import Component
@@ -51,25 +57,30 @@ CONTROLS = frozenset({"Dropdown", "RadioItems", "Checklist", "Slider", "RangeSli
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
-def render(node: object, slots: dict[str, object] | None = None) -> str:
+# (component type, id, props) -> what the copy shows in a graph's frame (its picture:
+# dashboard/app/pictures.py) or in a grid's place (its first rows: fast/grid_copy.py)
+Fills = Callable[[str, str, dict], str]
+
+
+def render(node: object, slots: dict[str, object] | None = None, fills: Fills | None = None) -> str:
     """HTML for a Dash component tree (plain HTML components, links, frames of the rest).
 
     ``slots`` maps component ids to what to render in their place (the page's layout in
-    the shell's page container).
+    the shell's page container); ``fills`` gives what to show for a graph or a grid.
     """
     if node is None or isinstance(node, bool):
         return ""
     if isinstance(node, (str, int, float)):
         return escape(str(node))
     if isinstance(node, (list, tuple)):
-        return "".join(render(child, slots) for child in node)
+        return "".join(render(child, slots, fills) for child in node)
     if not isinstance(node, Component):
         return ""
     props = node.to_plotly_json()["props"]
     cid = props.get("id")
     if slots and isinstance(cid, str) and cid in slots:
-        return render(slots[cid], slots)
-    inner = render(props.get("children"), slots)
+        return render(slots[cid], slots, fills)
+    inner = render(props.get("children"), slots, fills)
     namespace, kind = dash_internals.component_kind(node)
     if namespace == "dash_html_components":
         tag = kind.lower()
@@ -84,10 +95,50 @@ def render(node: object, slots: dict[str, object] | None = None) -> str:
     if kind == "Loading":
         return inner
     if kind == "Graph":
-        return f'<div class="prerender-graph"{_attributes({"style": props.get("style")})}></div>'
+        shown = fills(kind, cid, props) if fills and isinstance(cid, str) else ""
+        return f'<div class="prerender-graph"{_attributes({"style": props.get("style")})}>{shown}</div>'
+    if kind == "AgGrid" and fills and isinstance(cid, str):
+        return fills(kind, cid, props) or '<div class="prerender-control"></div>'
     if kind in CONTROLS:
-        return '<div class="prerender-control"></div>'
+        return _control(kind, props, slots, fills)
     return ""  # Location, Store, Download, Markdown filled by callbacks, ...
+
+
+def _control(kind: str, props: dict, slots: dict[str, object] | None, fills: Fills | None) -> str:
+    """A control as it stands (its value shown, not operable): the reader sees the page's
+    settings before Dash draws the live control in its place."""
+    value = props.get("value")
+    chosen = set(map(str, value)) if isinstance(value, (list, tuple)) else {str(value)} if value is not None else set()
+    options = _options(props.get("options"))
+    if kind in ("Checklist", "RadioItems"):
+        on, off = ("☑", "☐") if kind == "Checklist" else ("◉", "○")
+        items = "".join(f'<span class="prerender-option">{on if v in chosen else off} {render(label, slots, fills)}</span>'
+                        for v, label in options)
+        return f'<div class="prerender-control prerender-options">{items}</div>'
+    if kind == "Dropdown":
+        shown = "".join(render(label, slots, fills) + ", " for v, label in options if v in chosen)[:-2]
+    elif kind in ("Input", "Slider", "RangeSlider"):
+        shown = escape(" – ".join(sorted(chosen))) if chosen and chosen != {""} else ""
+    else:
+        return '<div class="prerender-control"></div>'
+    if not shown:
+        placeholder = props.get("placeholder")
+        text = escape(str(placeholder)) if isinstance(placeholder, str) else ""
+        return f'<div class="prerender-control prerender-field prerender-placeholder">{text}</div>'
+    return f'<div class="prerender-control prerender-field">{shown}</div>'
+
+
+def _options(options: object) -> list[tuple[str, object]]:
+    """(value as text, label) of a control's options, in any of the forms Dash accepts."""
+    if isinstance(options, dict):
+        return [(str(v), label) for v, label in options.items()]
+    found = []
+    for option in options if isinstance(options, (list, tuple)) else []:
+        if isinstance(option, dict):
+            found.append((str(option.get("value")), option.get("label", option.get("value"))))
+        else:
+            found.append((str(option), str(option)))
+    return found
 
 
 def _attributes(props: dict) -> str:
@@ -118,6 +169,15 @@ def _style(style: dict) -> str:
     return "; ".join(rules)
 
 
+def px_height(style: object) -> int:
+    """A style's height in px (0 if it has none in px)."""
+    height = style.get("height") if isinstance(style, dict) else None
+    if isinstance(height, (int, float)):
+        return int(height)
+    text = str(height or "")
+    return int(text[:-2]) if text.endswith("px") and text[:-2].isdigit() else 0
+
+
 def _safe_href(href: str) -> bool:
     """Only site paths and http(s) links (never javascript: or data: URLs)."""
     lowered = href.strip().lower()
@@ -134,11 +194,12 @@ def page_layout(pathname: str, search: str) -> object:
     return layout(**{**variables, **params, PATH_ARG: pathname}) if callable(layout) else layout
 
 
-def render_page(shell: Component, pathname: str, search: str) -> tuple[str, int]:
+def render_page(shell: Component, pathname: str, search: str,
+                fills: Fills | None = None) -> tuple[str, int]:
     """The whole page (the app's shell with the page's layout in its container) as HTML,
     and the HTTP status it deserves (404 for a page that says "not found")."""
     layout = page_layout(pathname, search)
-    return render(shell, {CONTENT_ID: layout}), 404 if is_not_found(layout) else 200
+    return render(shell, {CONTENT_ID: layout}, fills), 404 if is_not_found(layout) else 200
 
 
 def is_not_found(layout: object) -> bool:

@@ -13,6 +13,7 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, data_age, deferred
+from dashboard.app.fast import grid_copy
 from dashboard.app.html_types import Attrs
 from dashboard.figures import pledges as fig
 from dashboard.figures.common import STATUS_LABELS, source_line
@@ -68,6 +69,8 @@ COLUMN_DEFS: list[dict] = [
 def layout(**params: object) -> html.Div:
     """The pledge tracker; malformed parameters fall back to "all"."""
     status, actor, q, country = read_params(params)
+    tracker = data.get().tracker
+    keep = tracker.matching(status, actor, q, country)  # the texts the page opens with (its static copy)
     return html.Div([
         dcc.Location(id="pledges-url", refresh=False),
         html.H1("Pledge tracker"),
@@ -91,7 +94,8 @@ def layout(**params: object) -> html.Div:
         ], className="controls"),
         html.Section([
             html.H2("Every pledge and country", id="pledges-table-title"),
-            html.P(id="pledges-count", className="chart-summary", **Attrs({"aria-live": "polite"})),
+            html.P(count_text(len(keep), len(tracker.records), status), id="pledges-count",
+                   className="chart-summary", **Attrs({"aria-live": "polite"})),
             # the frame keeps the grid's height before AG Grid's code has loaded (no layout shift)
             html.Div(
                 dag.AgGrid(
@@ -104,7 +108,7 @@ def layout(**params: object) -> html.Div:
                 ),
                 style={"minHeight": "560px"},
             ),
-            html.P(id="pledges-table-source", className="source-line"),
+            html.P(table_source(tracker.source_pairs(keep)), id="pledges-table-source", className="source-line"),
             html.Div([
                 html.Button("Download table (CSV)", id="pledges-table-csv-button", className="button",
                             n_clicks=0, type="button"),
@@ -136,6 +140,31 @@ def history_section(items: list[HistoryItem]) -> html.Section:
                "default; choose “Superseded or lapsed” under Status to see them with their last figures."),
         html.Ul(entries) if entries else html.P("No pledge in the registry has been replaced or dropped."),
     ], className="card", **Attrs({"aria-labelledby": "pledges-history-title"}))
+
+
+def count_text(shown: int, total: int, status: str) -> str:
+    """"Showing 180 of 207 pledge–country rows (pledges in force; …)." — or what to do when none match."""
+    if not shown:
+        return f"No pledge matches these filters (of {total} rows). Clear the search or choose “All”."
+    if shown == total:
+        return f"Showing all {total} pledge–country rows."
+    return (f"Showing {shown} of {total} pledge–country rows"
+            + (" (pledges in force; superseded and lapsed ones under Status)." if status == ALL else "."))
+
+
+def table_source(pairs: list) -> str:
+    """The table's source line: the editions behind the rows shown."""
+    return source_line(pairs, "Status: met, on track (recent rise fast enough), off track, no data; "
+                              "hover a status for the reason.")
+
+
+def copy_rows(params: dict) -> list[dict]:
+    """The rows the grid shows first for the URL's parameters (for the page's static copy)."""
+    tracker = data.get().tracker
+    return [tracker.records[i] for i in tracker.matching(*read_params(params))]
+
+
+grid_copy.ROW_SOURCES["pledges-grid"] = copy_rows
 
 
 def read_params(params: dict) -> tuple[str, str, str, str]:
@@ -196,15 +225,7 @@ def update_pledges(status: object, actor: object, q: object, country: object = A
     rows = [records[i] for i in keep]
     counts = tracker.status_counts(tuple(keep))
     pairs = tracker.source_pairs(keep)
-    total = len(records)
-    shown = (f"Showing all {total} pledge–country rows." if len(rows) == total
-             else f"Showing {len(rows)} of {total} pledge–country rows"
-                  + (" (pledges in force; superseded and lapsed ones under Status)." if status == ALL else "."))
-    if not rows:
-        shown = f"No pledge matches these filters (of {total} rows). Clear the search or choose “All”."
-    return (rows, shown,
-            source_line(pairs, "Status: met, on track (recent rise fast enough), off track, no data; "
-                               "hover a status for the reason."),
+    return (rows, count_text(len(rows), len(records), status), table_source(pairs),
             fig.status_figure(counts), fig.status_summary(counts),
             source_line(pairs, "Pledges: data/pledges.yaml, each with its announcement."))
 

@@ -1,0 +1,51 @@
+/* Loads Dash (React, plotly.js, the page's callbacks) when the reader first interacts.
+ *
+ * Every page arrives as a complete static copy (dashboard/app/fast/prerender.py): text,
+ * tables, and each chart as an SVG picture (dashboard/app/pictures.py). Running Dash's
+ * ~2 MB of scripts costs 0.3 s of main thread on a desktop and 1–3 s on a mid-range phone
+ * (Lighthouse's 4x CPU slowdown), during which the page cannot respond. So the copy is
+ * read without them, and they load on the first sign that the reader wants more than
+ * the copy: a mouse moving over the page, a touch, a key, the wheel, focus. A page
+ * opened at an anchor (a shared card link) or in a browser that cannot show the copy
+ * (no :has()) loads them at once. The page's index lists the scripts as inert tags
+ * (dashboard/app/fast/hydration.py); they run in order, then Dash's renderer starts.
+ */
+(function () {
+  "use strict";
+
+  var EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "wheel", "focusin"];
+  var started = false;
+
+  function start() {
+    if (started) return;
+    started = true;
+    EVENTS.forEach(function (name) { window.removeEventListener(name, onEvent, true); });
+    document.documentElement.classList.add("hydrating");
+    var last = null;
+    document.querySelectorAll("script.dash-script").forEach(function (tag) {
+      var script = document.createElement("script");
+      script.src = tag.dataset.src;
+      script.async = false;  // run in document order, as the index listed them
+      document.body.appendChild(script);
+      last = script;
+    });
+    var run = function () { window.renderer = new window.DashRenderer(); };
+    if (last) last.addEventListener("load", run);
+    else run();
+  }
+
+  function onEvent(event) {
+    // a finger's pointermove comes with a touchstart; only a mouse's counts on its own
+    if (event.type === "pointermove" && event.pointerType !== "mouse") return;
+    start();
+  }
+
+  var canShowCopy = window.CSS && CSS.supports && CSS.supports("selector(:has(*))");
+  if (!canShowCopy || !document.querySelector(".prerender") || window.location.hash) {
+    start();
+    return;
+  }
+  EVENTS.forEach(function (name) {
+    window.addEventListener(name, onEvent, {capture: true, passive: true});
+  });
+})();

@@ -1,0 +1,268 @@
+"""The static-first page: Dash's scripts held back until the first interaction, controls and
+grids in the copy, charts as SVG pictures painted by a long-lived painter process.
+
+Expected HTML and texts are worked out by hand from the inputs each test builds.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import pytest
+from dash import dcc, html
+
+from dashboard.app import pictures
+from dashboard.app.fast import grid_copy, hydration, prerender
+from dashboard.export import ExportError, painter
+
+DASH_SCRIPTS = "\n".join([
+    '<script src="/_dash-component-suites/dash/deps/react@18.v4.min.js"></script>',
+    '<script src="/assets/defer.js?m=1"></script>',
+    '<script src="/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4.min.js"></script>',
+    "<script>\n(function() { window.dash_clientside = window.dash_clientside || {}; })();\n</script>",
+])
+DASH_RENDERER = '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer();</script>'
+
+
+# ---- hydration: the index's scripts ---------------------------------------------------------
+
+def test_dash_scripts_become_inert_tags_in_order_and_the_inline_ones_stay():
+    scripts, renderer = hydration.defer(DASH_SCRIPTS, DASH_RENDERER)
+    assert '<script src="/_dash' not in scripts and '<script src="/assets/defer' not in scripts
+    listed = [line.split('data-src="')[1].split('"')[0] for line in scripts.splitlines() if "dash-script" in line]
+    assert listed == ["/_dash-component-suites/dash/deps/react@18.v4.min.js", "/assets/defer.js?m=1",
+                      "/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4.min.js"]
+    assert all('type="text/plain"' in line for line in scripts.splitlines() if "dash-script" in line)
+    assert "window.dash_clientside = window.dash_clientside" in scripts  # inline: defines functions only
+    assert scripts.rstrip().endswith(f'<script src="{hydration.URL}?v={hydration.version()}"></script>')
+    # the renderer is kept for Dash's index check, but never runs
+    assert renderer == DASH_RENDERER.replace("application/javascript", "text/plain")
+
+
+def test_an_index_without_a_renderer_keeps_dashs_tags():
+    assert hydration.defer(DASH_SCRIPTS, "") == (DASH_SCRIPTS, "")
+    assert hydration.defer("", DASH_RENDERER) == ("", DASH_RENDERER)
+
+
+def test_hydrate_js_is_served_with_a_year_of_cache():
+    from dashboard.app import create_app
+
+    client = create_app().server.test_client()
+    page = client.get("/sources").get_data(as_text=True)
+    assert f'<script src="{hydration.URL}?v={hydration.version()}"></script>' in page
+    assert 'class="dash-script" data-src="/_dash-component-suites/dash/dash-renderer/' in page
+    response = client.get(f"{hydration.URL}?v={hydration.version()}")
+    assert response.status_code == 200 and response.mimetype == "application/javascript"
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert b"new window.DashRenderer()" in response.data
+
+
+# ---- the copy's controls ----------------------------------------------------------------------
+
+def test_controls_show_their_setting():
+    assert prerender.render(dcc.Dropdown(id="c", options=[{"label": "United Kingdom", "value": "GBR"},
+                                                           {"label": "France", "value": "FRA"}], value="FRA")) \
+        == '<div class="prerender-control prerender-field">France</div>'
+    assert prerender.render(dcc.Dropdown(id="c", options={"a": "Alpha", "b": "Beta"}, value=["b", "a"], multi=True)) \
+        == '<div class="prerender-control prerender-field">Alpha, Beta</div>'  # in the options' order
+    assert prerender.render(dcc.Input(id="q", value="", placeholder="country…")) \
+        == '<div class="prerender-control prerender-field prerender-placeholder">country…</div>'
+    assert prerender.render(dcc.Input(id="y", type="number", value=1990)) \
+        == '<div class="prerender-control prerender-field">1990</div>'
+    assert prerender.render(dcc.Checklist(id="e", options=[{"label": " Show events", "value": "on"}], value=[])) \
+        == '<div class="prerender-control prerender-options"><span class="prerender-option">☐  Show events</span></div>'
+    assert prerender.render(dcc.RadioItems(id="r", options=["eur", "usd"], value="usd")) == (
+        '<div class="prerender-control prerender-options"><span class="prerender-option">○ eur</span>'
+        '<span class="prerender-option">◉ usd</span></div>')
+
+
+def test_a_hostile_control_value_is_escaped():
+    out = prerender.render(dcc.Input(id="q", value='<img src=x onerror="alert(1)">'))
+    assert "<img" not in out and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in out
+    out = prerender.render(dcc.Dropdown(id="d", options=[{"label": "<b>x</b>", "value": "x"}], value="x"))
+    assert "<b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out
+
+
+def test_graphs_and_grids_get_what_fills_gives():
+    seen = []
+
+    def fill(kind, cid, props):
+        seen.append((kind, cid, prerender.px_height(props.get("style"))))
+        return "<i>picture</i>" if kind == "Graph" else ""
+
+    tree = html.Div([dcc.Graph(id="g", style={"height": "300px"}),
+                     __import__("dash_ag_grid").AgGrid(id="grid", rowData=[], columnDefs=[])])
+    assert prerender.render(tree, fills=fill) == (
+        '<div><div class="prerender-graph" style="height: 300px"><i>picture</i></div>'
+        '<div class="prerender-control"></div></div>')  # a grid with nothing to show keeps a frame
+    assert seen == [("Graph", "g", 300), ("AgGrid", "grid", 0)]
+
+
+# ---- the copy's grids -------------------------------------------------------------------------
+
+COLUMNS = [
+    {"field": "country_link", "headerName": "Country", "cellRenderer": "markdown", "width": 150},
+    {"field": "title", "headerName": "Pledge", "width": 280, "wrapText": True},
+    {"field": "latest_share_pct", "headerName": "Latest", "valueFormatter": {"function": "params.data.latest_text"}},
+    {"field": "status_label", "headerName": "Status", "width": 115, "cellClassRules": {"status-met": "x"}},
+    {"field": "progress_pct", "headerName": "Progress", "width": 115,
+     "valueFormatter": {"function": "params.value == null ? '—' : Math.round(params.value) + '%'"}},
+    {"field": "gap_pp", "headerName": "Gap (pp)", "width": 105,
+     "valueFormatter": {"function": "(params.value > 0 ? '+' : '') + params.value.toFixed(2)"}},
+]
+ROW = {"country_link": "[United Kingdom](/country/GBR)", "title": "UK: 2.5% by 2027", "latest_share_pct": 2.33,
+       "latest_text": "2.33% e", "status": "off_track", "status_label": "Off track", "progress_pct": 93.2,
+       "gap_pp": 0.17}
+
+
+def test_a_grid_copy_shows_the_grids_texts_in_its_columns():
+    out = grid_copy.table("g", {"rowData": [ROW, {**ROW, "progress_pct": None, "gap_pp": -0.004,
+                                                  "country_link": "[x](javascript:alert(1))"}],
+                                "columnDefs": COLUMNS, "style": {"height": "560px"}}, {})
+    assert out.startswith('<div class="prerender-grid data-table" style="height: 560px">'
+                          '<table style="width: 965px">')  # 150 + 280 + 200 (AG Grid's default) + 115 + 115 + 105
+    assert "<th scope=\"col\">Country</th><th scope=\"col\">Pledge</th>" in out
+    first, second = out.split("<tr>")[2:4]
+    assert first == ('<td class="line"><a href="/country/GBR">United Kingdom</a></td>'
+                     '<td class="wrap">UK: 2.5% by 2027</td><td class="line">2.33% e</td>'
+                     '<td class="line status-off_track">Off track</td><td class="line">93%</td>'
+                     '<td class="line">+0.17</td></tr>')
+    # no progress: a dash; a negative gap keeps its sign (-0.00, as toFixed); a script link is text
+    assert '<td class="line">—</td><td class="line">-0.00</td>' in second
+    assert "javascript:" in second and "href=\"javascript" not in second
+
+
+def test_a_grid_copy_takes_registered_rows_and_stops_at_the_first_screen(monkeypatch):
+    rows = [{**ROW, "title": f"pledge {i}"} for i in range(40)]
+    monkeypatch.setitem(grid_copy.ROW_SOURCES, "reg", lambda params: rows if params == {"country": "GBR"} else [])
+    out = grid_copy.table("reg", {"rowData": [], "columnDefs": COLUMNS}, {"country": "GBR"})
+    assert out.count("<tr>") == 1 + grid_copy.ROWS_SHOWN and "pledge 14" in out and "pledge 15" not in out
+    assert grid_copy.table("reg", {"rowData": [], "columnDefs": COLUMNS}, {}) == ""
+
+
+# ---- pictures -----------------------------------------------------------------------------------
+
+FAKE_PAINTER = textwrap.dedent("""
+    import json, sys, time
+    for line in sys.stdin:
+        request = json.loads(line)
+        mode = request["figure"].get("mode")
+        if mode == "hang":
+            time.sleep(60)
+        if mode == "exit":
+            sys.exit(3)
+        if mode == "error":
+            print(json.dumps({"error": "rendering SVG picture failed: boom"}), flush=True)
+            continue
+        print(json.dumps({"svg": f"<svg width='{request['width']}' height='{request['height']}'/>"}), flush=True)
+""")
+
+
+@pytest.fixture
+def fake_painter(tmp_path):
+    script = tmp_path / "fake_painter.py"
+    script.write_text(FAKE_PAINTER)
+    made = pictures.Painter([sys.executable, str(script)])
+    yield made
+    made.close()
+
+
+def test_the_painter_answers_one_picture_per_request_from_one_process(fake_painter):
+    assert fake_painter.svg({"data": []}, 350, 420) == b"<svg width='350' height='420'/>"
+    first = fake_painter._proc
+    assert fake_painter.svg({"data": []}, 1140, 420) == b"<svg width='1140' height='420'/>"
+    assert fake_painter._proc is first  # kept warm
+
+
+def test_painter_failures_are_one_line_errors(fake_painter, monkeypatch):
+    with pytest.raises(pictures.PaintError, match="rendering SVG picture failed: boom"):
+        fake_painter.svg({"mode": "error"}, 350, 420)
+    with pytest.raises(pictures.PaintError, match="the painter exited"):
+        fake_painter.svg({"mode": "exit"}, 350, 420)
+    # after a failure it is not restarted at once (each picture would wait for a doomed start)
+    with pytest.raises(pictures.PaintError, match="failed recently"):
+        fake_painter.svg({"data": []}, 350, 420)
+    monkeypatch.setattr(pictures, "RETRY_AFTER_S", 0.0)
+    monkeypatch.setattr(pictures, "PAINT_TIMEOUT_S", 0.5)
+    with pytest.raises(pictures.PaintError, match="did not answer in time"):
+        fake_painter.svg({"mode": "hang"}, 350, 420)
+    assert fake_painter.svg({"data": []}, 350, 420).startswith(b"<svg")  # a new process
+
+
+def test_a_painter_that_cannot_start_says_so():
+    with pytest.raises(pictures.PaintError, match="cannot start the painter"):
+        pictures.Painter(["/nonexistent/painter"]).svg({}, 350, 420)
+
+
+def test_the_painter_process_checks_each_request():
+    painted = []
+
+    def paint(figure, width, height):
+        painted.append((width, height))
+        if figure.get("fail"):
+            raise ExportError("Chromium not responding: no SVG picture after 20 s")
+        return b"<svg/>"
+
+    assert painter.answer(json.dumps({"figure": {}, "width": 350, "height": 420}), paint) == {"svg": "<svg/>"}
+    assert painter.answer("not json", paint)["error"].startswith("bad request")
+    assert painter.answer(json.dumps({"figure": [], "width": 350, "height": 420}), paint)["error"].startswith("bad")
+    assert painter.answer(json.dumps({"figure": {}, "width": 99999, "height": 420}), paint)["error"].startswith("bad")
+    assert painter.answer(json.dumps({"figure": {"fail": 1}, "width": 350, "height": 420}), paint) == \
+        {"error": "Chromium not responding: no SVG picture after 20 s"}
+    assert painted == [(350, 420), (350, 420)]
+
+
+def test_picture_urls_carry_the_views_parameters_and_the_sizes():
+    assert pictures.url("money-gap", {"country": "GBR"}, 350, 522) == "/pictures/money-gap.svg?w=350&h=522&country=GBR"
+
+
+@pytest.fixture(scope="module")
+def client():
+    from dashboard.app import create_app
+
+    return create_app().server.test_client()
+
+
+@pytest.mark.parametrize("url,status,words", [
+    ("/pictures/nothing.svg?w=350&h=420", 404, "no chart named 'nothing'"),
+    ("/pictures/money-gap.svg?w=351&h=420&country=GBR", 400, "w: one of [350, 1140]"),
+    ("/pictures/money-gap.svg?w=350&h=99999&country=GBR", 400, "h: 150 to 1600"),
+    ("/pictures/money-gap.svg?w=x&h=420", 400, "whole numbers"),
+    ("/pictures/money-gap.svg?w=350&h=420&country=%3Cscript%3E", 400, "country"),
+])
+def test_bad_picture_requests_get_one_line(client, url, status, words):
+    response = client.get(url)
+    text = response.get_data(as_text=True)
+    assert response.status_code == status and words in text and text.count("\n") == 1
+    assert response.mimetype == "text/plain" and response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_picture_is_painted_once_then_served_from_disk(client, monkeypatch, tmp_path):
+    monkeypatch.setenv("DEFENCE_DASHBOARD_APP_CACHE", str(tmp_path))
+    calls = []
+
+    def fake_svg(figure, width, height):
+        calls.append((figure["layout"]["width"], figure["layout"]["height"], len(figure["data"])))
+        return b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+
+    monkeypatch.setattr(pictures._PAINTER, "svg", fake_svg)
+    for _ in range(2):
+        response = client.get("/pictures/money-gap.svg?w=350&h=522&country=GBR")
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.data == b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    assert len(calls) == 1 and calls[0][:2] == (350, 522) and calls[0][2] > 0  # the UK's money-gap bars
+
+
+def test_without_a_painter_a_picture_is_503_and_the_page_still_works(client, monkeypatch, tmp_path):
+    monkeypatch.setenv("DEFENCE_DASHBOARD_APP_CACHE", str(tmp_path))
+
+    def broken(figure, width, height):
+        raise pictures.PaintError("cannot start the painter: No such file or directory")
+
+    monkeypatch.setattr(pictures._PAINTER, "svg", broken)
+    response = client.get("/pictures/spending.svg?w=1140&h=380&country=DEU")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert response.get_data(as_text=True) == "picture unavailable: cannot start the painter: No such file or directory\n"
+    assert client.get("/country/DEU").status_code == 200
