@@ -183,8 +183,11 @@ def nowcast(country: str | None, as_json: bool, backtest: bool, snapshot: Path |
 @click.option("--public-url", default=None, metavar="URL",
               help="The site's public address, for absolute URLs in its pages' meta tags "
                    "(default: $DEFENCE_DASHBOARD_PUBLIC_URL; none: no absolute URLs).")
+@click.option("--no-warm", is_flag=True,
+              help="Do not paint the pages' chart pictures in the background at start (they are then "
+                   "painted when first asked for).")
 def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev: bool,
-          public_url: str | None) -> None:
+          public_url: str | None, no_warm: bool) -> None:
     """Serve the dashboard on the snapshot (default: the embedded one).
 
     Without --debug the app runs under gunicorn (debug off); --debug starts Dash's
@@ -201,7 +204,7 @@ def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev:
 
         create_app(snapshot, dev=True, public_url=public_url).run(host=host, port=port, debug=True)
         return
-    serving.run(snapshot, host, port, workers or serving.default_workers(), public_url)
+    serving.run(snapshot, host, port, workers or serving.default_workers(), public_url, warm=not no_warm)
 
 
 @main.command()

@@ -266,3 +266,36 @@ def test_without_a_painter_a_picture_is_503_and_the_page_still_works(client, mon
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert response.get_data(as_text=True) == "picture unavailable: cannot start the painter: No such file or directory\n"
     assert client.get("/country/DEU").status_code == 200
+
+
+# ---- the copy's chart texts, and warming the pictures --------------------------------------------
+
+def test_chart_texts_a_callback_writes_come_from_the_chart_in_the_copy(client):
+    from tests.test_app_index import copy_of
+
+    copy = copy_of(client.get("/").get_data(as_text=True))
+    # the overview's map: the snapshot's SIPRI edition is April 2025 (SOURCES.md); its source line
+    # and its unit and basis, where the live page's callback writes its own summary
+    assert '<p class="source-line">Source: SIPRI (2025-04 edition). Share of GDP' in copy
+    assert '<figcaption class="chart-summary">% of GDP, SIPRI definition' in copy
+
+
+def test_warming_asks_for_every_picture_each_page_shows_once(client, monkeypatch):
+    from dashboard.app import warm
+
+    body = client.get("/sources").get_data()
+    paths = warm.picture_paths(body.decode())
+    # two charts (reconciliation, revisions), each at the phone's and the desktop's width
+    assert len(paths) == 4 and all("&amp;" not in p for p in paths)
+    assert sorted(p.split("?")[0] for p in paths) == ["/pictures/reconcile.svg"] * 2 + ["/pictures/revisions.svg"] * 2
+    asked = []
+
+    def fake_get(url, timeout=0):
+        asked.append(url)
+        if url.endswith("/health"):
+            return b"ok"
+        return body if url.endswith("/sources") else (None if "w=350" in url and "revisions" in url else b"<svg/>")
+
+    monkeypatch.setattr(warm, "_get", fake_get)
+    assert warm.warm("http://x", ("/sources",)) == (3, 1)
+    assert asked[:2] == ["http://x/health", "http://x/sources"] and len(asked) == 6

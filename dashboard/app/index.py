@@ -76,7 +76,8 @@ class DashboardDash(dash.Dash):
 
 
 def fills(pathname: str, search: str) -> prerender.Fills:
-    """What the page's copy shows for its graphs (pictures) and grids (their first rows)."""
+    """What the page's copy shows for its graphs (pictures), grids (their first rows) and the
+    chart texts callbacks write (the chart's description and source line)."""
     picture = pictures.for_page(pathname, search)
     params = dash_internals.parse_query_string(search)
 
@@ -85,6 +86,8 @@ def fills(pathname: str, search: str) -> prerender.Fills:
             return picture(component_id, prerender.px_height(props.get("style")))
         if kind == "AgGrid":
             return grid_copy.table(component_id, props, params)
+        if kind == "Text":
+            return pictures.card_text(component_id, pathname, search)
         return ""
 
     return fill

@@ -169,6 +169,16 @@ def for_page(pathname: str, search: str) -> Callable[[str, int], str]:
     return picture
 
 
+def card_text(text_id: str, pathname: str, search: str) -> str:
+    """A chart card's summary or source line for the copy, where its callback writes them: the
+    chart's description (unit and basis) and its source line with editions, as the export's."""
+    card, _, kind = text_id.rpartition("-")
+    view = social.card_view(card, pathname, search) if card in CARD_CHARTS else None
+    if view is None:
+        return ""
+    return escape(view.built.subtitle + "." if kind == "summary" else view.built.source_text)
+
+
 def svg(chart: str, params: dict[str, str], width: int, height: int) -> Path:
     """The cached SVG of ``chart`` (canonical ``params``) at ``width`` × ``height``, painted if absent."""
     key = hashlib.sha256(repr((sorted(params.items()), width, height)).encode()).hexdigest()[:16]

@@ -79,8 +79,10 @@ def check_port(host: str, port: int) -> None:
             raise DashboardError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def run(snapshot: Path | None, host: str, port: int, workers: int, public_url: str | None = None) -> None:
-    """Serve under gunicorn until interrupted (``public_url``: see ``create_app``)."""
+def run(snapshot: Path | None, host: str, port: int, workers: int, public_url: str | None = None,
+        warm: bool = True) -> None:
+    """Serve under gunicorn until interrupted (``public_url``: see ``create_app``; ``warm``:
+    paint the pages' chart pictures in a child process once the server answers, ``warm.py``)."""
     # Before anything imports ssl, socket users or threading primitives the workers share:
     # patched after the app is loaded (gunicorn's default) they would stay blocking.
     from gevent import monkey
@@ -116,4 +118,19 @@ def run(snapshot: Path | None, host: str, port: int, workers: int, public_url: s
         def load(self):
             return create_app(snapshot, public_url=public_url).server
 
+    if warm:
+        start_warming(host, port)
     DashboardServer().run()
+
+
+def start_warming(host: str, port: int) -> None:
+    """Start ``dashboard.app.warm`` against this server, detached and quiet (it ends by itself)."""
+    import subprocess
+    import sys
+
+    address = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
+    if ":" in address and not address.startswith("["):
+        address = f"[{address}]"
+    subprocess.Popen([sys.executable, "-m", "dashboard.app.warm", f"http://{address}:{port}"],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)

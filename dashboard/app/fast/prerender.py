@@ -54,6 +54,9 @@ UNITLESS = frozenset({"flex", "flexGrow", "flexShrink", "fontWeight", "lineHeigh
                       "zIndex", "zoom"})
 # Controls Dash draws; the copy holds a box of about their height in their place.
 CONTROLS = frozenset({"Dropdown", "RadioItems", "Checklist", "Slider", "RangeSlider", "Input", "AgGrid"})
+# A chart card's texts (components.chart_card: {prefix}-summary, {prefix}-source): where a
+# callback writes them, the copy asks ``fills`` for them (the chart's own description and source).
+CARD_TEXTS = ("-summary", "-source")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -87,6 +90,8 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
         if tag in ("script", "iframe", "object", "embed"):
             return ""
         attrs = _attributes(props)
+        if not inner and fills and isinstance(cid, str) and cid.endswith(CARD_TEXTS):
+            inner = fills("Text", cid, props)  # a chart's summary or source line its callback writes
         if tag == "button":
             attrs += " disabled"  # nothing to do before Dash is running
         return f"<{tag}{attrs}>" if tag in VOID else f"<{tag}{attrs}>{inner}</{tag}>"
