@@ -1,10 +1,12 @@
 """Screenshot every page in headless Chromium into docs/screenshots/ (for the README):
 each page at desktop width (full page) and at a 390×844 phone viewport (``phone-<name>.png``).
 
-    .venv/bin/python scripts/screenshots.py [--width 1280]
+    .venv/bin/python scripts/screenshots.py [--width 1280] [--static --out DIR]
 
-Starts `defence-dashboard serve` on a free port, visits each page, waits for its charts,
-and saves a PNG per page.
+Starts `defence-dashboard serve` on a free port, visits each page, moves the mouse (Dash
+loads on the first interaction: dashboard/app/fast/hydrate.js), waits for its charts, and
+saves a PNG per page. ``--static``: the page before any interaction instead (its static
+copy, charts as pictures), e.g. into a scratch folder to compare with the live page.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--static", action="store_true", help="Before any interaction (the static copy).")
+    parser.add_argument("--out", type=Path, default=OUT, help="Folder for the PNGs (default: docs/screenshots).")
     args = parser.parse_args()
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
     if not chromium:
@@ -52,7 +56,7 @@ def main() -> int:
     exe = Path(sys.executable).with_name("defence-dashboard")
     server = subprocess.Popen([str(exe), "serve", "--port", str(port)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
@@ -66,18 +70,27 @@ def main() -> int:
                         break
                     except Exception:  # server still starting
                         time.sleep(0.2)
-                # locators, not wait_for_function: the app's CSP forbids the eval it needs
-                page.locator(".js-plotly-plot .main-svg, .ag-root").first.wait_for(timeout=30_000)
-                # charts below the fold are drawn when scrolled to (assets/defer.js)
-                frames = page.locator("[data-defer]")
+                if args.static:
+                    # every picture in, lazy ones too (a reader scrolling down loads them)
+                    for img in page.locator("img.prerender-picture").all():
+                        img.scroll_into_view_if_needed()
+                        page.wait_for_timeout(300)
+                    frames = page.locator(".no-such-frame")
+                else:
+                    page.mouse.move(2, 2)  # the reader's first interaction: Dash loads
+                    # locators, not wait_for_function: the app's CSP forbids the eval it needs
+                    page.locator(".js-plotly-plot .main-svg, .ag-root").first.wait_for(timeout=30_000)
+                    # charts below the fold are drawn when scrolled to (assets/defer.js)
+                    frames = page.locator("[data-defer]")
                 for i in range(frames.count()):
                     frames.nth(i).scroll_into_view_if_needed()
                     page.wait_for_timeout(600)
                 page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_timeout(1500)
-                page.screenshot(path=str(OUT / f"{name}.png"), full_page=not phone)
+                target = args.out / f"{'static-' if args.static else ''}{name}.png"
+                page.screenshot(path=str(target), full_page=not phone)
                 page.close()
-                print(OUT / f"{name}.png")
+                print(target)
             browser.close()
     finally:
         server.terminate()

@@ -145,3 +145,19 @@ def test_every_private_api_is_listed_in_the_design_notes():
                  "kaleido._global_server", "Chromium.find_browser", "_unix_pipe_chromium_wrapper",
                  "GeventWorker.handle", "util.write_error", "/proc"):
         assert name in text, f"docs/design.md does not list {name}"
+
+
+def test_dash_index_check_accepts_the_held_back_scripts():
+    """Dash refuses an index without a dash-renderer script src and the renderer's id: the
+    inert tags fast/hydration.py writes must still pass its check."""
+    from dash import dash as dash_module
+
+    from dashboard.app.fast import hydration
+
+    scripts, renderer = hydration.defer(
+        '<script src="/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4.min.js"></script>',
+        '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer();</script>')
+    index = scripts + renderer
+    for check, what in (dash_module._re_index_scripts_id, dash_module._re_renderer_scripts_id):
+        assert re.search(check, index), f"Dash's index check for {what!r} no longer passes"
+    assert "<script src=\"/_dash-component-suites" not in index  # and nothing of Dash's runs with the page

@@ -25,8 +25,10 @@ RUN_AXE = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.vi
 
 
 def wait_for_page(pg, path: str, charts: int) -> None:
-    """Load ``path`` and wait until its charts (and the pledge grid's rows) have drawn."""
+    """Load ``path``, move the mouse (Dash loads on the first interaction: fast/hydrate.js) and
+    wait until its charts (and the pledge grid's rows) have drawn."""
     pg.goto(path)
+    pg.mouse.move(2, 2)
     if charts:
         pg.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(state="attached")
     if path.startswith("/pledges"):

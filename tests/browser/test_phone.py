@@ -127,3 +127,36 @@ def test_pledge_grid_status_column_visible_at_1400_px(browser, base_url):
         assert pg.evaluate("document.scrollingElement.scrollWidth") <= DESKTOP["width"] + TOLERANCE_PX
     finally:
         context.close()
+
+
+# The static copy (before the reader's first interaction): its pictures are the phone-width
+# ones, loaded and inside their cards; its grid scrolls inside its own frame.
+STATIC_PROBLEMS_JS = """(tol) => {
+    const problems = [];
+    document.querySelectorAll('.prerender img.prerender-picture').forEach((img, i) => {
+        const card = img.closest('.card').getBoundingClientRect(), box = img.getBoundingClientRect();
+        if (!img.currentSrc.includes('w=350')) problems.push(`picture ${i}: not the phone's (${img.currentSrc})`);
+        if (!(img.complete && img.naturalWidth > 0)) problems.push(`picture ${i}: not loaded`);
+        if (box.left < card.left - tol || box.right > card.right + tol) problems.push(`picture ${i}: outside its card`);
+    });
+    return problems;
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_phone_static_copy_fits_and_shows_phone_pictures(browser, base_url, path):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True,
+                                  base_url=base_url)  # no first interaction: the copy stays
+    try:
+        pg = context.new_page()
+        pg.goto(path, wait_until="networkidle")
+        for img in pg.locator(".prerender img.prerender-picture").all():
+            img.scroll_into_view_if_needed()  # lazy pictures load as a reader scrolls to them
+            img.evaluate("img => img.decode().catch(() => null)")
+        assert pg.evaluate("typeof window.DashRenderer") == "undefined"
+        width = pg.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"] + TOLERANCE_PX, f"{path}: the copy is {width} px wide"
+        problems = pg.evaluate(STATIC_PROBLEMS_JS, TOLERANCE_PX)
+        assert not problems, f"{path}: " + "; ".join(problems)
+    finally:
+        context.close()
