@@ -78,6 +78,7 @@ def map_summary(shares: YearShares, source: str, edition: str | None, year: int,
 
 
 TARGET_ROW_PX = 15  # the target labels above the ranking, one row each
+ALLIES_LABEL_PX = 10  # smallest count label inside the allies chart's bars (smaller ones are hidden)
 
 
 def ranking_figure(ranked: YearShares, source: str, year: int, targets: list[float],
@@ -164,14 +165,17 @@ def allies_figure(counts: pd.DataFrame, threshold: float, selected_year: int | N
     for name, values, colour, text in parts:
         traces.append({
             "type": "bar", "name": name, "x": years, "y": values, "text": text,
-            "textposition": "inside", "insidetextanchor": "middle",
+            "textposition": "inside", "insidetextanchor": "middle", "textangle": 0,
             "customdata": [[h, m] for h, m in zip(hover_year, members)],
             "marker": {"color": colour, "line": {"color": ["#222" if y == selected_year else colour for y in years],
                                                  "width": [2 if y == selected_year else 0 for y in years]}},
             "hovertemplate": f"%{{customdata[0]}}: %{{y}} of %{{customdata[1]}} allies {name.lower()}<extra></extra>",
         })
     layout = base_layout(yaxis_title="Allies", height=360)
+    # a count too small for its segment (one ally not reporting) is hidden, never shrunk to an
+    # unreadable sliver or turned sideways; the hover and the summary still give it
     layout.update({"barmode": "stack", "hovermode": "closest", "bargap": 0.2,
+                   "uniformtext": {"minsize": ALLIES_LABEL_PX, "mode": "hide"},
                    "xaxis": {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years],
                              "showgrid": False, "linecolor": "#999"},
                    "legend": {"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left"},
