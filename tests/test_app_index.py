@@ -40,7 +40,7 @@ def test_render_writes_plain_html_links_and_frames():
         '<div class="card" style="min-height: 40px; flex: 1; padding: 8px 14px">'
         "<h1>Spend &amp; pledges</h1>"
         '<a class="nav-link" href="/country/GBR">UK</a>'
-        '<div class="prerender-graph" style="height: 300px"></div>'
+        '<div class="prerender-graph" data-graph="g" style="height: 300px"></div>'
         '<div class="prerender-control prerender-field prerender-placeholder"></div>'  # no value, no placeholder
         '<button type="button" disabled>Download</button>'
         "</div>")

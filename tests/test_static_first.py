@@ -95,7 +95,7 @@ def test_graphs_and_grids_get_what_fills_gives():
     tree = html.Div([dcc.Graph(id="g", style={"height": "300px"}),
                      __import__("dash_ag_grid").AgGrid(id="grid", rowData=[], columnDefs=[])])
     assert prerender.render(tree, fills=fill) == (
-        '<div><div class="prerender-graph" style="height: 300px"><i>picture</i></div>'
+        '<div><div class="prerender-graph" data-graph="g" style="height: 300px"><i>picture</i></div>'
         '<div class="prerender-control"></div></div>')  # a grid with nothing to show keeps a frame
     assert seen == [("Graph", "g", 300), ("AgGrid", "grid", 0)]
 
@@ -299,3 +299,18 @@ def test_warming_asks_for_every_picture_each_page_shows_once(client, monkeypatch
     monkeypatch.setattr(warm, "_get", fake_get)
     assert warm.warm("http://x", ("/sources",)) == (3, 1)
     assert asked[:2] == ["http://x/health", "http://x/sources"] and len(asked) == 6
+
+
+def test_cached_images_are_named_by_the_figure_code_that_drew_them(tmp_path, monkeypatch):
+    from dashboard.app import diskcache
+
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "country.py").write_text("TEXTANGLE = 'auto'\n")
+    monkeypatch.setattr(diskcache, "FIGURE_CODE", (figures,))
+    diskcache.code_id.cache_clear()
+    before = diskcache.code_id()
+    (figures / "country.py").write_text("TEXTANGLE = 0\n")
+    diskcache.code_id.cache_clear()
+    assert diskcache.code_id() != before  # a release that changes a chart paints it afresh
+    diskcache.code_id.cache_clear()

@@ -1,7 +1,7 @@
 """Files the app makes once and serves many times (whole-dataset archives, social-card images).
 
-``<root>/<kind>/<name>``, where the name carries the snapshot's id, so a new build never
-serves an old file; written atomically (``dashboard.atomic``), so a reader never sees half
+``<root>/<kind>/<name>``, where the name carries the snapshot's id (and, for images, the
+figure code's: ``code_id``), so a new build or release never serves an old file; written atomically (``dashboard.atomic``), so a reader never sees half
 a file and two workers making the same file at once both end with a whole one. Each kind
 keeps at most a number of files (the oldest go first): URLs with parameters could
 otherwise fill the disk. Root: ``$DEFENCE_DASHBOARD_APP_CACHE`` or the user's cache folder.
@@ -9,9 +9,11 @@ otherwise fill the disk. Root: ``$DEFENCE_DASHBOARD_APP_CACHE`` or the user's ca
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
@@ -22,6 +24,20 @@ ENV_APP_CACHE = "DEFENCE_DASHBOARD_APP_CACHE"
 # Striped locks: a fixed number however many names are asked for (a lock per name would grow
 # with every distinct URL a client invents).
 _LOCKS = tuple(threading.Lock() for _ in range(16))
+
+
+# The code that draws the charts: a cached image made by older code is never served.
+FIGURE_CODE = (Path(__file__).resolve().parents[1] / "figures", Path(__file__).resolve().parents[1] / "views")
+
+
+@lru_cache(maxsize=1)
+def code_id() -> str:
+    """A fingerprint of the figure and view code (names of cached images carry it with the snapshot's id)."""
+    digest = hashlib.sha256()
+    for folder in FIGURE_CODE:
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def root() -> Path:

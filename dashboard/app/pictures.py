@@ -44,6 +44,8 @@ PICTURE_URL = "/pictures/{chart}.svg"
 PHONE_WIDTH, DESKTOP_WIDTH = 350, 1140
 WIDTHS = frozenset({PHONE_WIDTH, DESKTOP_WIDTH})
 PHONE_MEDIA = "(max-width: 640px)"  # style.css's phone breakpoint
+# Charts a phone shows taller than their frame's height (style.css's phone rules), by card
+PHONE_HEIGHTS = {"country-share": 640}
 MIN_HEIGHT, MAX_HEIGHT = 150, 1600
 GRAPH_SUFFIX = "-graph"             # chart_card's graph id: f"{prefix}-graph"
 KIND = "chart-pictures"
@@ -143,7 +145,7 @@ def picture_html(view: social.CardView, height: int, eager: bool) -> str:
     """``<picture>`` of a card's chart, the phone's width on narrow screens.
 
     ``eager``: the page's first chart (the others load as they near the viewport)."""
-    phone = escape(url(view.chart, view.params, PHONE_WIDTH, height), quote=True)
+    phone = escape(url(view.chart, view.params, PHONE_WIDTH, PHONE_HEIGHTS.get(view.card, height)), quote=True)
     desktop = escape(url(view.chart, view.params, DESKTOP_WIDTH, height), quote=True)
     alt = escape(f"Chart: {view.built.title}", quote=True)
     loading = "" if eager else ' loading="lazy"'
@@ -182,7 +184,7 @@ def card_text(text_id: str, pathname: str, search: str) -> str:
 def svg(chart: str, params: dict[str, str], width: int, height: int) -> Path:
     """The cached SVG of ``chart`` (canonical ``params``) at ``width`` × ``height``, painted if absent."""
     key = hashlib.sha256(repr((sorted(params.items()), width, height)).encode()).hexdigest()[:16]
-    name = f"{chart}-{key}-{data.get().content_id}.svg"
+    name = f"{chart}-{key}-{data.get().content_id}-{diskcache.code_id()}.svg"
     return diskcache.kept(KIND, name, lambda: _paint(chart, params, width, height), KEEP)
 
 

@@ -146,7 +146,7 @@ def canonical(chart: str, raw: dict[str, str]) -> dict[str, str]:
 def image(chart: str, params: dict[str, str], snapshot: Path | None = None) -> Path:
     """The cached PNG of ``chart`` with ``params`` (canonical), made by the export if absent."""
     key = hashlib.sha256(repr(sorted(params.items())).encode()).hexdigest()[:16]
-    name = f"{chart}-{key}-{data.get().content_id}.png"
+    name = f"{chart}-{key}-{data.get().content_id}-{diskcache.code_id()}.png"
     return diskcache.kept(KIND, name, lambda: _render(chart, params, snapshot), KEEP)
 
 

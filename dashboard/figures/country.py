@@ -319,7 +319,11 @@ def money_gap_figure(pledges: Sequence[Progress], name: str) -> dict:
     layout["hovermode"] = "closest"
     return {"data": [{"type": "bar", "orientation": "h", "x": values, "y": labels, "customdata": titles,
                       "marker": {"color": [STATUS_COLOURS.get(r.status, "#666") for r, _ in rows]},
-                      "text": [f"{v:,.1f}bn" for v in values], "textposition": "auto",
+                      "text": [f"{v:,.1f}bn" for v in values], "textangle": 0,
+                      # inside long bars, beside short ones: never turned sideways or shrunk to fit
+                      # (the bar's width in px depends on the screen; its share of the longest does not)
+                      "textposition": ["inside" if v >= GAP_LABEL_INSIDE * max(values) else "outside"
+                                       for v in values], "cliponaxis": False,
                       "hovertemplate": f"%{{customdata}}: %{{x:,.1f}}bn {currency}<extra></extra>"}],
             "layout": layout}
 
@@ -327,6 +331,8 @@ def money_gap_figure(pledges: Sequence[Progress], name: str) -> dict:
 # A pledge's title beside its bar, wrapped at a fixed width that leaves a 390-px phone room for the
 # bars (the full title is in the hover text); each bar gets the height of its label's lines.
 GAP_LABEL_CHARS = 26
+# A money-gap bar at least this share of the longest carries its label inside (room on a phone)
+GAP_LABEL_INSIDE = 0.45
 GAP_LABEL_LINES = 3
 GAP_LINE_PX = 15
 

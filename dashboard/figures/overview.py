@@ -176,9 +176,12 @@ def allies_figure(counts: pd.DataFrame, threshold: float, selected_year: int | N
     # unreadable sliver or turned sideways; the hover and the summary still give it
     layout.update({"barmode": "stack", "hovermode": "closest", "bargap": 0.2,
                    "uniformtext": {"minsize": ALLIES_LABEL_PX, "mode": "hide"},
+                   # automargin: on a phone the years turn upright and need the room under the axis;
+                   # the legend keeps to the figure's foot, whatever that room is
                    "xaxis": {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years],
-                             "showgrid": False, "linecolor": "#999"},
-                   "legend": {"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left"},
+                             "showgrid": False, "linecolor": "#999", "automargin": True},
+                   "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+                              "xanchor": "left"},
                    "margin": {"l": 56, "r": 16, "t": 16, "b": 64}})
     # under the bars (the lines would cross their counts): each number stands above its year's bar
     timeline.draw(layout, allies_marks(counts, events))

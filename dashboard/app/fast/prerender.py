@@ -101,7 +101,9 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
         return inner
     if kind == "Graph":
         shown = fills(kind, cid, props) if fills and isinstance(cid, str) else ""
-        return f'<div class="prerender-graph"{_attributes({"style": props.get("style")})}>{shown}</div>'
+        # data-graph: the graph's id, for the stylesheet's rules sizing a graph (ids stay Dash's)
+        name = f' data-graph="{escape(cid, quote=True)}"' if isinstance(cid, str) else ""
+        return f'<div class="prerender-graph"{name}{_attributes({"style": props.get("style")})}>{shown}</div>'
     if kind == "AgGrid" and fills and isinstance(cid, str):
         return fills(kind, cid, props) or '<div class="prerender-control"></div>'
     if kind in CONTROLS:
