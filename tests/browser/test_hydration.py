@@ -57,6 +57,7 @@ def test_until_the_reader_moves_the_copy_is_the_whole_page(still):
     # the share chart as a picture of the same chart, loaded, filling its frame
     picture = copy.locator("img.prerender-picture").first
     assert picture.get_attribute("alt") == "Chart: United Kingdom: defence spending as a share of GDP"
+    picture.evaluate("img => img.decode()")  # waits for it (a cold server paints it first: ~3 s)
     assert picture.evaluate(LOADED_JS)
     frame, image = picture.locator("xpath=ancestor::div[@class='prerender-graph']").bounding_box(), picture.bounding_box()
     assert frame and image and abs(image["height"] - frame["height"]) < 2 and image["width"] > 1000
