@@ -52,7 +52,7 @@ KEEP_IDS = frozenset({"main"})
 # CSS properties React writes without a unit (all other numbers get "px").
 UNITLESS = frozenset({"flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "opacity", "order",
                       "zIndex", "zoom"})
-# Controls Dash draws; the copy holds a box of about their height in their place.
+# Controls Dash draws; the copy shows each one's setting in its place (``_control``).
 CONTROLS = frozenset({"Dropdown", "RadioItems", "Checklist", "Slider", "RangeSlider", "Input", "AgGrid"})
 # A chart card's texts (components.chart_card: {prefix}-summary, {prefix}-source): where a
 # callback writes them, the copy asks ``fills`` for them (the chart's own description and source).
