@@ -41,8 +41,9 @@ def test_render_writes_plain_html_links_and_frames():
         "<h1>Spend &amp; pledges</h1>"
         '<a class="nav-link" href="/country/GBR">UK</a>'
         '<div class="prerender-graph" data-graph="g" style="height: 300px"></div>'
-        '<div class="prerender-control prerender-field prerender-placeholder"></div>'  # no value, no placeholder
-        '<button type="button" disabled>Download</button>'
+        # no value, no placeholder; data-for: the live control's id (hydrate.js focuses it if pressed)
+        '<div class="prerender-control prerender-field prerender-placeholder" data-for="d"></div>'
+        '<button type="button" data-for="b" disabled>Download</button>'
         "</div>")
 
 

@@ -64,17 +64,18 @@ def test_hydrate_js_is_served_with_a_year_of_cache():
 def test_controls_show_their_setting():
     assert prerender.render(dcc.Dropdown(id="c", options=[{"label": "United Kingdom", "value": "GBR"},
                                                            {"label": "France", "value": "FRA"}], value="FRA")) \
-        == '<div class="prerender-control prerender-field">France</div>'
+        == '<div class="prerender-control prerender-field" data-for="c">France</div>'
     assert prerender.render(dcc.Dropdown(id="c", options={"a": "Alpha", "b": "Beta"}, value=["b", "a"], multi=True)) \
-        == '<div class="prerender-control prerender-field">Alpha, Beta</div>'  # in the options' order
+        == '<div class="prerender-control prerender-field" data-for="c">Alpha, Beta</div>'  # in the options' order
     assert prerender.render(dcc.Input(id="q", value="", placeholder="country…")) \
-        == '<div class="prerender-control prerender-field prerender-placeholder">country…</div>'
+        == '<div class="prerender-control prerender-field prerender-placeholder" data-for="q">country…</div>'
     assert prerender.render(dcc.Input(id="y", type="number", value=1990)) \
-        == '<div class="prerender-control prerender-field">1990</div>'
+        == '<div class="prerender-control prerender-field" data-for="y">1990</div>'
     assert prerender.render(dcc.Checklist(id="e", options=[{"label": " Show events", "value": "on"}], value=[])) \
-        == '<div class="prerender-control prerender-options"><span class="prerender-option">☐  Show events</span></div>'
+        == ('<div class="prerender-control prerender-options" data-for="e">'
+            '<span class="prerender-option">☐  Show events</span></div>')
     assert prerender.render(dcc.RadioItems(id="r", options=["eur", "usd"], value="usd")) == (
-        '<div class="prerender-control prerender-options"><span class="prerender-option">○ eur</span>'
+        '<div class="prerender-control prerender-options" data-for="r"><span class="prerender-option">○ eur</span>'
         '<span class="prerender-option">◉ usd</span></div>')
 
 

@@ -114,3 +114,20 @@ def test_pledges_copy_shows_the_uk_headline_row_in_the_first_screen(still):
 def test_a_page_opened_at_a_card_link_is_live_at_once(still):
     still.goto("/country/GBR#country-gap-card")
     _live(still, "country-gap-graph")
+
+
+def test_a_control_pressed_in_the_copy_has_the_focus_once_live(still):
+    still.goto("/country/GBR")
+    field = still.locator('.prerender [data-for="country-select"]')
+    assert field.inner_text() == "United Kingdom"
+    field.click()  # the reader's first press is on the copy's picture of the Country control
+    _live(still, "country-share-graph")
+    focused = None
+    for _ in range(100):  # the dropdown's code loads lazily: its focusable part comes a little later
+        focused = still.evaluate("() => !!document.activeElement.closest('#country-select')")
+        if focused:
+            break
+        still.wait_for_timeout(100)
+    assert focused, "the live Country control did not get the focus"
+    still.keyboard.press("Enter")  # the next key works the live control: its list opens
+    still.locator('#country-select[aria-expanded="true"]').wait_for()

@@ -9,12 +9,20 @@
  * opened at an anchor (a shared card link) or in a browser that cannot show the copy
  * (no :has()) loads them at once. The page's index lists the scripts as inert tags
  * (dashboard/app/fast/hydration.py); they run in order, then Dash's renderer starts.
+ *
+ * A control in the copy is a picture of it (data-for: the live control's id): a reader who
+ * presses one before Dash has drawn the page finds the focus on the live control once it
+ * is there, so the next touch or key works it.
  */
 (function () {
   "use strict";
 
   var EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "wheel", "focusin"];
   var started = false;
+  var FOCUSABLE = "input, button, select, textarea, [tabindex]:not([tabindex='-1'])";
+  var FOCUS_WAIT_MS = 15000;  // a press longer ago than this when the live page is drawn is forgotten
+  var wanted = null;           // the id of the live control the reader pressed in the copy
+  var pressedAt = 0;
 
   function start() {
     if (started) return;
@@ -34,6 +42,31 @@
     else run();
   }
 
+  // While the copy shows: remember the control pressed last; once Dash has drawn it, focus it.
+  function remember(event) {
+    var pressed = event.target.closest ? event.target.closest("[data-for]") : null;
+    if (pressed && document.querySelector(".prerender")) {
+      wanted = pressed.getAttribute("data-for");
+      pressedAt = Date.now();
+    }
+  }
+
+  function handFocusOn() {
+    // no mutations before Dash runs: the observer costs nothing while the reader only reads
+    var observer = new MutationObserver(function () {
+      if (document.querySelector(".prerender")) return;
+      document.removeEventListener("pointerdown", remember, true);
+      var live = wanted && document.getElementById(wanted);
+      // a control whose code loads lazily has its id before its focusable parts: wait for them
+      var target = live && (live.matches(FOCUSABLE) ? live : live.querySelector(FOCUSABLE));
+      var late = !wanted || Date.now() - pressedAt > FOCUS_WAIT_MS;
+      if (!target && !late) return;
+      observer.disconnect();
+      if (target && !late) target.focus();
+    });
+    observer.observe(document.body, {childList: true, subtree: true});
+  }
+
   function onEvent(event) {
     // a finger's pointermove comes with a touchstart; only a mouse's counts on its own
     if (event.type === "pointermove" && event.pointerType !== "mouse") return;
@@ -48,4 +81,6 @@
   EVENTS.forEach(function (name) {
     window.addEventListener(name, onEvent, {capture: true, passive: true});
   });
+  document.addEventListener("pointerdown", remember, true);
+  handFocusOn();
 })();

@@ -93,7 +93,8 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
         if not inner and fills and isinstance(cid, str) and cid.endswith(CARD_TEXTS):
             inner = fills("Text", cid, props)  # a chart's summary or source line its callback writes
         if tag == "button":
-            attrs += " disabled"  # nothing to do before Dash is running
+            # nothing to do before Dash is running; pressed, the live button gets the focus (hydrate.js)
+            attrs += f"{_for(cid)} disabled"
         return f"<{tag}{attrs}>" if tag in VOID else f"<{tag}{attrs}>{inner}</{tag}>"
     if kind == "Link":
         return f"<a{_attributes(props)}>{inner}</a>"
@@ -111,6 +112,12 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
     return ""  # Location, Store, Download, Markdown filled by callbacks, ...
 
 
+def _for(cid: object) -> str:
+    """`` data-for="<id>"``: the live component a copy's stand-in is for (fast/hydrate.js focuses it
+    when the reader pressed the stand-in); ids themselves stay Dash's."""
+    return f' data-for="{escape(cid, quote=True)}"' if isinstance(cid, str) else ""
+
+
 def _control(kind: str, props: dict, slots: dict[str, object] | None, fills: Fills | None) -> str:
     """A control as it stands (its value shown, not operable): the reader sees the page's
     settings before Dash draws the live control in its place."""
@@ -121,7 +128,7 @@ def _control(kind: str, props: dict, slots: dict[str, object] | None, fills: Fil
         on, off = ("☑", "☐") if kind == "Checklist" else ("◉", "○")
         items = "".join(f'<span class="prerender-option">{on if v in chosen else off} {render(label, slots, fills)}</span>'
                         for v, label in options)
-        return f'<div class="prerender-control prerender-options">{items}</div>'
+        return f'<div class="prerender-control prerender-options"{_for(props.get("id"))}>{items}</div>'
     if kind == "Dropdown":
         shown = "".join(render(label, slots, fills) + ", " for v, label in options if v in chosen)[:-2]
     elif kind in ("Input", "Slider", "RangeSlider"):
@@ -131,8 +138,8 @@ def _control(kind: str, props: dict, slots: dict[str, object] | None, fills: Fil
     if not shown:
         placeholder = props.get("placeholder")
         text = escape(str(placeholder)) if isinstance(placeholder, str) else ""
-        return f'<div class="prerender-control prerender-field prerender-placeholder">{text}</div>'
-    return f'<div class="prerender-control prerender-field">{shown}</div>'
+        return f'<div class="prerender-control prerender-field prerender-placeholder"{_for(props.get("id"))}>{text}</div>'
+    return f'<div class="prerender-control prerender-field"{_for(props.get("id"))}>{shown}</div>'
 
 
 def _options(options: object) -> list[tuple[str, object]]:
