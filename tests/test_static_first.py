@@ -13,7 +13,7 @@ import textwrap
 import pytest
 from dash import dcc, html
 
-from dashboard.app import pictures
+from dashboard.app import paint, pictures
 from dashboard.app.fast import grid_copy, hydration, prerender
 from dashboard.export import ExportError, painter
 
@@ -157,6 +157,9 @@ FAKE_PAINTER = textwrap.dedent("""
         if mode == "error":
             print(json.dumps({"error": "rendering SVG picture failed: boom"}), flush=True)
             continue
+        if request.get("format") == "png":
+            print(json.dumps({"png": "iVBORw0KGgo="}), flush=True)  # base64 of the PNG signature
+            continue
         print(json.dumps({"svg": f"<svg width='{request['width']}' height='{request['height']}'/>"}), flush=True)
 """)
 
@@ -165,54 +168,59 @@ FAKE_PAINTER = textwrap.dedent("""
 def fake_painter(tmp_path):
     script = tmp_path / "fake_painter.py"
     script.write_text(FAKE_PAINTER)
-    made = pictures.Painter([sys.executable, str(script)])
+    made = paint.Painter([sys.executable, str(script)])
     yield made
     made.close()
 
 
 def test_the_painter_answers_one_picture_per_request_from_one_process(fake_painter):
-    assert fake_painter.svg({"data": []}, 350, 420) == b"<svg width='350' height='420'/>"
+    assert fake_painter.image({"data": []}, 350, 420) == b"<svg width='350' height='420'/>"
     first = fake_painter._proc
-    assert fake_painter.svg({"data": []}, 1140, 420) == b"<svg width='1140' height='420'/>"
+    assert fake_painter.image({"data": []}, 1140, 420, "svg") == b"<svg width='1140' height='420'/>"
+    assert fake_painter.image({"data": []}, 1200, 675, "png") == b"\x89PNG\r\n\x1a\n"  # decoded from base64
     assert fake_painter._proc is first  # kept warm
 
 
 def test_painter_failures_are_one_line_errors(fake_painter, monkeypatch):
-    with pytest.raises(pictures.PaintError, match="rendering SVG picture failed: boom"):
-        fake_painter.svg({"mode": "error"}, 350, 420)
-    with pytest.raises(pictures.PaintError, match="the painter exited"):
-        fake_painter.svg({"mode": "exit"}, 350, 420)
+    with pytest.raises(paint.PaintError, match="rendering SVG picture failed: boom"):
+        fake_painter.image({"mode": "error"}, 350, 420)
+    with pytest.raises(paint.PaintError, match="the painter exited"):
+        fake_painter.image({"mode": "exit"}, 350, 420)
     # after a failure it is not restarted at once (each picture would wait for a doomed start)
-    with pytest.raises(pictures.PaintError, match="failed recently"):
-        fake_painter.svg({"data": []}, 350, 420)
-    monkeypatch.setattr(pictures, "RETRY_AFTER_S", 0.0)
-    monkeypatch.setattr(pictures, "PAINT_TIMEOUT_S", 0.5)
-    with pytest.raises(pictures.PaintError, match="did not answer in time"):
-        fake_painter.svg({"mode": "hang"}, 350, 420)
-    assert fake_painter.svg({"data": []}, 350, 420).startswith(b"<svg")  # a new process
+    with pytest.raises(paint.PaintError, match="failed recently"):
+        fake_painter.image({"data": []}, 350, 420)
+    monkeypatch.setattr(paint, "RETRY_AFTER_S", 0.0)
+    monkeypatch.setattr(paint, "PAINT_TIMEOUT_S", 0.5)
+    with pytest.raises(paint.PaintError, match="did not answer in time"):
+        fake_painter.image({"mode": "hang"}, 350, 420)
+    assert fake_painter.image({"data": []}, 350, 420).startswith(b"<svg")  # a new process
 
 
 def test_a_painter_that_cannot_start_says_so():
-    with pytest.raises(pictures.PaintError, match="cannot start the painter"):
-        pictures.Painter(["/nonexistent/painter"]).svg({}, 350, 420)
+    with pytest.raises(paint.PaintError, match="cannot start the painter"):
+        paint.Painter(["/nonexistent/painter"]).image({}, 350, 420)
 
 
 def test_the_painter_process_checks_each_request():
     painted = []
 
-    def paint(figure, width, height):
-        painted.append((width, height))
+    def paint_(figure, width, height, fmt):
+        painted.append((width, height, fmt))
         if figure.get("fail"):
             raise ExportError("Chromium not responding: no SVG picture after 20 s")
-        return b"<svg/>"
+        return b"<svg/>" if fmt == "svg" else b"\x89PNG"
 
-    assert painter.answer(json.dumps({"figure": {}, "width": 350, "height": 420}), paint) == {"svg": "<svg/>"}
-    assert painter.answer("not json", paint)["error"].startswith("bad request")
-    assert painter.answer(json.dumps({"figure": [], "width": 350, "height": 420}), paint)["error"].startswith("bad")
-    assert painter.answer(json.dumps({"figure": {}, "width": 99999, "height": 420}), paint)["error"].startswith("bad")
-    assert painter.answer(json.dumps({"figure": {"fail": 1}, "width": 350, "height": 420}), paint) == \
+    assert painter.answer(json.dumps({"figure": {}, "width": 350, "height": 420}), paint_) == {"svg": "<svg/>"}
+    assert painter.answer(json.dumps({"figure": {}, "width": 1200, "height": 675, "format": "png"}), paint_) == \
+        {"png": "iVBORw=="}  # base64 of the four bytes
+    assert painter.answer(json.dumps({"figure": {}, "width": 350, "height": 420, "format": "gif"}),
+                          paint_)["error"].startswith("bad request")
+    assert painter.answer("not json", paint_)["error"].startswith("bad request")
+    assert painter.answer(json.dumps({"figure": [], "width": 350, "height": 420}), paint_)["error"].startswith("bad")
+    assert painter.answer(json.dumps({"figure": {}, "width": 99999, "height": 420}), paint_)["error"].startswith("bad")
+    assert painter.answer(json.dumps({"figure": {"fail": 1}, "width": 350, "height": 420}), paint_) == \
         {"error": "Chromium not responding: no SVG picture after 20 s"}
-    assert painted == [(350, 420), (350, 420)]
+    assert painted == [(350, 420, "svg"), (1200, 675, "png"), (350, 420, "svg")]
 
 
 def test_picture_urls_carry_the_views_parameters_and_the_sizes():
@@ -244,11 +252,11 @@ def test_a_picture_is_painted_once_then_served_from_disk(client, monkeypatch, tm
     monkeypatch.setenv("DEFENCE_DASHBOARD_APP_CACHE", str(tmp_path))
     calls = []
 
-    def fake_svg(figure, width, height):
+    def fake_svg(figure, width, height, fmt):
         calls.append((figure["layout"]["width"], figure["layout"]["height"], len(figure["data"])))
         return b"<svg xmlns='http://www.w3.org/2000/svg'/>"
 
-    monkeypatch.setattr(pictures._PAINTER, "svg", fake_svg)
+    monkeypatch.setattr(paint._PAINTER, "image", fake_svg)
     for _ in range(2):
         response = client.get("/pictures/money-gap.svg?w=350&h=522&country=GBR")
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
@@ -259,10 +267,10 @@ def test_a_picture_is_painted_once_then_served_from_disk(client, monkeypatch, tm
 def test_without_a_painter_a_picture_is_503_and_the_page_still_works(client, monkeypatch, tmp_path):
     monkeypatch.setenv("DEFENCE_DASHBOARD_APP_CACHE", str(tmp_path))
 
-    def broken(figure, width, height):
-        raise pictures.PaintError("cannot start the painter: No such file or directory")
+    def broken(figure, width, height, fmt):
+        raise paint.PaintError("cannot start the painter: No such file or directory")
 
-    monkeypatch.setattr(pictures._PAINTER, "svg", broken)
+    monkeypatch.setattr(paint._PAINTER, "image", broken)
     response = client.get("/pictures/spending.svg?w=1140&h=380&country=DEU")
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert response.get_data(as_text=True) == "picture unavailable: cannot start the painter: No such file or directory\n"

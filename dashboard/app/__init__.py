@@ -90,7 +90,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     })
     data_routes.install(server, app_data)
     dataset_routes.install(server, app_data)
-    social.install(server, snapshot)
+    social.install(server)
     pictures.install(server)
     embed.install(server, app.public_url)
     app_data.warm_views()

@@ -7,24 +7,16 @@ interact (``assets/hydrate.js`` then loads Dash and plotly.js). Its charts are t
 pictures: the same figure the page's live chart draws (``Built.figure``, not the
 print-styled export), at the card's height and at one of two widths — a phone's and a
 desktop's, picked by the browser with ``<picture>``. A picture is painted on its first
-request by a long-lived painter process (``dashboard.export.painter``: one warm Chromium
-per worker, ~0.3 s a picture), then kept on disk per (chart, parameters, size, snapshot)
+request by the worker's long-lived painter process (``paint``: one warm Chromium per
+worker, ~0.3 s a picture), then kept on disk per (chart, parameters, size, snapshot)
 (``diskcache``). Without Chromium the request answers 503 and the copy shows the
 picture's alternative text; the live page is unaffected.
 """
 
 from __future__ import annotations
 
-import atexit
 import copy
 import hashlib
-import json
-import os
-import select
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -32,7 +24,7 @@ from urllib.parse import urlencode
 
 import flask
 
-from dashboard.app import diskcache, social
+from dashboard.app import diskcache, paint, social
 from dashboard.app.images import CARD_CHARTS
 from dashboard.errors import DashboardError
 from dashboard.views import charts, data
@@ -50,92 +42,6 @@ MIN_HEIGHT, MAX_HEIGHT = 150, 1600
 GRAPH_SUFFIX = "-graph"             # chart_card's graph id: f"{prefix}-graph"
 KIND = "chart-pictures"
 KEEP = 2000                # pictures kept on disk (20–400 KB each)
-PAINT_TIMEOUT_S = 40.0     # one picture; the first also waits for Python, kaleido and Chromium
-WAIT_S = 30.0              # a request waiting for the painter to finish another picture
-RETRY_AFTER_S = 60.0       # after the painter failed to start, no new attempt for this long
-
-
-class PaintError(DashboardError):
-    """No picture: the painter could not start, timed out or failed (one line)."""
-
-
-class Painter:
-    """The app side of ``dashboard.export.painter``: started on first use, one request at a time."""
-
-    def __init__(self, command: list[str] | None = None) -> None:
-        self.command = command or [sys.executable, "-m", "dashboard.export.painter"]
-        self._proc: subprocess.Popen[str] | None = None
-        self._pid = os.getpid()  # the process that started _proc: a forked worker starts its own
-        self._lock = threading.Lock()
-        self._failed_at = -RETRY_AFTER_S
-
-    def svg(self, figure: dict, width: int, height: int) -> bytes:
-        """The SVG of ``figure`` at ``width`` × ``height`` px; PaintError on any failure."""
-        if not self._lock.acquire(timeout=WAIT_S):
-            raise PaintError("busy painting other pictures; try again shortly")
-        try:
-            proc = self._process()
-            try:
-                assert proc.stdin is not None and proc.stdout is not None
-                proc.stdin.write(json.dumps({"figure": figure, "width": width, "height": height}) + "\n")
-                proc.stdin.flush()
-                ready, _, _ = select.select([proc.stdout], [], [], PAINT_TIMEOUT_S)
-                line = proc.stdout.readline() if ready else ""
-            except (OSError, ValueError) as exc:
-                self._stop()
-                raise PaintError(f"the painter stopped: {type(exc).__name__}") from None
-            if not line:
-                self._stop()
-                raise PaintError("the painter did not answer in time" if not ready else "the painter exited")
-            reply = json.loads(line)
-            if "svg" not in reply:
-                raise PaintError(str(reply.get("error", "no picture"))[:300])
-            return str(reply["svg"]).encode("utf-8")
-        finally:
-            self._lock.release()
-
-    def _process(self) -> subprocess.Popen[str]:
-        if self._pid != os.getpid():  # forked (gunicorn's workers): the parent's painter is not ours
-            self._proc, self._pid = None, os.getpid()
-        if self._proc is not None and self._proc.poll() is None:
-            return self._proc
-        if time.monotonic() - self._failed_at < RETRY_AFTER_S:
-            raise PaintError("the painter failed recently; not retrying yet")
-        try:
-            self._proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
-        except OSError as exc:
-            self._failed_at = time.monotonic()
-            raise PaintError(f"cannot start the painter: {exc.strerror}") from None
-        return self._proc
-
-    def _stop(self) -> None:
-        """End the process (its Chromium stops when its input closes; killed if it hangs)."""
-        self._failed_at = time.monotonic()
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            proc.kill()
-            proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-
-    def close(self) -> None:
-        """Close the painter's input (it stops its browser and exits)."""
-        proc, self._proc = self._proc, None
-        if proc is not None and self._pid == os.getpid() and proc.poll() is None and proc.stdin is not None:
-            try:
-                proc.stdin.close()
-                proc.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                proc.kill()
-
-
-_PAINTER = Painter()
-atexit.register(_PAINTER.close)
-
-
 def url(chart: str, params: dict[str, str], width: int, height: int) -> str:
     """The site path of a chart's picture."""
     return PICTURE_URL.format(chart=chart) + "?" + urlencode({"w": width, "h": height, **params})
@@ -192,7 +98,7 @@ def _paint(chart: str, params: dict[str, str], width: int, height: int) -> bytes
     figure = copy.deepcopy(charts.resolve(data.get(), chart, params).built.figure)
     layout = figure.setdefault("layout", {})
     layout.update(width=width, height=height, autosize=False)
-    return _PAINTER.svg(figure, width, height)
+    return paint.painter().image(figure, width, height, "svg")
 
 
 def install(server: flask.Flask) -> None:
@@ -215,7 +121,7 @@ def install(server: flask.Flask) -> None:
             return _plain(str(exc)[:300] or "bad chart parameters", 400)
         try:
             path = svg(chart, params, width, height)
-        except PaintError as exc:
+        except paint.PaintError as exc:
             response = _plain(f"picture unavailable: {exc}", 503)
             response.headers["Retry-After"] = "30"
             return response

@@ -4,23 +4,19 @@
 
 A page's og:image is the print-styled PNG of its main chart (``MAIN_CARDS``) as the page's
 URL sets it: /country/DEU's is Germany's share of GDP. The image is made on the first
-request of its URL — never while the page's HTML waits — by the export itself
-(``defence-dashboard export <chart> --param … --format png``) in a child process: the app
-and the export never import each other (docs/design.md), Chromium stays out of the web
-worker, and under gevent a child process is waited for without holding up other requests.
-It is then kept on disk per (chart, parameters, snapshot) (``diskcache``) and served from
-there. One image is made at a time per process; a request that cannot get its turn within
-``RENDER_WAIT_S`` gets 503 with Retry-After.
+request of its URL — never while the page's HTML waits — from the export's print-styled
+figure (``charts.publication_figure``: the same as ``defence-dashboard export <chart>
+--format png``) by the worker's painter process (``paint``: Chromium stays out of the web
+worker, and under gevent the process is waited for without holding up other requests;
+~1 s once warm, where an export process per image took 6–10 s). It is then kept on disk
+per (chart, parameters, snapshot, figure code) (``diskcache``) and served from there. A
+request that cannot get the painter within ``paint.WAIT_S`` gets 503 with Retry-After.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import subprocess
-import sys
-import tempfile
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +24,7 @@ from urllib.parse import parse_qs, urlencode
 
 import flask
 
-from dashboard.app import diskcache
+from dashboard.app import diskcache, paint
 from dashboard.app.fast import dash_internals
 from dashboard.app.images import CARD_CHARTS
 from dashboard.errors import DashboardError
@@ -47,14 +43,7 @@ IMAGE_URL = "/images/{chart}.png"
 IMAGE_SIZE = (WIDTH * PNG_SCALE, HEIGHT * PNG_SCALE)
 KIND = "og-images"
 KEEP = 400                # images kept on disk (~0.4 MB each): chart parameters are many
-RENDER_TIMEOUT_S = 90     # the child process: Python and the data (~2 s), Chromium's start, the image
-RENDER_WAIT_S = 60        # a request waiting for another's image to finish
 MAX_SEARCH = 500          # characters of a page's query string looked at (as images.url_params)
-_RENDERING = threading.BoundedSemaphore(1)
-
-
-class RenderError(DashboardError):
-    """The export could not make the image (no Chromium, a timeout): one line."""
 
 
 @dataclass(frozen=True)
@@ -116,8 +105,8 @@ def _card_view(content: str, card: str, pathname: str, query: str, day: dt.date)
     return None
 
 
-def install(server: flask.Flask, snapshot: Path | None = None) -> None:
-    """Add the image route to ``server``; ``snapshot``: the folder the app was built from (None: the embedded one)."""
+def install(server: flask.Flask) -> None:
+    """Add the image route to ``server``."""
 
     @server.route("/images/<chart>.png")
     def _image(chart: str) -> flask.Response:
@@ -128,8 +117,8 @@ def install(server: flask.Flask, snapshot: Path | None = None) -> None:
         except (DashboardError, ValueError, KeyError, TypeError) as exc:
             return _plain(str(exc)[:300] or "bad chart parameters", 400)
         try:
-            path = image(chart, params, snapshot)
-        except RenderError as exc:
+            path = image(chart, params)
+        except paint.PaintError as exc:
             response = _plain(f"image unavailable: {exc}", 503)
             response.headers["Retry-After"] = "30"
             return response
@@ -143,34 +132,17 @@ def canonical(chart: str, raw: dict[str, str]) -> dict[str, str]:
     return {k: text(v, kinds[k]) for k, v in resolved.params.items() if text(v, kinds[k]) != ""}
 
 
-def image(chart: str, params: dict[str, str], snapshot: Path | None = None) -> Path:
+def image(chart: str, params: dict[str, str]) -> Path:
     """The cached PNG of ``chart`` with ``params`` (canonical), made by the export if absent."""
     key = hashlib.sha256(repr(sorted(params.items())).encode()).hexdigest()[:16]
     name = f"{chart}-{key}-{data.get().content_id}-{diskcache.code_id()}.png"
-    return diskcache.kept(KIND, name, lambda: _render(chart, params, snapshot), KEEP)
+    return diskcache.kept(KIND, name, lambda: _render(chart, params), KEEP)
 
 
-def _render(chart: str, params: dict[str, str], snapshot: Path | None) -> bytes:
-    """PNG bytes from ``defence-dashboard export`` in a child process, one at a time per process."""
-    if not _RENDERING.acquire(timeout=RENDER_WAIT_S):
-        raise RenderError("busy making other images; try again shortly")
-    try:
-        with tempfile.TemporaryDirectory(prefix="og-") as tmp:
-            out = Path(tmp) / "image.png"
-            command = [sys.executable, "-m", "dashboard.cli", "export", chart, "--format", "png",
-                       "--out", str(out), *(a for k, v in params.items() for a in ("--param", f"{k}={v}"))]
-            if snapshot is not None:
-                command += ["--snapshot", str(snapshot)]
-            try:
-                done = subprocess.run(command, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S)
-            except subprocess.TimeoutExpired as exc:
-                raise RenderError(f"no image after {RENDER_TIMEOUT_S} s") from exc
-            if done.returncode != 0 or not out.is_file():
-                last = (done.stderr.strip().splitlines() or ["the export failed"])[-1]
-                raise RenderError(last[:200])
-            return out.read_bytes()
-    finally:
-        _RENDERING.release()
+def _render(chart: str, params: dict[str, str]) -> bytes:
+    """The print-styled PNG (2400 × 1350) from the worker's painter."""
+    figure = charts.publication_figure(data.get(), chart, params, dt.date.today())
+    return paint.painter().image(figure, WIDTH, HEIGHT, "png")
 
 
 def _plain(message: str, status: int) -> flask.Response:

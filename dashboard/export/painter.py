@@ -9,13 +9,15 @@ worker and sends it one request per picture (~0.2–0.5 s each once warm). Chrom
 out of the web worker (docs/design.md).
 
 Protocol, one JSON object per line each way:
-    in:  {"figure": {...}, "width": 1140, "height": 420}
-    out: {"svg": "<svg ...>"}   or   {"error": "one line"}
+    in:  {"figure": {...}, "width": 1140, "height": 420, "format": "svg"}   (format: svg or png)
+    out: {"svg": "<svg ...>"}  or  {"png": "<base64>"}  or  {"error": "one line"}
+A PNG is painted at twice the size, as the export's (``browser.PNG_SCALE``): the social cards.
 The process ends at end of input.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from typing import IO
@@ -23,21 +25,25 @@ from typing import IO
 from dashboard.export import ExportError
 
 MIN_SIDE, MAX_SIDE = 100, 2400  # px: what a page could ask for, with room
+FORMATS = ("svg", "png")
 
 
 def answer(line: str, paint) -> dict[str, str]:
-    """The answer to one request line (``paint(figure, width, height) -> bytes``)."""
+    """The answer to one request line (``paint(figure, width, height, format) -> bytes``)."""
     try:
         request = json.loads(line)
         figure, width, height = request["figure"], int(request["width"]), int(request["height"])
-    except (ValueError, KeyError, TypeError):
+        fmt = request.get("format", "svg")
+    except (ValueError, KeyError, TypeError, AttributeError):
         return {"error": "bad request: expected {\"figure\": {...}, \"width\": px, \"height\": px}"}
-    if not (isinstance(figure, dict) and MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
-        return {"error": f"bad request: a figure and a size between {MIN_SIDE} and {MAX_SIDE} px"}
+    if not (isinstance(figure, dict) and MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE
+            and fmt in FORMATS):
+        return {"error": f"bad request: a figure, a size between {MIN_SIDE} and {MAX_SIDE} px, svg or png"}
     try:
-        return {"svg": paint(figure, width, height).decode("utf-8")}
+        image = paint(figure, width, height, fmt)
     except ExportError as exc:
         return {"error": str(exc)[:300]}
+    return {"svg": image.decode("utf-8")} if fmt == "svg" else {"png": base64.b64encode(image).decode("ascii")}
 
 
 def serve(lines: IO[str], out: IO[str], timeout: float) -> None:
@@ -49,7 +55,7 @@ def serve(lines: IO[str], out: IO[str], timeout: float) -> None:
         for line in lines:
             if not line.strip():
                 continue
-            reply = answer(line, lambda f, w, h: renderer.image(f, "svg", "SVG picture", (w, h)))
+            reply = answer(line, lambda f, w, h, fmt: renderer.image(f, fmt, f"{fmt.upper()} picture", (w, h)))
             out.write(json.dumps(reply) + "\n")
             out.flush()
     finally:
