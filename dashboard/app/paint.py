@@ -2,8 +2,8 @@
 
 Started on first use and kept: Python, kaleido and Chromium start in ~3 s, then a picture
 takes ~0.2–0.5 s. One request at a time per worker; a failure is one line (``PaintError``)
-and the process is replaced on the next request (not within ``RETRY_AFTER_S`` of a failed
-start). Used for the pages' chart pictures (``pictures``) and the social cards' PNGs
+and the process is replaced on a later request (not within ``RETRY_AFTER_S`` of the
+failure). Used for the pages' chart pictures (``pictures``) and the social cards' PNGs
 (``social``). Chromium stays out of the web worker (docs/design.md).
 """
 
@@ -21,11 +21,9 @@ import time
 
 from dashboard.errors import DashboardError
 
-FORMATS = ("svg", "png")  # SVG comes back as text, PNG base64-encoded (``painter.answer``)
-
 PAINT_TIMEOUT_S = 40.0     # one picture; the first also waits for Python, kaleido and Chromium
 WAIT_S = 30.0              # a request waiting for the painter to finish another picture
-RETRY_AFTER_S = 60.0       # after the painter failed to start, no new attempt for this long
+RETRY_AFTER_S = 60.0       # after the painter failed (to start, or in time), no new start for this long
 
 
 class PaintError(DashboardError):

@@ -3,13 +3,13 @@
     GET /pictures/<chart>.svg?w=<px>&h=<px>&<the chart's parameters>
 
 A page's static copy (``fast/prerender.py``) is what a visitor reads until they first
-interact (``assets/hydrate.js`` then loads Dash and plotly.js). Its charts are these
+interact (``fast/hydrate.js`` then loads Dash and plotly.js). Its charts are these
 pictures: the same figure the page's live chart draws (``Built.figure``, not the
 print-styled export), at the card's height and at one of two widths — a phone's and a
 desktop's, picked by the browser with ``<picture>``. A picture is painted on its first
 request by the worker's long-lived painter process (``paint``: one warm Chromium per
-worker, ~0.3 s a picture), then kept on disk per (chart, parameters, size, snapshot)
-(``diskcache``). Without Chromium the request answers 503 and the copy shows the
+worker, ~0.3 s a picture), then kept on disk per (chart, parameters, size, snapshot, figure
+code) (``diskcache``). Without Chromium the request answers 503 and the copy shows the
 picture's alternative text; the live page is unaffected.
 """
 
@@ -42,6 +42,8 @@ MIN_HEIGHT, MAX_HEIGHT = 150, 1600
 GRAPH_SUFFIX = "-graph"             # chart_card's graph id: f"{prefix}-graph"
 KIND = "chart-pictures"
 KEEP = 2000                # pictures kept on disk (20–400 KB each)
+
+
 def url(chart: str, params: dict[str, str], width: int, height: int) -> str:
     """The site path of a chart's picture."""
     return PICTURE_URL.format(chart=chart) + "?" + urlencode({"w": width, "h": height, **params})
