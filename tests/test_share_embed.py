@@ -20,7 +20,7 @@ import pytest
 
 from dashboard.app import create_app, diskcache
 from dashboard.app.images import CARD_CHARTS
-from tests.conftest import ROOT, component_ids
+from tests.conftest import ROOT, component_ids, walk
 
 SNAPSHOT = ROOT / "data" / "snapshot"
 PACKAGE = json.loads((SNAPSHOT / "datapackage.json").read_text())
@@ -116,20 +116,9 @@ def _cards(layout) -> dict[str, object]:
 
 
 def _share_kinds(card) -> list[str]:
-    found = []
-    stack = [card]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (list, tuple)):
-            stack.extend(node)
-            continue
-        props = getattr(node, "to_plotly_json", lambda: {"props": {}})()["props"]
-        if props.get("data-share"):
-            found.append(props["data-share"])
-        children = getattr(node, "children", None)
-        if children is not None and not isinstance(children, str):
-            stack.append(children)
-    return sorted(found)
+    """The ``data-share`` kinds (Share, Embed) of the controls in a card."""
+    return sorted(props["data-share"] for node in walk(card)
+                  if (props := node.to_plotly_json()["props"]).get("data-share"))
 
 
 def test_every_chart_card_has_share_and_embed(app):

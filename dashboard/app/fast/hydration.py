@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 SCRIPT = Path(__file__).with_name("hydrate.js")
@@ -21,7 +22,7 @@ RENDERER = "new DashRenderer()"  # what Dash's {%renderer%} runs (hydrate.js doe
 
 
 def defer(scripts: str, renderer: str) -> tuple[str, str]:
-    """(scripts, renderer) for the index: Dash's files listed for ``hydrate.js``, the renderer dropped."""
+    """(scripts, renderer) for the index: Dash's files listed for ``hydrate.js``, the renderer inert."""
     sources = SCRIPT_TAG.findall(scripts)
     if not sources or RENDERER not in renderer:
         return scripts, renderer
@@ -35,18 +36,10 @@ def defer(scripts: str, renderer: str) -> tuple[str, str]:
     return f'{inline}{listing}\n<script src="{URL}?v={version()}"></script>', inert
 
 
+@lru_cache(maxsize=1)
 def version() -> str:
     """A fingerprint of hydrate.js for its URL (served with a year's cache)."""
-    return _VERSION or _fingerprint()
-
-
-def _fingerprint() -> str:
-    global _VERSION
-    _VERSION = hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:12]
-    return _VERSION
-
-
-_VERSION = ""
+    return hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:12]
 
 
 def install(server) -> None:

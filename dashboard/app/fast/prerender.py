@@ -130,7 +130,7 @@ def _control(kind: str, props: dict, slots: dict[str, object] | None, fills: Fil
                         for v, label in options)
         return f'<div class="prerender-control prerender-options"{_for(props.get("id"))}>{items}</div>'
     if kind == "Dropdown":
-        shown = "".join(render(label, slots, fills) + ", " for v, label in options if v in chosen)[:-2]
+        shown = ", ".join(render(label, slots, fills) for v, label in options if v in chosen)
     elif kind in ("Input", "Slider", "RangeSlider"):
         shown = escape(" – ".join(sorted(chosen))) if chosen and chosen != {""} else ""
     else:
