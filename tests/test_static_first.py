@@ -323,3 +323,28 @@ def test_cached_images_are_named_by_the_figure_code_that_drew_them(tmp_path, mon
     diskcache.code_id.cache_clear()
     assert diskcache.code_id() != before  # a release that changes a chart paints it afresh
     diskcache.code_id.cache_clear()
+
+
+# ---- the copy's Markdown ------------------------------------------------------------------------
+
+def test_markdown_in_the_copy_renders_the_pages_subset_escaped():
+    from dashboard.app.fast import markdown_copy
+
+    text = ("Caption with a \\[bracket\\] & <b>tag</b>.\n\n"
+            "| Country | Share |\n|---|--:|\n| [Germany](/country/DEU) | 2.12% |\n| A \\| B | [x](javascript:alert(1)) |\n\n"
+            "- one: [NATO](https://www.nato.int/x)\n- two")
+    assert markdown_copy.to_html(text) == (
+        "<p>Caption with a [bracket] &amp; &lt;b&gt;tag&lt;/b&gt;.</p>"
+        '<table><thead><tr><th>Country</th><th style="text-align: right">Share</th></tr></thead><tbody>'
+        '<tr><td><a href="/country/DEU">Germany</a></td><td style="text-align: right">2.12%</td></tr>'
+        '<tr><td>A | B</td><td style="text-align: right">[x](javascript:alert(1))</td></tr></tbody></table>'
+        '<ul><li>one: <a href="https://www.nato.int/x">NATO</a></li><li>two</li></ul>')
+
+
+def test_the_scenarios_copy_carries_its_table(client):
+    from tests.test_app_index import copy_of
+
+    copy = copy_of(client.get("/scenarios").get_data(as_text=True))
+    # NATO at 3.5% by 2035 (the defaults): Germany's row links to its page, its NATO figure 2.12% in 2024
+    assert '<tr><td><a href="/country/DEU">Germany</a></td><td style="text-align: right">2.12% (2024)</td>' in copy
+    assert "<li>All countries: nominal GDP growth: auto;" in copy

@@ -30,7 +30,7 @@ from html import escape
 
 from dash.development.base_component import Component
 
-from dashboard.app.fast import dash_internals
+from dashboard.app.fast import dash_internals, markdown_copy
 from dashboard.app.routing import PATH_ARG
 
 CONTENT_ID = dash_internals.PAGES_CONTENT  # dash.page_container's div the router fills
@@ -109,7 +109,9 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
         return fills(kind, cid, props) or '<div class="prerender-control"></div>'
     if kind in CONTROLS:
         return _control(kind, props, slots, fills)
-    return ""  # Location, Store, Download, Markdown filled by callbacks, ...
+    if kind == "Markdown" and isinstance(props.get("children"), str):
+        return f"<div{_attributes(props)}>{markdown_copy.to_html(props['children'])}</div>"
+    return ""  # Location, Store, Download, Markdown a callback fills, ...
 
 
 def _for(cid: object) -> str:

@@ -79,8 +79,10 @@ def layout(**params: object) -> html.Div:
         chart_card("scenarios-chart", chart_title(app, view), "scenario", height=520, summary=result.summary),
         html.Section([
             html.H2("Extra spending in the target year, by country", id="scenarios-table-title"),
-            html.Div(id="scenarios-table", className="table-scroll", style=SCROLL_STYLE),
-            html.Details([html.Summary("Assumptions by country"), html.Div(id="scenarios-assumptions")],
+            # the table and assumptions the page opens with, as the callback sets them: in the static copy
+            html.Div(_table(result.rows, view), id="scenarios-table", className="table-scroll", style=SCROLL_STYLE),
+            html.Details([html.Summary("Assumptions by country"),
+                          html.Div(_assumptions(result.rows, view), id="scenarios-assumptions")],
                          className="notes"),
         ], className="card", **Attrs({"aria-labelledby": "scenarios-table-title"})),
     ])
