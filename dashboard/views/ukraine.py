@@ -230,8 +230,10 @@ class UkraineViews:
         from dashboard.figures import ukraine as fig
 
         aid = self._require()
+        # ties (one howitzer each) by code: a set's order changes from one process to the next
         donors = sorted({d for d, _ in aid.weapons},
-                        key=lambda d: -sum(aid.weapons.get((d, c), (0.0, 0.0))[what == "value"] for c in model.WEAPONS))
+                        key=lambda d: (-sum(aid.weapons.get((d, c), (0.0, 0.0))[what == "value"] for c in model.WEAPONS),
+                                       d))
         names = {d: self.name(d) for d in donors}
         rows = tuple({"iso3": d, "donor": names[d], "category": c, "number": int(aid.weapons[(d, c)][0]),
                       "value_eur_million": round(aid.weapons[(d, c)][1], 3)}
