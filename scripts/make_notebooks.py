@@ -88,6 +88,7 @@ import plotly.graph_objects as go
 from dashboard import model
 from dashboard.figures import common, compare, country
 from dashboard.views import compare as compare_view
+from dashboard.views.labels import source_line
 from dashboard.views.data import ViewData
 from dashboard.views.series import ShareSeries, cut
 
@@ -126,7 +127,7 @@ def show(fig: dict, title: str, source: str) -> go.Figure:
     ("md", "## Each member's share of GDP: NATO, 2014–2024"),
     ("code", """nato_lines = share_lines("nato", CODES)
 nato_shares = compare_view.lines_frame(nato_lines)
-print(common.source_line([("nato", nato_shares.edition.iloc[0])], "Share of GDP, NATO definition; e: NATO estimate."))
+print(source_line([("nato", nato_shares.edition.iloc[0])], "Share of GDP, NATO definition; e: NATO estimate."))
 wide = nato_shares.assign(label=[f"{v:.2f}{' e' if e else ''}" for v, e in zip(nato_shares.value, nato_shares.estimate)])
 wide.pivot(index="country", columns="year", values="label").loc[[app.name(c) for c in CODES]]"""),
     ("code", """show(compare.lines_figure(nato_lines, SHARE, None, "No NATO figures"),
@@ -175,10 +176,10 @@ def coalition(source: str, years) -> pd.DataFrame:
 
 agg_nato = coalition("nato", range(2014, 2025))
 agg_sipri = coalition("sipri", range(1990, 2025))
-print(common.source_line([("nato", agg_nato.edition.iloc[0])],
+print(source_line([("nato", agg_nato.edition.iloc[0])],
                          "Coalition of 15, US$ at current prices; NATO estimates for 2023–2024."))
 agg_nato.round(3)"""),
-    ("code", """print(common.source_line([("sipri", agg_sipri.edition.iloc[0])], "Coalition of 15, US$ at current prices; every fifth year."))
+    ("code", """print(source_line([("sipri", agg_sipri.edition.iloc[0])], "Coalition of 15, US$ at current prices; every fifth year."))
 agg_sipri[agg_sipri.year % 5 == 0].round(3)"""),
     ("md", """The chart below is the dashboard's share chart (`country.share_figure`, the one on each
 country page) drawn for the coalition's weighted share, one line per source; the targets are added
@@ -205,7 +206,7 @@ for p in TARGET_PLEDGES:
     fig["layout"].setdefault("shapes", []).append(shape)
     fig["layout"]["annotations"].append(note)
 show(fig, "London coalition: GDP-weighted defence spending, % of GDP",
-     common.source_line([(s.source, s.edition) for s in series],
+     source_line([(s.source, s.edition) for s in series],
                         "Total spending ÷ total GDP of the 15, US$ at current prices. Dotted: estimates."))"""),
     ("md", """### Check: the aggregate against the tidy table
 
@@ -231,7 +232,7 @@ print(f"NATO {a.edition}, {year}: coalition spends US${spend / 1000:,.1f}bn of U
 the rest, in US$ at current prices (NATO's financial years: October–September for the US)."""),
     ("code", """years = list(range(2014, 2025))
 burden = model.burden_sharing(panel, nato, years)
-print(common.source_line([("nato", burden.edition.iloc[0])], "US$ at current prices; 2023–2024 NATO estimates."))
+print(source_line([("nato", burden.edition.iloc[0])], "US$ at current prices; 2023–2024 NATO estimates."))
 burden.assign(usa_usd_bn=burden.usa_usd_million / 1000, europe_canada_usd_bn=burden.europe_canada_usd_million / 1000)[
     ["year", "edition", "usa_usd_bn", "europe_canada_usd_bn", "usa_share_of_total_pct", "members", "reporting"]].round(2)"""),
     ("md", """The dashboard has no burden-sharing chart, so this one is drawn here with plotly graph
@@ -250,7 +251,7 @@ traces = [
      "y": burden.usa_share_of_total_pct.round(2).tolist(), "yaxis": "y2", "line": {"color": "#222", "width": 2}},
 ]
 show({"data": traces, "layout": layout}, "NATO defence spending: the United States and the rest",
-     common.source_line([("nato", burden.edition.iloc[0])], "US$ at current prices; 2023–2024 NATO estimates."))"""),
+     source_line([("nato", burden.edition.iloc[0])], "US$ at current prices; 2023–2024 NATO estimates."))"""),
     ("md", """### Check: burden sharing against NATO's own aggregates
 
 NATO's tables carry their own totals (`NATO`, `NATO_EUR_CAN`). The model's split, built from
@@ -276,7 +277,7 @@ The coalition's total against US spending, both from NATO's tables (US$, current
     burden.assign(usa_usd_bn=burden.usa_usd_million / 1000)[["year", "usa_usd_bn"]], on="year")
 side["usa_share_pct"] = [panel.series("nato", "USA", "milex_share_gdp").at(y) for y in side.year]
 side["coalition_as_pct_of_usa"] = side.spending_usd_bn / side.usa_usd_bn * 100
-print(common.source_line([("nato", agg_nato.edition.iloc[0])], "US$ bn at current prices; 2023–2024 estimates."))
+print(source_line([("nato", agg_nato.edition.iloc[0])], "US$ bn at current prices; 2023–2024 estimates."))
 side.round(2)"""),
     ("md", "## In numbers (computed above, so they follow the snapshot)"),
     ("code", """n0, n1 = agg_nato.iloc[0], agg_nato.iloc[-1]
@@ -309,6 +310,7 @@ from IPython.display import display
 from dashboard import model
 from dashboard.figures import common, country, sources
 from dashboard.model.reconcile import KNOWN_DIFFERENCES
+from dashboard.views.labels import source_line
 from dashboard.views.data import SHARE_SOURCES, ViewData
 
 app = ViewData.from_snapshot()  # what the dashboard loads: snapshot, panel, registries
@@ -336,7 +338,7 @@ only, so not the UK or the US."""),
     for code in CODES for s in app.share_series(code)
     for y, v, e in zip(s.years, s.values, s.estimate) if y in YEARS])
 used = long[["source", "edition"]].drop_duplicates().sort_values("source", key=lambda c: c.map(SHARE_SOURCES.index))
-print(common.source_line(used.itertuples(index=False, name=None), "% of GDP; NATO 2023–2024 are estimates."))
+print(source_line(used.itertuples(index=False, name=None), "% of GDP; NATO 2023–2024 are estimates."))
 side = long.pivot_table(index=["country", "year"], columns="source", values="value")[list(SHARE_SOURCES)]
 side.round(2)"""),
     ("md", """## Differences from NATO, in points
@@ -347,7 +349,7 @@ for Germany in every year and for the UK in most (different definitions, and NAT
 the UK's April–March financial year); Eurostat's COFOG figure, which leaves out military pensions, is the lowest for
 every EU country here."""),
     ("code", """diff = side[["sipri", "worldbank", "eurostat"]].sub(side["nato"], axis=0)
-print(common.source_line(used.itertuples(index=False, name=None), "Points: source minus NATO."))
+print(source_line(used.itertuples(index=False, name=None), "Points: source minus NATO."))
 summary = diff.groupby(level="country").agg(["mean", "min", "max"]).round(2)
 display(summary)
 diff.round(2).unstack("country")["sipri"]"""),
@@ -361,7 +363,7 @@ traces = [{"type": "scatter", "mode": "lines+markers", "name": app.name(code), "
            "line": {"color": common.country_colour(code), "width": 2}} for code in CODES]
 pairs = used[used.source.isin(["nato", "sipri"])].itertuples(index=False, name=None)
 show({"data": traces, "layout": layout}, "SIPRI minus NATO: share of GDP, points",
-     common.source_line(pairs, "NATO 2023–2024 are estimates."))"""),
+     source_line(pairs, "NATO 2023–2024 are estimates."))"""),
     ("md", """One country in full: the country page's share chart (`country.share_figure`), every
 source's latest edition, without the pledge paths."""),
     ("code", """code = "POL"
@@ -376,7 +378,7 @@ year of the SIPRI revision below (NATO's 2023 figure is an estimate)."""),
     ("code", """YEAR = 2023
 recon = pd.concat([model.reconcile(panel, code, YEAR).assign(country=app.name(code)) for code in CODES],
                   ignore_index=True)
-print(common.source_line(recon[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None),
+print(source_line(recon[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None),
                          f"{YEAR}; latest edition of each source."))
 recon[["country", "source", "edition", "share_pct", "estimate", "difference_vs_nato_pp", "flags"]].round(3)"""),
     ("code", """for source, why in KNOWN_DIFFERENCES.items():
@@ -421,7 +423,7 @@ function returns NATO rows only."""),
     ("code", """recomputed = model.recomputed_shares(table)
 assert set(recomputed.source) == {"nato"}
 mine = recomputed[recomputed.iso3.isin(CODES) & recomputed.year.isin(YEARS)]
-print(common.source_line(mine[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None),
+print(source_line(mine[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None),
                          "Published share vs spending ÷ GDP, US$ at current prices."))
 display(mine.groupby("iso3").agg(max_abs_difference_pp=("difference_pp", lambda d: d.abs().max()),
                                  beyond_rounding=("beyond_rounding", "sum")).round(4))
@@ -454,7 +456,7 @@ print(f"UK 2023: {row['2024-04']:.4f}% (SIPRI 2024-04) → {row['2025-04']:.4f}%
 show(sources.revisions_figure(uk_editions, app.name("GBR")), "United Kingdom: SIPRI share of GDP by edition",
      sources.revisions_source(uk_editions))"""),
     ("code", """revs = pd.concat([model.revisions(table, "sipri", code).assign(country=app.name(code)) for code in CODES])
-print(common.source_line([("sipri", "2024-04"), ("sipri", "2025-04")], "% of GDP; revision = 2025-04 − 2024-04, points."))
+print(source_line([("sipri", "2024-04"), ("sipri", "2025-04")], "% of GDP; revision = 2025-04 − 2024-04, points."))
 revs[revs.year.between(2020, 2023)].pivot(index="year", columns="country", values="revision").round(4)"""),
     ("md", """The UK's revision is small beside Poland's: SIPRI's April 2025 edition lowered Poland's 2023
 share by over half a point, and France's by about a tenth (the table above). The World Bank's 2026

@@ -21,6 +21,7 @@ from dashboard.figures import ukraine as fig
 from dashboard.model import Panel, load_groups
 from dashboard.model import ukraine as model
 from dashboard.snapshot import load
+from dashboard.views.labels import source_line
 
 table = load()  # the embedded snapshot, built from the Kiel files among others
 kiel = table[table.source == "kiel"]
@@ -73,7 +74,7 @@ by_hand = (kiel[(kiel.indicator == "ukraine_aid_military") & (kiel.iso3 != "UST_
 for i, year in enumerate(split.periods):
     for region in model.REGIONS:
         assert abs(split.values[region][i] - by_hand.loc[int(year), region]) < 1e-6
-print(common.source_line([("kiel", aid.edition)], "EUR million; 2026: January to April."))
+print(source_line([("kiel", aid.edition)], "EUR million; 2026: January to April."))
 (by_hand / 1000).round(2).rename(columns=lambda c: f"{c}, EUR bn")"""),
     ("code", """us = dict(zip(split.periods, split.values["United States"]))
 print(f"US military aid: €{us['2024'] / 1000:.1f}bn in 2024, €{us['2025'] / 1000:.1f}bn in 2025 "
@@ -83,7 +84,7 @@ assert us["2025"] < us["2024"] / 10  # the 2025 break"""),
 chart = go.Figure(fig.regions_figure(split, labels, "Military aid"))
 chart.update_layout(title={"text": "Military aid to Ukraine: the United States, Europe and others", "x": 0},
                     margin={"t": 56, "b": 150}, height=520)
-chart.add_annotation(common.source_annotation(common.source_line([("kiel", aid.edition)],
+chart.add_annotation(common.source_annotation(source_line([("kiel", aid.edition)],
                      "EUR billion. Europe: EU-27, UK, Norway, Switzerland, Iceland, EU institutions.")))
 chart"""),
     ("md", """## How the aid is sourced, and NATO's PURL

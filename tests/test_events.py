@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dashboard import charts
 from dashboard.figures import events as timeline
 from dashboard.figures import publish
 from dashboard.model import Citation, Event, RegistryError, load_events, on_timeline
-from dashboard.views import charts, data
+from dashboard.views import data
 
 GOOD = {"id": "nato-wales-2014", "label": "Wales summit", "title": "NATO Wales summit", "date": "2014-09-04",
         "until": "2014-09-05",

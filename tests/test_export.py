@@ -21,12 +21,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dashboard import charts
+from dashboard.charts.builders import COALITION_PLEDGES
 from dashboard.cli import main
 from dashboard.export import browser as render
 from dashboard.export import output
 from dashboard.export.pack import PACK, export_pack
 from dashboard.figures import publish as style
-from dashboard.views import charts, data
+from dashboard.views import data
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -180,7 +182,7 @@ def test_pack_writes_images_csvs_and_manifest(tmp_path, app, renderer):
 def test_coalition_targets_come_from_the_registry(app):
     resolved = charts.resolve(app, "coalition-share", {})
     drawn = sorted(s["y0"] for s in resolved.built.figure["layout"]["shapes"])
-    registry = sorted(p.target for p in app.pledges if p.id in charts.COALITION_PLEDGES)
+    registry = sorted(p.target for p in app.pledges if p.id in COALITION_PLEDGES)
     assert drawn == registry == [2.0, 2.5, 3.5]
     assert set(resolved.built.frame["group"]) == {"LONDON_2025"}
 

@@ -1,7 +1,7 @@
 """Colour and marks: the palette policy, and no two series of any chart in one colour.
 
 Every chart the pages and the export make is built from the chart registry
-(``views.charts.CHARTS``), with its defaults and with the parameter sets readers use most.
+(``charts.CHARTS``), with its defaults and with the parameter sets readers use most.
 Two traces may share a colour only when they are one series drawn twice: the same
 ``legendgroup`` (a line and its dotted estimate, NATO's line and its nowcast, a pledge's path
 and the one star it shares). Colours are read from the trace dicts (``marker.color``,
@@ -16,9 +16,10 @@ from collections import defaultdict
 
 import pytest
 
+from dashboard import charts
 from dashboard.figures import country as country_fig
 from dashboard.figures.palette import PALETTE, STABLE_COLOURS, country_colour, country_colours, distinct_colours
-from dashboard.views import charts, data
+from dashboard.views import data
 from dashboard.views.series import cut
 
 # The parameter sets beyond each chart's defaults: the views readers ask for most.

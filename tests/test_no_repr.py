@@ -14,10 +14,11 @@ from datetime import date
 
 import pytest
 
+from dashboard import charts
 from dashboard.app import create_app
 from dashboard.export.pack import PACK
 from dashboard.figures import publish
-from dashboard.views import charts, data
+from dashboard.views import data
 
 REPR = re.compile(r"\{'|\['|\bNone\b|\bnan\b|\bNaN\b|\bnp\.|np\.float|np\.int|dtype")
 COUNTRIES = ("GBR", "DEU", "POL", "USA", "ISL", "LUX", "UKR", "CHN")

@@ -43,6 +43,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     import dash
     import flask
 
+    from dashboard import charts
     from dashboard.app import (
         data_routes,
         dataset_routes,
@@ -93,5 +94,5 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     social.install(server)
     pictures.install(server)
     embed.install(server, app.public_url)
-    app_data.warm_views()
+    charts.warm(app_data)
     return app

@@ -93,7 +93,8 @@ def deferred(prefix: str) -> Output:
 def chart_download(chart: str, params: dict[str, object], filename: str) -> dict:
     """dcc.Download payload of a chart card's data: the chart registry's CSV (the same as
     /data/<chart>.csv and ``export <chart> --format csv``), its source line first."""
-    from dashboard.views import ViewError, charts, data
+    from dashboard import charts
+    from dashboard.views import ViewError, data
 
     text = {k: (",".join(v) if isinstance(v, (list, tuple)) else str(v)) for k, v in params.items()
             if v not in (None, "")}

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import flask
 
-from dashboard.views import ViewError, charts, observations
+from dashboard import charts
+from dashboard.views import ViewError, observations
 from dashboard.views.data import ViewData
 
 MAX_ROWS = 50_000          # a third of the table; CSV of that is ~6 MB

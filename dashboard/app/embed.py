@@ -10,7 +10,7 @@ current address by assets/share.js when opened (the server never learns the addr
 reader sees: it does not trust the Host header), with a copy button: no Dash callback.
 
 The embed view is a small HTML page, not a Dash page: the registry chart
-(``views.charts``) the card draws, with the parameters the page's URL holds
+(``dashboard.charts``) the card draws, with the parameters the page's URL holds
 (``social.card_view``), drawn interactively by the same trimmed plotly.js the dashboard
 loads (~0.4 MB compressed, cached by the browser across pages and embeds; the print-styled
 PNG, made on first request, stands in without JavaScript). Only these answers may be

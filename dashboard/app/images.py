@@ -1,7 +1,7 @@
 """Chart image downloads (PNG, SVG) from the same code as `defence-dashboard export`.
 
 A click asks the server for the print-styled figure (title, subtitle with unit and basis,
-footer with source, edition and date — ``dashboard.views.charts.publication_figure``)
+footer with source, edition and date — ``dashboard.charts.publication_figure``)
 for the chart behind the card, with the page's current URL parameters; the browser then
 renders it with plotly.js (``assets/images.js``) at the export's size. One pattern-matching
 callback serves every card.
@@ -21,7 +21,7 @@ from dashboard.app.html_types import Attrs
 from dashboard.errors import DashboardError
 from dashboard.views import data
 
-# Card prefix → chart name (dashboard.views.charts).
+# Card prefix → chart name (dashboard.charts).
 CARD_CHARTS: dict[str, str] = {
     "overview-map": "map", "overview-ranking": "ranking", "overview-allies": "allies-at-target",
     "country-share": "country-share", "country-gap": "money-gap", "country-spend": "spending",
@@ -51,7 +51,7 @@ def buttons(prefix: str) -> list:
 
 def url_params(chart: str, pathname: object, search: object) -> dict[str, str]:
     """The chart's parameters the page's URL holds (country from /country/<ISO3>)."""
-    from dashboard.views import charts
+    from dashboard import charts
 
     query = search[1:] if isinstance(search, str) and search.startswith("?") and len(search) <= MAX_SEARCH else ""
     values = {k: v[0] for k, v in parse_qs(query).items() if v}
@@ -104,6 +104,6 @@ def image(clicks: list, pathname: object, search: object) -> dict:
 @lru_cache(maxsize=256)
 def _figure(app_id: int, chart: str, params: tuple[tuple[str, str], ...], day: dt.date) -> dict:
     """The print-styled figure, memoised per chart, parameters and day (the footer's date)."""
-    from dashboard.views.charts import publication_figure
+    from dashboard.charts import publication_figure
 
     return publication_figure(data.get(), chart, dict(params), day)

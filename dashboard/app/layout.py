@@ -7,8 +7,8 @@ from dash import dcc, html
 
 from dashboard.app.html_types import Attrs
 from dashboard.app.index import link
-from dashboard.figures.common import edition_label
 from dashboard.views.data import ViewData
+from dashboard.views.labels import edition_label
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),

@@ -24,10 +24,11 @@ from urllib.parse import urlencode
 
 import flask
 
+from dashboard import charts
 from dashboard.app import diskcache, paint, social
 from dashboard.app.images import CARD_CHARTS
 from dashboard.errors import DashboardError
-from dashboard.views import charts, data
+from dashboard.views import data
 
 PICTURE_URL = "/pictures/{chart}.svg"
 # Chart widths in px: a 390 px phone's card (viewport less the page's and the card's

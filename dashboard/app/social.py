@@ -24,14 +24,14 @@ from urllib.parse import parse_qs, urlencode
 
 import flask
 
+from dashboard import charts
 from dashboard.app import diskcache, paint
 from dashboard.app.fast import dash_internals
 from dashboard.app.images import CARD_CHARTS
+from dashboard.charts import Built, text
 from dashboard.errors import DashboardError
 from dashboard.figures.publish import HEIGHT, PNG_SCALE, WIDTH
-from dashboard.views import charts, data
-from dashboard.views.builders import Built
-from dashboard.views.params import text
+from dashboard.views import data
 
 # Each page's main chart (by page module, a chart card's prefix): the one its social card shows.
 MAIN_CARDS: dict[str, str] = {

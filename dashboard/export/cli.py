@@ -16,8 +16,8 @@ def run(chart: str | None, params: tuple[str, ...], fmt: str | None, out: Path |
         raise ExportError("give one of: a CHART name (with --format and --out), --list, or --pack DIR"
                           + (f" (got {' and '.join(modes)})" if modes else ""))
     if list_charts:
+        from dashboard.charts import listing
         from dashboard.export.output import load_app
-        from dashboard.views.charts import listing
 
         return listing(load_app(snapshot))
     started = time.perf_counter()

@@ -11,14 +11,13 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from dashboard import charts
 from dashboard.atomic import check_target, write_bytes
+from dashboard.charts import label, parse_pairs
 from dashboard.export import FORMATS, IMAGE_FORMATS, ExportError
 from dashboard.export.browser import DEFAULT_TIMEOUT, Renderer, html
 from dashboard.figures import publish
-from dashboard.views import charts
-from dashboard.views.charts import label
 from dashboard.views.data import ViewData
-from dashboard.views.params import parse_pairs
 
 
 def export_chart(name: str, pairs: tuple[str, ...] | list[str], fmt: str | None, out: Path | None,

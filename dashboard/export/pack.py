@@ -14,15 +14,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from dashboard import charts
 from dashboard.atomic import check_target
+from dashboard.charts import label, text
 from dashboard.export import IMAGE_FORMATS, ExportError
 from dashboard.export.browser import DEFAULT_TIMEOUT, Renderer, plotly_js
 from dashboard.export.output import export_date, load_app, render, write_atomic
 from dashboard.figures import publish
 from dashboard.model import nowcast
-from dashboard.views import charts
-from dashboard.views.charts import label
-from dashboard.views.params import text
 
 PACK_FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "html")
 DEFAULT_FORMATS = "png,svg"

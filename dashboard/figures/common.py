@@ -1,20 +1,18 @@
-"""Shared look of every chart: palette, layout, source line, empty states.
+"""Shared look of every chart: palette, layout, the source line's place, empty states.
 
 Figures are plain plotly figure dicts (``{"data": [...], "layout": {...}}``): cheap to
 build in a callback (no validation pass), and ``plotly.graph_objects.Figure(fig)`` turns
-one into a Figure for static export. No Dash imports here.
+one into a Figure for static export. No Dash imports here. The words charts share (status
+labels, source lines) are the views' (``dashboard.views.labels``).
 """
 
 from __future__ import annotations
 
-import re
 import textwrap
-from collections.abc import Iterable
 from typing import Any
 
 from dashboard.figures.palette import PALETTE as PALETTE
 from dashboard.figures.palette import country_colour as country_colour
-from dashboard.schema import SOURCE_LABELS
 
 # The palette, and the policy that keeps a country's colour stable and every chart's colours
 # distinct, live in dashboard.figures.palette (PALETTE and country_colour re-exported above).
@@ -26,49 +24,9 @@ SOURCE_COLOURS: dict[str, str] = {
 STATUS_COLOURS: dict[str, str] = {
     "met": "#009E73", "on_track": "#56B4E9", "off_track": "#D55E00", "no_data": "#999999",
 }
-STATUS_LABELS: dict[str, str] = {
-    "met": "Met", "on_track": "On track", "off_track": "Off track", "no_data": "No data",
-}
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 ESTIMATE_DASH = "dot"
 PATH_DASH = "dash"
-
-
-def join_and(names: Iterable[str]) -> str:
-    """"NATO", "NATO and SIPRI", "Spain, Italy and the Netherlands": names inside a sentence."""
-    items = list(names)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
-
-
-# Kiel's edition "2026-08-04 R29" reads as its release: "Ukraine Support Tracker, Release 29 of 2026-08-04".
-KIEL_EDITION = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2}) R(?P<number>\d+)")
-
-
-def edition_label(source: str, edition: str) -> str:
-    """An edition as readers know it: ``2024-06``; Kiel's ``2026-08-04 R29`` as ``Release 29 (2026-08-04)``."""
-    kiel = KIEL_EDITION.fullmatch(edition) if source == "kiel" else None
-    return f"Release {kiel['number']} ({kiel['date']})" if kiel else edition
-
-
-def source_label(source: str, edition: str | None = None) -> str:
-    """``NATO (2024-06 edition)`` or ``NATO``; Kiel: ``Kiel Institute, Ukraine Support Tracker (Release 29, 2026-08-04)``."""
-    name = SOURCE_LABELS.get(source, source)
-    if source == "nowcast" and edition:  # "2024-06 + eurostat 2026-04-27": say what it chains
-        base, _, fresher = edition.partition(" + ")
-        fresher_source, _, fresher_edition = fresher.partition(" ")
-        return (f"this dashboard's nowcast (NATO {base} × {SOURCE_LABELS.get(fresher_source, fresher_source)} "
-                f"{fresher_edition})")
-    kiel = KIEL_EDITION.fullmatch(edition or "") if source == "kiel" else None
-    if kiel:
-        return f"{name}, Ukraine Support Tracker (Release {kiel['number']}, {kiel['date']})"
-    return f"{name} ({edition} edition)" if edition else name
-
-
-def source_line(pairs: Iterable[tuple[str, str | None]], note: str = "") -> str:
-    """The line under every chart: "Source: NATO (2024-06 edition); SIPRI (2025-04 edition)."."""
-    seen = list(dict.fromkeys((s, e) for s, e in pairs))
-    text = "Source: " + "; ".join(source_label(s, e) for s, e in seen) if seen else "Source: —"
-    return f"{text}. {note}".strip() if note else text + "."
 
 
 def base_layout(title: str = "", yaxis_title: str = "", source: str = "", height: int = 420) -> dict:

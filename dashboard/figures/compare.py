@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dashboard.figures import events as timeline
-from dashboard.figures.common import (
-    ESTIMATE_DASH,
-    SOURCE_LABELS,
-    base_layout,
-    empty_figure,
-    source_line,
-    split_estimates,
-)
+from dashboard.figures.common import ESTIMATE_DASH, base_layout, empty_figure, split_estimates
 from dashboard.figures.palette import country_colours
 from dashboard.model import Event
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views.compare import Indicator, Lines
+from dashboard.views.labels import source_line
 from dashboard.views.series import CountrySeries
 
 YEAR_MARGIN = 0.5  # years beyond the first and last figures where an event still counts as within

@@ -11,18 +11,17 @@ from dashboard.figures import events as timeline
 from dashboard.figures.common import (
     ESTIMATE_DASH,
     SOURCE_COLOURS,
-    SOURCE_LABELS,
     STATUS_COLOURS,
-    STATUS_LABELS,
     base_layout,
     empty_figure,
-    source_line,
     split_estimates,
     wrap_label,
 )
 from dashboard.figures.palette import distinct_colours
 from dashboard.model import Event, MoneyGap, Progress
 from dashboard.model.nowcast import Nowcast
+from dashboard.schema import SOURCE_LABELS
+from dashboard.views.labels import STATUS_LABELS, source_line
 from dashboard.views.series import CountrySeries, ShareSeries, cut
 
 # The order the share chart draws its sources in (later lines on top): the World Bank

@@ -12,14 +12,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.figures import events as timeline
-from dashboard.figures.common import (
-    SOURCE_COLOURS,
-    SOURCE_LABELS,
-    base_layout,
-    empty_figure,
-    reference_line,
-)
+from dashboard.figures.common import SOURCE_COLOURS, base_layout, empty_figure, reference_line
 from dashboard.model import Event
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views.overview import YearShares, empty_year_message
 
 # Reversed Viridis: pale yellow for low shares, dark purple for high ones; perceptually

@@ -13,15 +13,15 @@ import pandas as pd
 from dashboard.figures.common import (
     ESTIMATE_DASH,
     SOURCE_COLOURS,
-    SOURCE_LABELS,
     STATUS_COLOURS,
-    STATUS_LABELS,
     base_layout,
     country_colour,
     empty_figure,
     reference_line,
     split_estimates,
 )
+from dashboard.schema import SOURCE_LABELS
+from dashboard.views.labels import STATUS_LABELS
 from dashboard.views.series import ShareSeries
 
 GROUP_COLOUR = "#222222"  # a group total: darker than any member's colour

@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures.common import (
-    STATUS_COLOURS,
-    STATUS_LABELS,
-    base_layout,
-    empty_figure,
-)
+from dashboard.figures.common import STATUS_COLOURS, base_layout, empty_figure
 from dashboard.model import STATUSES
+from dashboard.views.labels import STATUS_LABELS
 
 
 def status_figure(counts: pd.DataFrame) -> dict:

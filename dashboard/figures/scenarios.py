@@ -8,14 +8,9 @@ extra_lcu_million, extra_usd_million, extra_eur_million, assumptions) and the ye
 
 from __future__ import annotations
 
-import math
-
-from dashboard.figures.common import (
-    base_layout,
-    empty_figure,
-    source_line,
-)
+from dashboard.figures.common import base_layout, empty_figure
 from dashboard.figures.palette import country_colours
+from dashboard.views.labels import billions, source_line
 
 TOTAL_COLOUR = "#222222"
 
@@ -123,12 +118,3 @@ def source_text(rows: list[dict]) -> str:
 
 def _ok(rows: list[dict]) -> list[dict]:
     return [r for r in rows if r["status"] == "ok"]
-
-
-def billions(million: object) -> float | None:
-    """Millions as billions; None for a missing or non-numeric value."""
-    try:
-        value = float(million)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value / 1000

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures.common import (
-    SOURCE_COLOURS,
-    SOURCE_LABELS,
-    base_layout,
-    empty_figure,
-    source_line,
-)
+from dashboard.figures.common import SOURCE_COLOURS, base_layout, empty_figure
 from dashboard.model.reconcile import Revisions
+from dashboard.schema import SOURCE_LABELS
+from dashboard.views.labels import source_line
 
 OLDER_EDITION_COLOUR = "#8c8c8c"
 REVISION_WINDOW = 15  # years shown at first in the revision chart (double-click shows all)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from dashboard import editions
 from dashboard.editions import Age
-from dashboard.figures.common import join_and
 from dashboard.model import nowcast
 from dashboard.schema import SOURCE_LABELS
+from dashboard.views.labels import join_and
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -84,7 +84,7 @@ def country_pairs(data: ViewData, iso3: str, measure: str) -> list[Pair]:
     imf = data.panel.series(IMF, iso3, "gdp_lcu")
     if progress and imf is not None:
         pairs.append((IMF, imf.edition))
-    if data.ukraine.donor(iso3) is not None:
+    if data.ukraine.card(iso3) is not None:
         pairs.append(data.ukraine.source)
     return pairs
 

@@ -1,21 +1,21 @@
 """The Compare page's view: one indicator for several countries from one source.
 
 The indicators it offers (``INDICATORS``), each country's line (``CountrySeries``, typed,
-memoised per country), an index to a base year, the notes on what is missing and why, and
-the chart, summary and source line of a view, memoised per process (``ViewData.compare``):
-a repeated view costs nothing, a new mix of countries only its drawing.
+memoised per country), an index to a base year, and the notes on what is missing and why,
+memoised per process (``ViewData.compare``); the chart of a view is drawn from them a layer
+up (``charts.compare``): a new mix of countries costs only its drawing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dashboard import model
-from dashboard.figures.common import SOURCE_LABELS
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views.series import CountrySeries
 from dashboard.views.tabular import records_csv
 
@@ -94,16 +94,6 @@ def lines_frame(lines: Lines, base: int | None = None) -> pd.DataFrame:
                         columns=[column if c == "value" else c for c in COLUMNS])
 
 
-@dataclass(frozen=True)
-class CompareChart:
-    """One view, drawn: figure, text summary, source line, title."""
-
-    figure: dict[str, Any]
-    summary: str
-    source: str
-    title: str
-
-
 class CompareViews:
     """The Compare page's look-ups, memoised per process."""
 
@@ -111,7 +101,6 @@ class CompareViews:
         self._data = data
         self.series = lru_cache(maxsize=4096)(self._series)
         self.first_year = lru_cache(maxsize=64)(self._first_year)
-        self.chart = lru_cache(maxsize=512)(self._chart)
 
     def _series(self, code: str, indicator: str, source: str) -> CountrySeries | None:
         """One country's line (memoised per country: a new mix of countries costs nothing new)."""
@@ -164,28 +153,6 @@ class CompareViews:
         if source == "nato" and nato is not None and code not in nato.members:
             return f"No NATO data for {name}: not a member."
         return f"No {label} {spec.noun} for {name}."
-
-    def _chart(self, view: CompareView, too_many: bool = False, max_countries: int = 12,
-               events: bool = True) -> CompareChart:
-        """Figure, summary, source line and title of a view; ``events``: mark the dated events
-        (data/events.yaml) on the lines (the page's "Show events")."""
-        from dashboard.figures import compare as fig
-
-        spec = INDICATORS[view.indicator]
-        lines, notes, base_used = self.view_lines(view)
-        marked = self._data.timeline_events(*view.codes) if events and view.chart != "bars" else ()
-        if too_many:
-            notes = [*notes, f"Showing the first {max_countries} countries chosen."]
-        empty = (" ".join(notes) or "No figures for the selected countries") if view.codes else "Choose one or more countries"
-        if view.chart == "bars":
-            year = latest_common_year(lines)
-            figure = fig.bars_figure(lines, spec, base_used, year, empty)
-        else:
-            year = None
-            figure = fig.lines_figure(lines, spec, base_used, empty, marked)
-        title = f"{spec.label}, {SOURCE_LABELS[view.source]}" + (f", index {base_used} = 100" if base_used else "")
-        return CompareChart(figure, fig.summary(lines, spec, base_used, view.chart, year, notes, marked),
-                            fig.source_text(lines, spec, view.chart, marked), title)
 
 
 def _series(panel: model.Panel, source: str, iso3: str, indicator: str, price: str | None) -> model.Series | None:

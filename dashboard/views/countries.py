@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS, source_line
 from dashboard.model import Progress
 from dashboard.model.pledges import SOURCE_PREFERENCE
+from dashboard.schema import SOURCE_LABELS
+from dashboard.views.labels import STATUS_LABELS, source_line
 from dashboard.views.pledges import MAX_SHOWN_ROWS, reading_order
 from dashboard.views.pledges import _md as markdown_label  # the tracker's escape: links made as it makes them
 from dashboard.views.series import ShareSeries

@@ -28,6 +28,7 @@ from dashboard.views.pledges import Tracker
 from dashboard.views.scenarios import ScenarioViews
 from dashboard.views.series import CountrySeries, ShareSeries
 from dashboard.views.sources import SourceViews
+from dashboard.views.specs import SPENDING_MEASURES, ScenariosView
 from dashboard.views.ukraine import UkraineViews
 
 # The sources a country page compares, in the order they are drawn.
@@ -37,7 +38,7 @@ SHARE = "milex_share_gdp"
 SPENDING_SOURCES: tuple[str, ...] = ("nato", "sipri")
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: the chart layer keeps its memos per object
 class ViewData:
     """The snapshot and everything precomputed from it."""
 
@@ -65,9 +66,8 @@ class ViewData:
         _ = self.progress_by_country
 
     def warm_views(self) -> None:
-        """Compute what the pages' first requests look up (the app calls this before it serves)."""
-        from dashboard.views.specs import ScenariosView
-
+        """Compute what the pages' first requests look up (``charts.warm`` calls this, then
+        draws the opening charts, before the app serves)."""
         self.overview.warm()
         self.sources.warm()
         self.ukraine.warm()
@@ -183,8 +183,6 @@ class ViewData:
 
     def spending(self, iso3: str, measure: str) -> tuple[CountrySeries, ...]:
         """Spending in one measure (``specs.SPENDING_MEASURES``) per source, latest edition; cached."""
-        from dashboard.views.specs import SPENDING_MEASURES
-
         key = (iso3, measure)
         if key not in self._spending:
             indicator = SPENDING_MEASURES[measure][1]

@@ -16,8 +16,8 @@ import pandas as pd
 
 from dashboard import countries, model
 from dashboard.editions import edition_short
-from dashboard.figures.common import SOURCE_LABELS
 from dashboard.model import nowcast
+from dashboard.schema import SOURCE_LABELS
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData

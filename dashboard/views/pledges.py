@@ -20,8 +20,9 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from dashboard import editions
-from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS
 from dashboard.model import STATUSES, MoneyGap, Pledge, Progress, nowcast
+from dashboard.schema import SOURCE_LABELS
+from dashboard.views.labels import STATUS_LABELS
 
 ALL = "all"  # the status filter's default: every pledge in force, whatever its status
 # Pledges no longer in force (registry lifecycle) are the tracker's history: off by default,

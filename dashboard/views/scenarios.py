@@ -1,7 +1,8 @@
 """The Scenarios page's view: what a group reaching a target share by a year would cost.
 
 ``ScenarioViews.result`` computes ``model.scenario`` for a view once per process and keeps
-everything drawn from it: the figure, the text summary, the source line and the table's rows.
+what the page shows of it: the table's rows, the yearly totals, the CSV (the chart drawn
+from it is ``charts.scenarios``'s).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from dashboard import model
-from dashboard.figures.scenarios import billions
+from dashboard.views.labels import billions
 from dashboard.views.tabular import records_csv
 
 if TYPE_CHECKING:
@@ -37,15 +38,12 @@ class ScenarioResult:
     """
 
     def __init__(self, records: list[Row], names: dict[str, str], group: str, target: float, year: int) -> None:
-        from dashboard.figures import scenarios as fig
-
         self.records = records
+        self.names = names
+        self.group = group                      # the group's display name, not its id
+        self.target, self.year = target, year
         self.totals_rows = totals(records)
         self.rows = tuple(table_rows(records, names, year))
-        self.figure = fig.extra_figure(records, self.totals_rows, names, group, target, year)
-        self.summary = fig.summary(records, self.totals_rows, names, group, target, year,
-                                   HIGH_GROWTH_WARNING / 100.0)
-        self.source = fig.source_text(records)
 
     @cached_property
     def frame(self) -> pd.DataFrame:

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from dashboard import model
-from dashboard.figures.common import SOURCE_LABELS, edition_label, source_line
 from dashboard.model import nowcast
+from dashboard.schema import SOURCE_LABELS
+from dashboard.views.labels import edition_label, source_line
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dashboard.views.data import ViewData
+from dashboard.views.compare import INDICATORS
 from dashboard.views.pledges import STATUS_FILTERS
 from dashboard.views.url import (
     MAX_PARAM_LEN,
@@ -24,6 +25,9 @@ from dashboard.views.url import (
     param_year,
     query,
 )
+
+if TYPE_CHECKING:
+    from dashboard.views.data import ViewData
 
 Raw = Mapping[str, object]  # URL parameters or control values, unchecked
 
@@ -216,8 +220,6 @@ class CompareView:
     @classmethod
     def parse(cls, raw: Raw, data: ViewData) -> CompareView:
         """A valid view from URL parameters or control values; never raises."""
-        from dashboard.views.compare import INDICATORS
-
         countries = raw.get("countries")
         if isinstance(countries, (list, tuple)):  # the dropdown: an empty choice stays empty
             codes = tuple(param_codes(",".join(c for c in countries if isinstance(c, str))[:MAX_PARAM_LEN],

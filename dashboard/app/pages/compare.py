@@ -1,7 +1,7 @@
 """Compare page (/compare): one indicator, several countries, one source; lines or bars, or an index.
 
 The state is ``views.specs.CompareView`` (URL and controls alike); what a view shows is
-``views.compare`` (memoised per process).
+``views.compare``, drawn by ``charts.compare_charts`` (both memoised per process).
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import charts
 from dashboard.app.components import FIELD_STYLE, chart_card, chart_download, data_age, data_age_children, events_toggle
-from dashboard.figures.common import SOURCE_LABELS
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data
 from dashboard.views.compare import COLUMNS, INDICATORS, Indicator
 from dashboard.views.specs import CompareView, events_on
@@ -38,7 +39,7 @@ def layout(**params: object) -> html.Div:
     low, high = CompareView.bounds(app)
     spec = INDICATORS[view.indicator]
     # title and summary as the callback will set them (memoised): in the page's static copy
-    drawn = app.compare.chart(view)
+    drawn = charts.compare_charts(app).chart(view)
     return html.Div([
         dcc.Location(id="compare-url", refresh=False),
         html.H1("Compare countries"),
@@ -107,7 +108,7 @@ def update_chart(countries: object, indicator: object, source: object, chart: ob
     switched off)."""
     view = parse(countries, indicator, source, chart, base)
     too_many = isinstance(countries, list) and len(countries) > MAX_COUNTRIES
-    drawn = data.get().compare.chart(view, too_many, MAX_COUNTRIES, events=events_on(events_value))
+    drawn = charts.compare_charts(data.get()).chart(view, too_many, MAX_COUNTRIES, events=events_on(events_value))
     return drawn.figure, drawn.summary, drawn.source, drawn.title
 
 

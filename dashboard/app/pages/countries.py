@@ -13,8 +13,8 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app.components import data_age
 from dashboard.app.html_types import Attrs
-from dashboard.figures.common import STATUS_LABELS
 from dashboard.views import data
+from dashboard.views.labels import STATUS_LABELS
 from dashboard.views.specs import CountriesView, PledgesView
 
 dash.register_page(__name__, path="/countries", name="Countries", title="Countries — defence spending")

@@ -7,13 +7,15 @@ from typing import cast
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import charts
 from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, data_age, deferred, events_toggle
 from dashboard.app.fast.prerender import NOT_FOUND_CLASS
 from dashboard.app.html_types import Attrs
 from dashboard.figures import country as fig
-from dashboard.figures.common import SOURCE_LABELS, STATUS_LABELS, source_line
 from dashboard.model import Progress
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data
+from dashboard.views.labels import STATUS_LABELS, source_line
 from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import SPENDING_MEASURES, CountryView, measure_phrase
 from dashboard.views.url import param_iso3
@@ -89,7 +91,7 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
 
 def _ukraine_card(code: str) -> list:
     """"Support to Ukraine" for a donor in the Kiel tracker (drawn with the page: one view per country)."""
-    chart = data.get().ukraine.donor(code)
+    chart = charts.ukraine_charts(data.get()).donor(code)
     if chart is None:
         return []
     return [chart_card("country-ukraine", chart.title, f"{code}-support-to-ukraine", height=320,

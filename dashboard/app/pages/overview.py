@@ -14,8 +14,9 @@ from dashboard.app.components import chart_card, chart_download, data_age, data_
 from dashboard.app.html_types import Attrs
 from dashboard.editions import edition_short
 from dashboard.figures import overview as fig
-from dashboard.figures.common import SOURCE_LABELS, source_line
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data
+from dashboard.views.labels import source_line
 from dashboard.views.specs import OverviewView, events_on
 
 dash.register_page(__name__, path="/", name="Overview", title="Defence spending and pledges")

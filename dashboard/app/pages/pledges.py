@@ -16,9 +16,9 @@ from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, d
 from dashboard.app.fast import grid_copy
 from dashboard.app.html_types import Attrs
 from dashboard.figures import pledges as fig
-from dashboard.figures.common import STATUS_LABELS, source_line
 from dashboard.model import STATUSES
 from dashboard.views import ages, data
+from dashboard.views.labels import STATUS_LABELS, source_line
 from dashboard.views.pledges import ALL, EVERY, HISTORY, HistoryItem, pledge_history
 from dashboard.views.specs import PledgesView
 

@@ -1,7 +1,7 @@
 """Scenarios page (/scenarios): what a group reaching a target share by a year would cost, per country.
 
 The state is ``views.specs.ScenariosView`` (URL and controls alike); the scenario itself
-is ``views.scenarios`` (memoised per process).
+is ``views.scenarios``, drawn by ``charts.scenario_charts`` (both memoised per process).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import charts
 from dashboard.app.components import (
     FIELD_STYLE,
     SCROLL_STYLE,
@@ -19,7 +20,7 @@ from dashboard.app.components import (
     data_age_children,
 )
 from dashboard.app.html_types import Attrs
-from dashboard.figures.common import SOURCE_LABELS
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data
 from dashboard.views.specs import ScenariosView
 from dashboard.views.url import param_number
@@ -41,7 +42,9 @@ def layout(**params: object) -> html.Div:
     """The scenario in the URL; malformed values fall back to the defaults (with a note)."""
     app = data.get()
     view = ScenariosView.parse(params, app)
-    result = app.scenarios.result(view.group, view.target, view.year, view.growth)  # memoised; the callback reuses it
+    # memoised: the callback reuses both
+    result = app.scenarios.result(view.group, view.target, view.year, view.growth)
+    drawn = charts.scenario_charts(app).chart(view.group, view.target, view.year, view.growth)
     low, high, _ = ScenariosView.years(app)
     return html.Div([
         dcc.Location(id="scenarios-url", refresh=False),
@@ -76,7 +79,7 @@ def layout(**params: object) -> html.Div:
         html.P("Auto: IMF WEO projections where the snapshot has them, else each country's trailing "
                "5-year nominal GDP growth (see the assumptions below the table).", className="hint"),
         # title and summary as the callback will set them: in the page's static copy
-        chart_card("scenarios-chart", chart_title(app, view), "scenario", height=520, summary=result.summary),
+        chart_card("scenarios-chart", chart_title(app, view), "scenario", height=520, summary=drawn.summary),
         html.Section([
             html.H2("Extra spending in the target year, by country", id="scenarios-table-title"),
             # the table and assumptions the page opens with, as the callback sets them: in the static copy
@@ -105,7 +108,8 @@ def update_scenario(group: object, target: object, year: object, growth: object)
     app = data.get()
     view = parse(group, target, year, growth)
     result = app.scenarios.result(view.group, view.target, view.year, view.growth)
-    return (result.figure, result.summary, result.source, chart_title(app, view), _table(result.rows, view),
+    drawn = charts.scenario_charts(app).chart(view.group, view.target, view.year, view.growth)
+    return (drawn.figure, drawn.summary, drawn.source, chart_title(app, view), _table(result.rows, view),
             _assumptions(result.rows, view))
 
 

@@ -24,7 +24,7 @@ from dashboard.app.components import (
 from dashboard.app.html_types import Attrs, Children
 from dashboard.editions import edition_short
 from dashboard.figures import sources as fig
-from dashboard.figures.common import SOURCE_LABELS
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data, dataset
 from dashboard.views.sources import OVERALL, package_rows, reconcile_table_rows
 from dashboard.views.specs import SourcesView

@@ -1,7 +1,8 @@
 """Ukraine page (/ukraine): who carries support to Ukraine, from the Kiel Ukraine Support Tracker.
 
-The state is ``views.specs.UkraineView``; the charts are ``views.ukraine`` (memoised per
-process). Callbacks only parse the view and hand back what the view layer drew.
+The state is ``views.specs.UkraineView``; the data is ``views.ukraine`` and the charts are
+``charts.ukraine_charts`` (both memoised per process). Callbacks only parse the view and hand
+back what the chart layer drew.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import charts
 from dashboard.app.components import (
     FIELD_STYLE,
     chart_card,
@@ -20,7 +22,7 @@ from dashboard.app.components import (
 )
 from dashboard.views import ages, data
 from dashboard.views.specs import UkraineView, events_on
-from dashboard.views.ukraine import AID_LABELS, COALITION, MEASURE_LABELS, NOT_ADDITIVE, Chart
+from dashboard.views.ukraine import AID_LABELS, COALITION, MEASURE_LABELS, NOT_ADDITIVE
 
 dash.register_page(__name__, path="/ukraine", name="Ukraine",
                    title="Support to Ukraine: who carries it now — defence spending")
@@ -45,8 +47,9 @@ def layout(**params: object) -> html.Div:
                          html.P("This snapshot has no figures from the Kiel Ukraine Support Tracker: build it with "
                                 "the tracker's files to see this page.")])
     state = UkraineView.parse(params, app)
-    regions, ranking = ua.regions(state.aid, state.by), ua.ranking(state.aid, state.measure, state.period)
-    weapons = ua.weapons(state.weapons)
+    drawn = charts.ukraine_charts(app)
+    regions, ranking = drawn.regions(state.aid, state.by), drawn.ranking(state.aid, state.measure, state.period)
+    weapons, sourcing = drawn.weapons(state.weapons), drawn.sourcing
     aid = ua.aid
     return html.Div([
         dcc.Location(id="ukraine-url", refresh=False),
@@ -76,8 +79,8 @@ def layout(**params: object) -> html.Div:
         chart_card("ukraine-donors", ranking.title, "ukraine-donors", height=560, summary=ranking.summary,
                    source=ranking.source, defer=True),
         _coalition(app),
-        chart_card("ukraine-sourcing", ua.sourcing.title, "ukraine-military-aid-sourcing", height=420,
-                   summary=ua.sourcing.summary, source=ua.sourcing.source, defer=True),
+        chart_card("ukraine-sourcing", sourcing.title, "ukraine-military-aid-sourcing", height=420,
+                   summary=sourcing.summary, source=sourcing.source, defer=True),
         _controls("ukraine-weapons-controls", [_radio("ukraine-weapons", "Show", WEAPON_LABELS, state.weapons)]),
         chart_card("ukraine-weapons", weapons.title, "ukraine-heavy-weapons", height=640, summary=weapons.summary,
                    source=weapons.source, defer=True),
@@ -114,7 +117,7 @@ def _coalition(app: data.ViewData) -> html.Details:
     ], className="card")
 
 
-def _out(chart: Chart) -> tuple[dict, str, str, str]:
+def _out(chart: charts.UkraineChart) -> tuple[dict, str, str, str]:
     return chart.figure, chart.summary, chart.source, chart.title
 
 
@@ -131,7 +134,7 @@ def update_regions(aid: object, by: object, events_value: object = None) -> tupl
     """Aid by region for the chosen type, per year or month (events marked per month unless
     switched off)."""
     state = view(aid, by)
-    return _out(data.get().ukraine.regions(state.aid, state.by, events=events_on(events_value)))
+    return _out(charts.ukraine_charts(data.get()).regions(state.aid, state.by, events=events_on(events_value)))
 
 
 @callback(
@@ -146,7 +149,7 @@ def update_regions(aid: object, by: object, events_value: object = None) -> tupl
 def update_ranking(aid: object, measure: object, period: object) -> tuple[dict, str, str, str]:
     """Donors ranked in the chosen measure and period."""
     state = view(aid, measure=measure, period=period)
-    return _out(data.get().ukraine.ranking(state.aid, state.measure, state.period))
+    return _out(charts.ukraine_charts(data.get()).ranking(state.aid, state.measure, state.period))
 
 
 @callback(
@@ -155,7 +158,7 @@ def update_ranking(aid: object, measure: object, period: object) -> tuple[dict, 
 )
 def update_sourcing(_: object) -> dict:
     """Military aid by sourcing (one view: drawn when the chart nears the viewport)."""
-    return data.get().ukraine.sourcing.figure
+    return charts.ukraine_charts(data.get()).sourcing.figure
 
 
 @callback(
@@ -167,7 +170,7 @@ def update_sourcing(_: object) -> dict:
 )
 def update_weapons(weapons: object) -> tuple[dict, str, str, str]:
     """Heavy weapons by donor, number or value."""
-    return _out(data.get().ukraine.weapons(view(weapons=weapons).weapons))
+    return _out(charts.ukraine_charts(data.get()).weapons(view(weapons=weapons).weapons))
 
 
 @callback(

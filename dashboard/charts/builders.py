@@ -8,22 +8,23 @@ basis, and the source line with editions. Pledge targets always come from the re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dashboard import model
+from dashboard.charts.built import Built
+from dashboard.charts.scenarios import drawn as scenario_charts
 from dashboard.figures import compare as compare_fig
 from dashboard.figures import country as country_fig
 from dashboard.figures import overview as overview_fig
 from dashboard.figures import pack as pack_fig
 from dashboard.figures import pledges as pledges_fig
 from dashboard.figures import sources as sources_fig
-from dashboard.figures.common import SOURCE_LABELS, source_line
+from dashboard.schema import SOURCE_LABELS
 from dashboard.views import frames
 from dashboard.views.compare import INDICATORS, indexed, latest_common_year, lines_csv, lines_frame
+from dashboard.views.labels import source_line
 from dashboard.views.overview import SIPRI_TOP, share_rows
 from dashboard.views.pledges import ALL
 from dashboard.views.series import ShareSeries, cut
@@ -38,28 +39,6 @@ if TYPE_CHECKING:
 SPENDING_COLUMNS = ["source", "edition", "unit", "price_base", "year", "value", "estimate"]
 # The targets the coalition chart draws by default, by pledge id: their values come from the registry.
 COALITION_PLEDGES = ("nato-vilnius-2024-2", "gbr-2027-2.5", "nato-hague-2035-3.5-core")  # 2, 2.5, 3.5 %
-
-
-@dataclass(frozen=True)
-class Built:
-    """One chart, ready to style and render: the figure and everything said about it."""
-
-    figure: dict[str, Any]
-    data: pd.DataFrame | Callable[[], pd.DataFrame]  # the frame, or how to make it when asked
-    title: str
-    subtitle: str
-    source_text: str
-    sources: Sequence[tuple[str, str | None]] = field(default_factory=list)  # (source, edition); None: no edition
-    csv_body: Callable[[], str] | None = None  # the CSV without a frame, where that is faster
-
-    @cached_property
-    def frame(self) -> pd.DataFrame:
-        """The data behind the chart (made on first use when ``data`` is a function)."""
-        return self.data() if callable(self.data) else self.data
-
-    def csv(self) -> str:
-        """The data behind the chart as CSV with a header row, no index."""
-        return self.csv_body() if self.csv_body is not None else self.frame.to_csv(index=False)
 
 
 def share_pledge_ids(app: ViewData, done: dict[str, Any] | None = None) -> tuple[str, ...]:
@@ -199,14 +178,15 @@ def build_scenario(app: ViewData, p: dict[str, Any]) -> Built:
     """Scenarios page: extra spending per year for a group to reach a target share by a year."""
     group, target, year, growth = p["group"], p["target"], p["year"], p["growth"]
     result = app.scenarios.result(group, target, year, growth)
+    drawn = scenario_charts(app).chart(group, target, year, growth)
     gname = app.groups[group].name
     pairs = list(dict.fromkeys((r["source"], r["edition"]) for r in result.records if r["status"] == "ok"))
     growth_text = "auto (IMF WEO, else trailing 5-year growth)" if growth is None else f"{growth:g}% a year"
-    return Built(result.figure, lambda: result.frame,
+    return Built(drawn.figure, lambda: result.frame,
                  f"Extra defence spending per year: {gname} at {target:g}% of GDP by {year}",
                  f"US$ billion a year (current prices) above spending at each member's latest share of GDP; "
                  f"linear path in share; nominal GDP growth {growth_text}",
-                 result.source, pairs, lambda: result.csv)
+                 drawn.source, pairs, lambda: result.csv)
 
 
 def build_compare(app: ViewData, p: dict[str, Any]) -> Built:
@@ -233,8 +213,6 @@ def build_compare(app: ViewData, p: dict[str, Any]) -> Built:
 
 def build_reconcile(app: ViewData, p: dict[str, Any]) -> Built:
     """Sources page: every source's share of GDP for one country-year."""
-    from dashboard import model
-
     name, year = app.name(p["country"]), p["year"]
     frame = model.reconcile(app.panel, p["country"], year)
     csv = frame.copy()

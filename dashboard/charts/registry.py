@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dashboard.charts import builders as b
+from dashboard.charts import ukraine
+from dashboard.charts.builders import COALITION_PLEDGES, share_pledge_ids
+from dashboard.charts.built import Built
+from dashboard.charts.params import Param, parse_pairs, text, validate
 from dashboard.figures import country as country_fig
 from dashboard.figures.publish import publish
-from dashboard.views import ViewError, ukraine
-from dashboard.views import builders as b
-from dashboard.views.builders import COALITION_PLEDGES, Built, share_pledge_ids
+from dashboard.views import ViewError
 from dashboard.views.compare import INDICATORS
-from dashboard.views.params import Param, parse_pairs, text, validate
 from dashboard.views.pledges import STATUS_FILTERS
 from dashboard.views.specs import (
     ALL,
@@ -132,8 +134,6 @@ def get(name: str) -> Chart:
 
 def listing(app: ViewData) -> list[str]:
     """``export --list``: every chart, what it shows, its parameters with defaults and accepted values."""
-    from dashboard.views.params import text
-
     lines = []
     for chart in CHARTS.values():
         lines.append(f"{chart.name}: {chart.description}")
