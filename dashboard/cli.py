@@ -195,7 +195,7 @@ def serve(snapshot: Path | None, host: str, port: int, workers: int | None, dev:
     """
     if dev and workers:
         raise click.UsageError("--debug runs the single-process development server; drop --workers")
-    from dashboard.app import serving
+    from dashboard.app.server import serving
 
     serving.check_port(host, port)
     click.echo(f"Serving the dashboard on http://{host}:{port}/ (Ctrl+C to stop)")

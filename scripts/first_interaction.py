@@ -3,7 +3,7 @@
     .venv/bin/python scripts/first_interaction.py [--runs 3] [--page /pledges]
 
 Pages arrive as a static copy and load Dash on the first interaction
-(dashboard/app/fast/hydrate.js). For each page this serves the dashboard (as
+(dashboard/app/static_copy/hydrate.js). For each page this serves the dashboard (as
 scripts/lighthouse.py does), opens the page, waits until it is quiet, moves the mouse and
 measures, in the page's own clock: the time until Dash has drawn the live page in the
 copy's place, and the main thread's long tasks meanwhile (blocking time: the part of each

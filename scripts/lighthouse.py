@@ -11,7 +11,7 @@ best practices, LCP, TBT, bytes transferred, serious/critical axe violations. Wi
 default mobile emulation (a 4x CPU slowdown, a slow 4G line). Exits 1 when a page misses a
 target (issue 15: performance 0.95 desktop, 0.90 mobile; accessibility 1.0; docs/performance.md),
 2 when a tool is missing. Lighthouse does not interact: it measures the page as a reader
-sees it before their first interaction (the static copy; Dash loads then: fast/hydrate.js).
+sees it before their first interaction (the static copy; Dash loads then: static_copy/hydrate.js).
 """
 
 from __future__ import annotations

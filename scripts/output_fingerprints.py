@@ -40,8 +40,8 @@ PAGES = ("/", "/?year=2015&source=sipri&region=europe", "/countries", "/countrie
          "/scenarios", "/scenarios?group=EU&target=3&year=2030&growth=2", "/sources",
          "/sources?country=FRA&year=2020&revisions=nato", "/ukraine", "/ukraine?aid=total&by=month&measure=gdp",
          "/no-such-page")
-# The code fingerprint in cached-picture and asset URLs (changes whenever code moves).
-FINGERPRINT = re.compile(r"([?&](?:v|code|m)=)[0-9a-f]{8,}")
+# The code fingerprint in cached-picture URLs and the files' times in asset URLs (change whenever code moves).
+FINGERPRINT = re.compile(r"([?&](?:code|m|v)=)[0-9a-f.]{6,}")
 
 
 def _registry():

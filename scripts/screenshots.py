@@ -4,7 +4,7 @@ each page at desktop width (full page) and at a 390×844 phone viewport (``phone
     .venv/bin/python scripts/screenshots.py [--width 1280] [--static --out DIR]
 
 Starts `defence-dashboard serve` on a free port, visits each page, moves the mouse (Dash
-loads on the first interaction: dashboard/app/fast/hydrate.js), waits for its charts, and
+loads on the first interaction: dashboard/app/static_copy/hydrate.js), waits for its charts, and
 saves a PNG per page. ``--static``: the page before any interaction instead (its static
 copy, charts as pictures), e.g. into a scratch folder to compare with the live page.
 """

@@ -57,7 +57,7 @@ def _app_cache(tmp_path_factory):
     not the user's cache (servers the tests start inherit it)."""
     import os
 
-    from dashboard.app.diskcache import ENV_APP_CACHE
+    from dashboard.app.server.diskcache import ENV_APP_CACHE
 
     previous = os.environ.get(ENV_APP_CACHE)
     os.environ[ENV_APP_CACHE] = str(tmp_path_factory.mktemp("app-cache"))
@@ -92,6 +92,27 @@ def text_of(node) -> str:
 
 
 
-# A chart's picture in a page's static copy (dashboard/app/pictures.py): the only <img> a copy
+# A chart's picture in a page's static copy (dashboard/app/pictures/svg.py): the only <img> a copy
 # may carry; tests of hostile URLs remove these before looking for injected markup.
 PICTURE = re.compile(r'<img class="prerender-picture" src="/pictures/[a-z-]+\.svg\?[^"<>]*" alt="[^"<>]*"[^<>]*>')
+
+
+def card_csv(card: str, path: str, **query: object) -> dict:
+    """What a chart card's "Download data (CSV)" gives on the page at ``path`` with ``query``
+    (the shared callback's work, ``cards.card_csv``, called as a plain function)."""
+    from urllib.parse import urlencode
+
+    from dashboard.app import cards
+
+    search = "?" + urlencode({k: v for k, v in query.items() if v is not None}) if query else ""
+    return cards.card_csv(card, path, search)
+
+
+def table_csv(name: str, shown: object = None, **query: object) -> dict:
+    """What a table's "Download … (CSV)" gives with the page's ``query`` and the grid's rows ``shown``."""
+    from urllib.parse import urlencode
+
+    from dashboard.app import cards
+
+    search = "?" + urlencode({k: v for k, v in query.items() if v is not None}) if query else ""
+    return cards.table_csv(name, 1, search, shown)

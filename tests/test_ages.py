@@ -150,7 +150,7 @@ def test_the_note_is_accessible_and_says_how_ages_are_counted(app):
 
 def test_static_copy_is_cached_per_day(monkeypatch):
     from dashboard.app import create_app, index
-    from dashboard.app.fast import prerender
+    from dashboard.app.static_copy import prerender
 
     app = create_app()
     client = app.server.test_client()

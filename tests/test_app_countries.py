@@ -15,7 +15,7 @@ from dashboard.model import Progress
 from dashboard.views import data
 from dashboard.views.countries import CountryList, country_row, from_text, headline_share
 from dashboard.views.series import ShareSeries
-from tests.conftest import component_ids
+from tests.conftest import component_ids, table_csv
 
 THIS_YEAR = 2026
 
@@ -264,12 +264,12 @@ def test_search_callback_filters_and_keeps_the_search_in_the_url(page):
 
 def test_csv_download_follows_the_grid_or_the_search(page):
     shown = [{"iso3": "POL"}, {"iso3": "DEU"}]
-    out = page.download_countries(1, "", shown)
+    out = table_csv("countries", shown)
     assert (out["filename"], out["type"]) == ("countries.csv", "text/csv")
     lines = out["content"].splitlines()
     assert lines[0].startswith("# Source: NATO (2024-06 edition)")
     assert [line.split(",")[0] for line in lines[2:]] == ["POL", "DEU"]
-    by_search = page.download_countries(1, "united kingdom", None)["content"].splitlines()
+    by_search = table_csv("countries", None, q="united kingdom")["content"].splitlines()
     assert [line.split(",")[0] for line in by_search[2:]] == ["GBR"]
 
 
@@ -284,7 +284,7 @@ def test_countries_answers_200_with_the_grid_bundle_and_its_copy(client):
     resp = client.get("/countries")
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
-    # listed for fast/hydrate.js (loaded on the first interaction)
+    # listed for static_copy/hydrate.js (loaded on the first interaction)
     assert '<script type="text/plain" class="dash-script" data-src="/_dash-component-suites/dash_ag_grid/' in body
     assert "<h1>Countries</h1>" in body
     assert '<meta property="og:title" content="Countries — defence spending">' in body

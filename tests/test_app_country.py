@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.app import create_app
-from tests.conftest import component_ids
+from tests.conftest import card_csv, component_ids
 
 
 @pytest.fixture(scope="module")
@@ -81,12 +81,12 @@ def test_url_sync_and_downloads(page):
     # the events toggle unticked is kept in the URL; anything odd counts as on
     assert page.sync_url("DEU", 2000, "usd", [], "GBR") == "/country/DEU?from=2000&measure=usd&events=off"
     assert page.sync_url("DEU", 2000, "usd", "<x>", "GBR") == "/country/DEU?from=2000&measure=usd"
-    csv = page.download_shares(1, "GBR", 2020)
+    csv = card_csv("country-share", "/country/GBR", **{"from": 2020})
     assert csv["filename"] == "GBR-share-of-gdp.csv" and csv["content"].startswith("# Source: ")
     lines = csv["content"].splitlines()
     assert lines[1].startswith("source,edition,year,share_of_gdp_pct,estimate")
     assert all(int(line.split(",")[2]) >= 2020 for line in lines[2:])
-    gaps = page.download_gaps(1, "GBR")["content"]
+    gaps = card_csv("country-gap", "/country/GBR")["content"]
     assert "gbr-2027-2.5" in gaps and "GBP" in gaps and "trailing 5-year" in gaps
 
 

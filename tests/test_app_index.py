@@ -8,8 +8,8 @@ import pytest
 from dash import dcc, html
 
 from dashboard.app import create_app
-from dashboard.app.fast import prerender
-from dashboard.app.fast.bundles import page_scripts
+from dashboard.app.server.bundles import page_scripts
+from dashboard.app.static_copy import prerender
 from tests.conftest import PICTURE
 
 AG_GRID = "/_dash-component-suites/dash_ag_grid/"
@@ -106,7 +106,7 @@ def test_overview_index_carries_the_page_and_no_grid(client):
 
 def test_pledges_index_sends_the_grid_bundle(client):
     body = client.get("/pledges").get_data(as_text=True)
-    # listed for fast/hydrate.js to load on the first interaction, not loaded with the page
+    # listed for static_copy/hydrate.js to load on the first interaction, not loaded with the page
     assert f'<script type="text/plain" class="dash-script" data-src="{AG_GRID}' in body
     assert "<h1>Pledge tracker</h1>" in copy_of(body)
 

@@ -8,7 +8,7 @@ from dash import html
 from dashboard.app import create_app
 from dashboard.views import data
 from dashboard.views.overview import SIPRI_TOP
-from tests.conftest import component_ids
+from tests.conftest import card_csv, component_ids
 from tests.conftest import text_of as _text
 from tests.conftest import walk as _walk
 
@@ -177,12 +177,13 @@ def test_url_sync(page):
 
 
 def test_csv_downloads(page):
-    out = page.download_map(1, 2024, "sipri")
+    out = card_csv("overview-map", "/", year=2024, source="sipri")
     assert out["filename"] == "share-of-gdp-sipri-2024.csv"
     assert out["content"].startswith("# Source: SIPRI (")
-    out = page.download_ranking(1, 2024, "nato")
+    out = card_csv("overview-ranking", "/", year=2024, source="nato")
     lines = out["content"].splitlines()
+    assert out["filename"] == "share-of-gdp-ranking-nato-2024.csv"
     assert lines[1].startswith("rank,iso3,name,share_of_gdp_pct")
     assert lines[2].startswith("1,POL,")
-    out = page.download_allies(1)
+    out = card_csv("overview-allies", "/")
     assert "at_or_above_2pct" in out["content"] and "2024-06" in out["content"]

@@ -8,7 +8,7 @@ from dash import html
 from dashboard.app import create_app
 from dashboard.figures.common import STATUS_COLOURS
 from dashboard.views import data
-from tests.conftest import component_ids, text_of
+from tests.conftest import card_csv, component_ids, table_csv, text_of
 from tests.conftest import walk as _walk
 
 
@@ -123,15 +123,16 @@ def test_url_sync(page):
 
 
 def test_csv_download(page):
-    out = page.download_table(1, "off_track", "all", "", None)
+    out = table_csv("pledges-table", None, status="off_track")
     lines = out["content"].splitlines()
     assert out["filename"] == "pledges.csv" and lines[0].startswith("# Source:")
     assert len(lines) == 2 + sum(r.status == "off_track" and r.lifecycle == "active" for r in data.get().progress_rows)
     assert "money_gap_lcu_bn" in lines[1] and "key" not in lines[1].split(",")
     shown = [{"key": "gbr-2027-2.5|GBR"}, {"key": "pol-2025-4.7|POL"}, {"key": "bogus"}]
-    frame = page.csv_frame("all", "all", "", shown)
-    assert frame["id"].tolist() == ["gbr-2027-2.5", "pol-2025-4.7"]
-    assert "Hague" in page.download_status(1, "all", "all", "")["content"]
+    lines = table_csv("pledges-table", shown)["content"].splitlines()
+    assert [line.split(",")[0] for line in lines[2:]] == ["gbr-2027-2.5", "pol-2025-4.7"]
+    status = card_csv("pledges-chart", "/pledges")
+    assert "Hague" in status["content"] and status["filename"] == "alliance-pledge-status.csv"
 
 
 
@@ -141,10 +142,11 @@ def test_download_lines_equal_the_filtered_frame(page):
 
     import pandas as pd
 
-    content = page.download_table(1, "all", "all", "Poland")["content"].splitlines()
+    content = table_csv("pledges-table", None, q="Poland")["content"].splitlines()
     assert content[0].startswith("# Source: NATO (2024-06 edition)")
     parsed = pd.read_csv(io.StringIO("\n".join(content[1:])))
-    expected = page.csv_frame("all", "all", "Poland")
+    tracker = data.get().tracker
+    expected = tracker.frame(tracker.matching("all", "all", "Poland"))
     assert parsed["id"].tolist() == expected["id"].tolist() and list(parsed.columns) == list(expected.columns)
 
 
@@ -197,7 +199,7 @@ def test_country_filter_in_the_url(page):
     assert {"gbr-2027-2.5", "gbr-2035-5-total", "nato-hague-2035-3.5-core"} <= {r["id"] for r in rows}
     assert page.sync_url("all", "all", "", "GBR") == "?country=GBR"
     assert component_ids(page.layout(country="<script>"))["pledges-country"].value == "all"
-    assert page.download_status(1, "all", "all", "", "GBR")["content"]
+    assert card_csv("pledges-chart", "/pledges", country="GBR")["content"].startswith("# Source:")
 
 
 def test_history_rows_are_not_counted_as_statuses(page):
@@ -207,5 +209,5 @@ def test_history_rows_are_not_counted_as_statuses(page):
 
 def test_status_chart_download_accepts_every_tracker_filter(page):
     for status in ("history", "every"):
-        content = page.download_status(1, status, "all", "", "all")["content"]
+        content = card_csv("pledges-chart", "/pledges", status=status)["content"]
         assert content.startswith("# Source:"), (status, content[:80])

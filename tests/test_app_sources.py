@@ -7,6 +7,8 @@ import importlib
 import pandas as pd
 import pytest
 
+from tests.conftest import card_csv, table_csv
+
 HOSTILE = [
     {"country": "<script>,ZZZ", "year": "abc", "revisions": "nan"},
     {"country": "gbr", "year": "-1e309"},
@@ -110,15 +112,16 @@ def test_callbacks_never_raise(page, args):
     assert "layout" in page.update_reconcile(args[0], args[1])[0]
     assert "layout" in page.update_revisions(args[0], args[2])[0]
     assert page.sync_url(*args) == "?country=GBR&year=2023&revisions=sipri"
-    assert page.download_reconcile(1, args[0], args[1])["filename"].endswith(".csv")
-    assert page.download_revisions(1, args[0], args[2])["filename"].endswith(".csv")
+    query = {"country": args[0], "year": args[1], "revisions": args[2]}
+    assert card_csv("sources-reconcile", "/sources", **query)["filename"] == "GBR-2023-share-by-source.csv"
+    assert card_csv("sources-revisions", "/sources", **query)["filename"] == "GBR-sipri-share-of-gdp-by-edition.csv"
 
 
 def test_csv_downloads(page):
-    out = page.download_revisions(1, "GBR", "sipri")
+    out = card_csv("sources-revisions", "/sources", country="GBR", revisions="sipri")
     assert out["content"].startswith("# Source: SIPRI (2024-04 edition); SIPRI (2025-04 edition)")
     assert out["content"].splitlines()[1] == "year,2024-04,2025-04,revision"
-    out = page.download_reconcile(1, "GBR", 2023)
+    out = card_csv("sources-reconcile", "/sources", country="GBR", year=2023)
     assert "difference_vs_nato_pp" in out["content"] and out["filename"] == "GBR-2023-share-by-source.csv"
 
 
@@ -176,7 +179,7 @@ def test_backtest_card_and_csv(page, app_data):
         assert header in text
     assert "Netherlands, Spain: in the backtest" in text  # why two backtested countries have no nowcast
     assert "NATO (2024-06 edition); Eurostat (2026-04-27 edition)" in text  # the inputs' editions
-    out = page.download_backtest(1)
+    out = table_csv("sources-backtest")
     lines = out["content"].splitlines()
     assert out["filename"] == "nowcast-backtest.csv"
     assert lines[0].startswith("# Source: NATO (2024-06 edition); Eurostat (2026-04-27 edition).")

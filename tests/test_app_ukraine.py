@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from dash import dcc, html
 
-from tests.conftest import PICTURE, component_ids
+from tests.conftest import PICTURE, card_csv, component_ids
 from tests.conftest import text_of as _words
 from tests.conftest import walk as _walk
 
@@ -140,7 +140,7 @@ def test_layout_defaults(page, kiel):
     assert _controls(layout) == DEFAULTS
     ids = component_ids(layout)
     for chart in CHARTS:
-        assert {f"{chart}-graph", f"{chart}-summary", f"{chart}-source", f"{chart}-csv-button"} <= set(ids)
+        assert {f"{chart}-graph", f"{chart}-summary", f"{chart}-source", f"{chart}-card"} <= set(ids)
         assert str(ids[f"{chart}-source"].children).startswith("Source: Kiel Institute")
     headings = [n for n in _walk(layout) if isinstance(n, html.H1)]
     assert [h.children for h in headings] == ["Who carries Ukraine now"]
@@ -200,8 +200,9 @@ def test_callbacks_never_raise(page, args):
     assert "layout" in page.update_sourcing(a)
     expected = "?aid=military&by=year&measure=eur&period=all&weapons=count"
     assert page.sync_url(a, b, c, a, b) == expected
-    downloads = [page.download_regions(1, a, b), page.download_ranking(1, a, b, c), page.download_sourcing(1),
-                 page.download_weapons(1, c)]
+    query = {"aid": a, "by": b, "measure": b, "period": c, "weapons": c}
+    downloads = [card_csv(card, "/ukraine", **query)
+                 for card in ("ukraine-regions", "ukraine-donors", "ukraine-sourcing", "ukraine-weapons")]
     for out in downloads:
         assert out["filename"].endswith(".csv") and out["content"].startswith(SOURCE_LINE)
     assert downloads[0]["filename"] == "ukraine-military-aid-by-region-per-year.csv"
@@ -226,18 +227,19 @@ def test_url_round_trip(page):
 
 # ---- downloads --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("callback,args,filename,header", [
-    ("download_regions", (1, "military", "year"), "ukraine-military-aid-by-region-per-year.csv",
+@pytest.mark.parametrize("card,query,filename,header", [
+    ("ukraine-regions", {"aid": "military", "by": "year"}, "ukraine-military-aid-by-region-per-year.csv",
      "period,region,military_aid_eur_million"),
-    ("download_regions", (1, "total", "month"), "ukraine-total-aid-by-region-per-month.csv",
+    ("ukraine-regions", {"aid": "total", "by": "month"}, "ukraine-total-aid-by-region-per-month.csv",
      "period,region,total_aid_eur_million"),
-    ("download_ranking", (1, "military", "gdp", "2025"), "ukraine-donors-military-gdp-2025.csv",
+    ("ukraine-donors", {"aid": "military", "measure": "gdp", "period": "2025"}, "ukraine-donors-military-gdp-2025.csv",
      "rank,iso3,donor,value,unit,aid_eur_million,basis,coalition_of_the_willing,stand_in_gdp_year"),
-    ("download_sourcing", (1,), "ukraine-military-aid-sourcing.csv", "year,sourcing,military_aid_eur_million"),
-    ("download_weapons", (1, "value"), "ukraine-heavy-weapons.csv", "iso3,donor,category,number,value_eur_million"),
+    ("ukraine-sourcing", {}, "ukraine-military-aid-sourcing.csv", "year,sourcing,military_aid_eur_million"),
+    ("ukraine-weapons", {"weapons": "value"}, "ukraine-heavy-weapons.csv",
+     "iso3,donor,category,number,value_eur_million"),
 ], ids=["regions-year", "regions-month", "donors", "sourcing", "weapons"])
-def test_csv_downloads(page, callback, args, filename, header):
-    out = getattr(page, callback)(*args)
+def test_csv_downloads(page, card, query, filename, header):
+    out = card_csv(card, "/ukraine", **query)
     assert out["filename"] == filename and out["type"] == "text/csv"
     lines = out["content"].splitlines()
     assert lines[0].startswith(SOURCE_LINE) and "Release 29" in lines[0]
@@ -246,7 +248,7 @@ def test_csv_downloads(page, callback, args, filename, header):
 
 
 def test_region_csv_has_every_period_and_region(page, kiel, groups):
-    rows = _csv(page.download_regions(1, "military", "year")["content"])
+    rows = _csv(card_csv("ukraine-regions", "/ukraine", aid="military", by="year")["content"])
     expected = _military_by_region(kiel, groups)
     years = sorted(expected["Europe"].index)
     assert len(rows) == 3 * len(years)
@@ -254,14 +256,14 @@ def test_region_csv_has_every_period_and_region(page, kiel, groups):
         mine = rows[rows["region"] == region].set_index("period")["military_aid_eur_million"]
         for year in years:
             assert mine[year] == pytest.approx(series.get(year, 0.0), abs=1e-3), (region, year)
-    months = _csv(page.download_regions(1, "military", "month")["content"])
+    months = _csv(card_csv("ukraine-regions", "/ukraine", aid="military", by="month")["content"])
     assert len(months) == 3 * len(set(zip(_donor_rows(kiel, "ukraine_aid_total")["year"],
                                           _donor_rows(kiel, "ukraine_aid_total")["month"])))
     assert months["military_aid_eur_million"].sum() == pytest.approx(rows["military_aid_eur_million"].sum(), abs=0.1)
 
 
 def test_ranking_csv_lists_every_donor_not_only_the_bars(page, kiel):
-    rows = _csv(page.download_ranking(1, "military", "eur", "all")["content"])
+    rows = _csv(card_csv("ukraine-donors", "/ukraine", aid="military", measure="eur", period="all")["content"])
     military = _donor_rows(kiel, "ukraine_aid_military").groupby("iso3")["value"].sum()
     military = military[military > 0].sort_values(ascending=False)
     assert len(rows) == len(military) > 20
@@ -339,7 +341,7 @@ def test_coalition_members_coloured_unverified_lighter(page, groups):
     seen: dict[str, set[str]] = {MEMBER: set(), UNVERIFIED: set(), "": set()}
     for measure in ("eur", "gdp"):
         figure, *_ = page.update_ranking("military", measure, "all")
-        listed = _csv(page.download_ranking(1, "military", measure, "all")["content"])
+        listed = _csv(card_csv("ukraine-donors", "/ukraine", aid="military", measure=measure, period="all")["content"])
         by_name = dict(zip(listed["donor"], listed["iso3"]))
         for name, (_value, colour) in _hbars(figure).items():
             code = by_name[name.removesuffix(" ¹")]
@@ -350,7 +352,7 @@ def test_coalition_members_coloured_unverified_lighter(page, groups):
     member, unverified, other = (COALITION_COLOURS[s] for s in (MEMBER, UNVERIFIED, ""))
     assert len({member, unverified, other}) == 3
     assert _luminance(unverified) > _luminance(member)
-    rows = _csv(page.download_ranking(1, "military", "gdp", "all")["content"]).set_index("iso3")
+    rows = _csv(card_csv("ukraine-donors", "/ukraine", aid="military", measure="gdp", period="all")["content"]).set_index("iso3")
     assert rows.loc["DNK", "coalition_of_the_willing"] == MEMBER
     assert rows.loc["EST", "coalition_of_the_willing"] == UNVERIFIED
     assert rows.loc["USA", "coalition_of_the_willing"] == ""
@@ -372,7 +374,7 @@ def test_country_card_for_a_donor(kiel):
 
     ids = component_ids(country.layout(iso3="DNK"))
     assert {"country-ukraine-graph", "country-ukraine-summary", "country-ukraine-source",
-            "country-ukraine-csv-button"} <= set(ids)
+            "country-ukraine-card"} <= set(ids)
     assert ids["country-ukraine-title"].children == "Support to Ukraine from Denmark, by year"
     figure = ids["country-ukraine-graph"].figure
     military = _donor_rows(kiel, "ukraine_aid_military")
@@ -390,7 +392,7 @@ def test_country_card_for_a_donor(kiel):
     assert "Aid is not added to defence spending" in ids["country-ukraine-source"].children
     links = [n.href for n in _walk(country.layout(iso3="DNK")) if isinstance(n, dcc.Link)]
     assert "/ukraine" in links
-    out = country.download_ukraine(1, "DNK")
+    out = card_csv("country-ukraine", "/country/DNK")
     assert out["filename"] == "DNK-support-to-ukraine.csv" and out["content"].startswith(SOURCE_LINE)
     assert out["content"].splitlines()[1] == "year,type,aid_eur_million"
 
@@ -430,7 +432,7 @@ def test_donors_csv_by_url(page, client):
     resp = client.get("/data/ukraine-donors.csv?measure=gdp&period=2025")
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     body = resp.get_data(as_text=True)
-    assert body == page.download_ranking(1, "military", "gdp", "2025")["content"]
+    assert body == card_csv("ukraine-donors", "/ukraine", aid="military", measure="gdp", period="2025")["content"]
     assert body.startswith(SOURCE_LINE)
     rows = _csv(body)
     assert len(rows) >= 20 and set(rows["unit"]) == {"percent"}
@@ -480,10 +482,10 @@ def _trigger(card: str, fmt: str):
     ("country-ukraine", "/country/DNK", "?from=2000", "ukraine-donor-DNK"),
 ])
 def test_image_downloads_of_the_ukraine_cards(page, card, path, search, filename):
-    from dashboard.app import images
+    from dashboard.app import cards
 
     _trigger(card, "svg")
-    out = images.image([0, 1], path, search)
+    out = cards.image([0, 1], path, search)
     assert out["format"] == "svg" and out["filename"] == filename
     layout = out["figure"]["layout"]
     assert layout["width"] == 1200 and layout["height"] == 675

@@ -199,6 +199,47 @@ def test_views_figures_and_charts_import_at_the_top():
     assert {k: v for k, v in inside.items() if v} == {}
 
 
+# The app's parts, each with what its __init__ says it may not import (the modules that tie parts
+# together, and the parts above it). serving.run's import of the app it serves is the one way up.
+APP_TIERS = {
+    "app/server": ("dashboard.app.pages", "dashboard.app.pictures", "dashboard.app.static_copy", "dashboard.app.cards",
+                   "dashboard.app.components", "dashboard.app.embed", "dashboard.app.index", "dashboard.app.layout",
+                   "dashboard.app.meta"),
+    "app/pictures": ("dashboard.app.pages", "dashboard.app.static_copy", "dashboard.app.components",
+                     "dashboard.app.embed", "dashboard.app.index", "dashboard.app.layout", "dashboard.app.meta"),
+    "app/static_copy": ("dashboard.app.pages", "dashboard.app.pictures", "dashboard.app.cards",
+                        "dashboard.app.components", "dashboard.app.embed", "dashboard.app.index",
+                        "dashboard.app.layout", "dashboard.app.meta"),
+}
+
+
+@pytest.mark.parametrize("part", sorted(APP_TIERS))
+def test_app_parts_import_what_their_init_allows(part):
+    forbidden = APP_TIERS[part]
+    offenders = {}
+    for path in _layer(part):
+        found = sorted(t for t, _ in _runtime_imports(path) if t.startswith(forbidden))
+        if path.name == "serving.py":
+            found = [t for t in found if t != "dashboard.app"]
+        if found:
+            offenders[str(path.relative_to(PACKAGE))] = found
+    assert offenders == {}
+
+
+def test_app_top_level_stays_small_and_each_part_says_what_it_is():
+    top = sorted(p.name for p in (PACKAGE / "app").glob("*.py"))
+    assert len(top) <= 10, top
+    for part in ("pages", "server", "pictures", "static_copy"):
+        init = PACKAGE / "app" / part / "__init__.py"
+        if part == "pages":  # Dash imports every module in the pages folder as a page: no __init__
+            assert not init.exists()
+            continue
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert "May import" in doc, f"app/{part}/__init__.py does not say what it may import"
+        listed = {line.split()[0] for line in doc.splitlines() if line.startswith("    ") and line.split()}
+        assert {p.name for p in init.parent.glob("*.py") if p.name != "__init__.py"} <= listed, part
+
+
 def test_source_names_come_from_one_table():
     from dashboard.figures import common
     from dashboard.views import labels

@@ -85,35 +85,36 @@ def test_unknown_chart_and_format(client):
     assert client.get("/data/observations.xml?source=nato").status_code == 404
 
 
-# Every chart card: (page module, download callback, its arguments) and the page's URL query.
+# Every chart card: the page it is on, that page's URL query, and the chart it draws.
 CARDS = [
-    ("overview", "download_map", (1, 2020, "nato"), "map", "year=2020&source=nato"),
-    ("overview", "download_ranking", (1, 2024, "sipri"), "ranking", "year=2024&source=sipri"),
-    ("overview", "download_allies", (1,), "allies-at-target", ""),
-    ("country", "download_shares", (1, "POL", 2000), "country-share", "country=POL&from=2000"),
-    ("country", "download_gaps", (1, "DEU"), "money-gap", "country=DEU"),
-    ("country", "download_spending", (1, "GBR", "usd", 2010), "spending", "country=GBR&measure=usd&from=2010"),
-    ("pledges", "download_status", (1, "off_track", "NATO", ""), "pledge-status", "status=off_track&actor=NATO"),
-    ("compare", "download", (1, ["GBR", "FRA"], "milex_usd", "nato", "bars", 2014), "compare",
-     "countries=GBR,FRA&indicator=milex_usd&source=nato&chart=bars&base=2014"),
-    ("scenarios", "download", (1, "EU27", "3", 2030, "2"), "scenario", "group=EU27&target=3&year=2030&growth=2"),
-    ("sources", "download_reconcile", (1, "ITA", 2022), "reconcile", "country=ITA&year=2022"),
-    ("sources", "download_revisions", (1, "GBR", "worldbank"), "revisions", "country=GBR&revisions=worldbank"),
-    ("ukraine", "download_regions", (1, "total", "month"), "ukraine-regions", "aid=total&by=month"),
-    ("ukraine", "download_ranking", (1, "military", "gdp", "2025"), "ukraine-donors",
+    ("overview-map", "/", "year=2020&source=nato", "map", "year=2020&source=nato"),
+    ("overview-ranking", "/", "year=2024&source=sipri", "ranking", "year=2024&source=sipri"),
+    ("overview-allies", "/", "", "allies-at-target", ""),
+    ("country-share", "/country/POL", "from=2000", "country-share", "country=POL&from=2000"),
+    ("country-gap", "/country/DEU", "", "money-gap", "country=DEU"),
+    ("country-spend", "/country/GBR", "measure=usd&from=2010", "spending", "country=GBR&measure=usd&from=2010"),
+    ("pledges-chart", "/pledges", "status=off_track&actor=NATO", "pledge-status", "status=off_track&actor=NATO"),
+    ("compare-chart", "/compare", "countries=GBR,FRA&indicator=milex_usd&source=nato&chart=bars&base=2014",
+     "compare", "countries=GBR,FRA&indicator=milex_usd&source=nato&chart=bars&base=2014"),
+    ("scenarios-chart", "/scenarios", "group=EU27&target=3&year=2030&growth=2", "scenario",
+     "group=EU27&target=3&year=2030&growth=2"),
+    ("sources-reconcile", "/sources", "country=ITA&year=2022", "reconcile", "country=ITA&year=2022"),
+    ("sources-revisions", "/sources", "country=GBR&revisions=worldbank", "revisions",
+     "country=GBR&revisions=worldbank"),
+    ("ukraine-regions", "/ukraine", "aid=total&by=month", "ukraine-regions", "aid=total&by=month"),
+    ("ukraine-donors", "/ukraine", "aid=military&measure=gdp&period=2025", "ukraine-donors",
      "aid=military&measure=gdp&period=2025"),
-    ("ukraine", "download_sourcing", (1,), "ukraine-sourcing", ""),
-    ("ukraine", "download_weapons", (1, "value"), "ukraine-weapons", "weapons=value"),
-    ("country", "download_ukraine", (1, "DNK"), "ukraine-donor", "country=DNK"),
+    ("ukraine-sourcing", "/ukraine", "", "ukraine-sourcing", ""),
+    ("ukraine-weapons", "/ukraine", "weapons=value", "ukraine-weapons", "weapons=value"),
+    ("country-ukraine", "/country/DNK", "", "ukraine-donor", "country=DNK"),
 ]
 
 
-@pytest.mark.parametrize("module,callback,args,chart,query", CARDS, ids=[c[3] for c in CARDS])
-def test_every_card_csv_is_at_data_chart_csv(client, module, callback, args, chart, query):
-    import importlib
+@pytest.mark.parametrize("card,path,search,chart,query", CARDS, ids=[c[0] for c in CARDS])
+def test_every_card_csv_is_at_data_chart_csv(client, card, path, search, chart, query):
+    from dashboard.app import cards
 
-    page = importlib.import_module(f"dashboard.app.pages.{module}")
-    button = getattr(page, callback)(*args)
+    button = cards.card_csv(card, path, f"?{search}" if search else "")
     served = client.get(f"/data/{chart}.csv?{query}")
     assert served.status_code == 200
     assert served.get_data(as_text=True) == button["content"]

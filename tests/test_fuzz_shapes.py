@@ -19,9 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.app import create_app, shapes
-from dashboard.app.boundedlog import APP_LOG, BoundedLog
-from dashboard.app.security import CALLBACK_FAILED
+from dashboard.app import create_app
+from dashboard.app.server import shapes
+from dashboard.app.server.boundedlog import APP_LOG, BoundedLog
+from dashboard.app.server.security import CALLBACK_FAILED
 
 UPDATE = "/_dash-update-component"
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)

@@ -13,8 +13,9 @@ import re
 
 import pytest
 
-from dashboard.app import create_app, shapes
-from dashboard.app.security import BASE_HEADERS
+from dashboard.app import create_app
+from dashboard.app.server import shapes
+from dashboard.app.server.security import BASE_HEADERS
 from dashboard.views import data
 
 UPDATE = "/_dash-update-component"
@@ -138,8 +139,8 @@ def test_every_answer_carries_the_security_headers(client, request_):
 
 
 def test_an_error_inside_the_app_is_one_line_and_has_the_headers(app, client, monkeypatch, caplog):
-    from dashboard.app.boundedlog import APP_LOG
     from dashboard.app.pages import overview
+    from dashboard.app.server.boundedlog import APP_LOG
 
     monkeypatch.setattr(APP_LOG, "_written", 0)  # earlier tests may have spent this minute's quota
 
@@ -161,8 +162,7 @@ def test_an_error_inside_the_app_is_one_line_and_has_the_headers(app, client, mo
 def _pledge_download(app, shown: list) -> dict:
     key = next(k for k in app.callback_map if k.startswith("pledges-table-csv."))
     spec = app.callback_map[key]
-    values = {"pledges-status.value": "all", "pledges-actor.value": "all", "pledges-q.value": "",
-              "pledges-country.value": "all", "pledges-grid.virtualRowData": shown}
+    values = {"_pages_location.search": "", "pledges-grid.virtualRowData": shown}
     return {"output": key, "outputs": {"id": "pledges-table-csv", "property": "data"},
             "inputs": [{"id": "pledges-table-csv-button", "property": "n_clicks", "value": 1}],
             "state": [{"id": s["id"], "property": s["property"], "value": values[f"{s['id']}.{s['property']}"]}

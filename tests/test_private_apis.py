@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.app import create_app
-from dashboard.app.fast import bundles, dash_internals
+from dashboard.app import create_app, dash_internals
+from dashboard.app.server import bundles
 
 DESIGN = Path(__file__).resolve().parents[1] / "docs" / "design.md"
 
@@ -53,7 +53,7 @@ def test_dash_router_passes_routing_state_after_the_query(app):
 
     source = inspect.getsource(dash.Dash.enable_pages)
     assert "**{**(path_variables or {}), **query_parameters, **states}" in source, \
-        "Dash's router no longer passes routing state last (dashboard/app/routing.py)"
+        "Dash's router no longer passes routing state last (dashboard/app/server/routing.py)"
 
 
 def test_component_namespace_and_type():
@@ -75,7 +75,7 @@ def test_callback_map_entries_have_the_shape_the_checks_read(app):
 def test_dash_still_links_the_bundles_we_replace(app):
     """The paths Dash links plotly.js and its babel-polyfill at: the vendored bundles answer there."""
     page = app.server.test_client().get("/country/GBR").get_data(as_text=True)
-    # script tags, or the inert tags fast/hydration.py lists them in for the first interaction
+    # script tags, or the inert tags static_copy/hydration.py lists them in for the first interaction
     paths = re.findall(r'<script (?:type="text/plain" class="dash-script" data-)?src="([^"?]+)', page)
     assert any(bundles.POLYFILL_PATH.fullmatch(p) for p in paths), f"no babel-polyfill script among {paths}"
     plotly = [p for p in paths if "plotly" in p and "package_data" in p]
@@ -127,7 +127,7 @@ def test_gunicorn_worker_hooks():
     from gunicorn import util
     from gunicorn.workers.ggevent import GeventWorker
 
-    from dashboard.app.worker import HeaderedSocket
+    from dashboard.app.server.worker import HeaderedSocket
 
     assert list(inspect.signature(GeventWorker.handle).parameters) == ["self", "listener", "client", "addr"]
     assert list(inspect.signature(GeventWorker.handle_error).parameters) == ["self", "req", "client", "addr", "exc"]
@@ -149,10 +149,10 @@ def test_every_private_api_is_listed_in_the_design_notes():
 
 def test_dash_index_check_accepts_the_held_back_scripts():
     """Dash refuses an index without a dash-renderer script src and the renderer's id: the
-    inert tags fast/hydration.py writes must still pass its check."""
+    inert tags static_copy/hydration.py writes must still pass its check."""
     from dash import dash as dash_module
 
-    from dashboard.app.fast import hydration
+    from dashboard.app.static_copy import hydration
 
     scripts, renderer = hydration.defer(
         '<script src="/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4.min.js"></script>',

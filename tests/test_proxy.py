@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.app.security import BASE_HEADERS
+from dashboard.app.server.security import BASE_HEADERS
 from dashboard.bench import clients
 
 SAMPLE = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.app.security import BASE_HEADERS
+from dashboard.app.server.security import BASE_HEADERS
 from dashboard.bench import clients
 
 IDLE, SLOW, SECONDS = 64, 16, 6.0

@@ -18,8 +18,9 @@ import dash
 import pandas as pd
 import pytest
 
-from dashboard.app import create_app, diskcache
-from dashboard.app.images import CARD_CHARTS
+from dashboard.app import create_app
+from dashboard.app.cards import CARD_CHARTS
+from dashboard.app.server import diskcache
 from tests.conftest import ROOT, component_ids, walk
 
 SNAPSHOT = ROOT / "data" / "snapshot"

@@ -13,8 +13,8 @@ import textwrap
 import pytest
 from dash import dcc, html
 
-from dashboard.app import paint, pictures
-from dashboard.app.fast import grid_copy, hydration, prerender
+from dashboard.app.pictures import paint, svg
+from dashboard.app.static_copy import grid_copy, hydration, prerender
 from dashboard.export import ExportError, painter
 
 DASH_SCRIPTS = "\n".join([
@@ -224,7 +224,7 @@ def test_the_painter_process_checks_each_request():
 
 
 def test_picture_urls_carry_the_views_parameters_and_the_sizes():
-    assert pictures.url("money-gap", {"country": "GBR"}, 350, 522) == "/pictures/money-gap.svg?w=350&h=522&country=GBR"
+    assert svg.url("money-gap", {"country": "GBR"}, 350, 522) == "/pictures/money-gap.svg?w=350&h=522&country=GBR"
 
 
 @pytest.fixture(scope="module")
@@ -290,7 +290,7 @@ def test_chart_texts_a_callback_writes_come_from_the_chart_in_the_copy(client):
 
 
 def test_warming_asks_for_every_picture_each_page_shows_once(client, monkeypatch):
-    from dashboard.app import warm
+    from dashboard.app.pictures import warm
 
     body = client.get("/sources").get_data()
     paths = warm.picture_paths(body.decode())
@@ -311,7 +311,7 @@ def test_warming_asks_for_every_picture_each_page_shows_once(client, monkeypatch
 
 
 def test_cached_images_are_named_by_the_figure_code_that_drew_them(tmp_path, monkeypatch):
-    from dashboard.app import diskcache
+    from dashboard.app.server import diskcache
 
     figures = tmp_path / "figures"
     figures.mkdir()
@@ -328,7 +328,7 @@ def test_cached_images_are_named_by_the_figure_code_that_drew_them(tmp_path, mon
 # ---- the copy's Markdown ------------------------------------------------------------------------
 
 def test_markdown_in_the_copy_renders_the_pages_subset_escaped():
-    from dashboard.app.fast import markdown_copy
+    from dashboard.app.static_copy import markdown_copy
 
     text = ("Caption with a \\[bracket\\] & <b>tag</b>.\n\n"
             "| Country | Share |\n|---|--:|\n| [Germany](/country/DEU) | 2.12% |\n| A \\| B | [x](javascript:alert(1)) |\n\n"

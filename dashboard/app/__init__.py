@@ -1,4 +1,23 @@
-"""The Dash app: ``create_app`` builds it (data loaded then, never at import)."""
+"""The Dash app: ``create_app`` builds it (data loaded then, never at import) and is the one
+place that ties the pages, the cards' callbacks, the pictures, the static copy and the
+server's routes together.
+
+    pages/        one module per page: layout and thin callbacks (they declare cards, nothing more)
+    static_copy/  each page as finished HTML until the reader's first interaction loads Dash
+    pictures/     chart pictures and social cards, painted outside the web worker, kept on disk
+    server/       serving, hardening, answers kept in memory, data and the dataset by URL
+    cards.py      which chart each card draws; the one set of callbacks behind every card's downloads
+    components.py the blocks pages are built of: chart cards, deferred charts, the data-age note
+    embed.py      every card's Share and Embed, and the embed view (?embed=<card>)
+    index.py      the HTML for every URL: the page's static copy and only the bundles it needs
+    meta.py       description and social-card tags
+    layout.py     the shell: header, navigation, main landmark, footer
+    html_types.py typed extras for Dash's HTML components
+    dash_internals.py  every private Dash detail the app relies on (tests/test_private_apis.py)
+
+The app reads the charts and the views, never the export (tests/test_contracts.py checks
+this and each sub-package's own rule, stated in its ``__init__``).
+"""
 
 from __future__ import annotations
 
@@ -38,26 +57,18 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     site's public address for absolute URLs in meta tags (default:
     ``$DEFENCE_DASHBOARD_PUBLIC_URL``; none: no absolute URLs).
     """
+    # Imported here, not at the top: importing dashboard.app (for serving.run) must load no
+    # socket or ssl user before gevent has patched the standard library.
     import os
 
     import dash
     import flask
 
     from dashboard import charts
-    from dashboard.app import (
-        data_routes,
-        dataset_routes,
-        embed,
-        images,
-        index,
-        layout,
-        meta,
-        pictures,
-        routing,
-        security,
-        social,
-    )
-    from dashboard.app.fast import bundles, hydration
+    from dashboard.app import cards, embed, index, layout, meta
+    from dashboard.app.pictures import social, svg
+    from dashboard.app.server import bundles, data_routes, dataset_routes, routing, security
+    from dashboard.app.static_copy import hydration
     from dashboard.views import data
 
     app_data = data.configure(snapshot)
@@ -81,7 +92,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
         public_url=meta.public_url(public_url if public_url is not None else os.environ.get(meta.ENV_PUBLIC_URL, "")),
     )
     routing.install(dash.page_registry)
-    images.register(app)
+    cards.register(app)
     app.index_string = INDEX_STRING
     app.layout = layout.shell(app_data)
     security.install(app, dev=dev, health={
@@ -92,7 +103,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     data_routes.install(server, app_data)
     dataset_routes.install(server, app_data)
     social.install(server)
-    pictures.install(server)
+    svg.install(server)
     embed.install(server, app.public_url)
     charts.warm(app_data)
     return app

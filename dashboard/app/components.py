@@ -1,4 +1,4 @@
-"""Building blocks every page uses: chart cards, safe URL parameters, CSV downloads, the data-age note."""
+"""Building blocks every page uses: chart cards, deferred charts, the data-age note, the events switch."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
-from dashboard.app import embed, images
+from dashboard.app import cards, embed
 from dashboard.app.html_types import Attrs, Children
 from dashboard.figures.common import empty_figure
 from dashboard.views import ages
@@ -23,30 +23,19 @@ DROPDOWN_BOX = {"minWidth": "220px"}
 FIELD_STYLE = {"display": "flex", "flexDirection": "column", "gap": "2px", "minWidth": "12em", "minHeight": "3.7em"}
 
 
-def graph_config(filename: str) -> dcc.Graph.Config:
-    """Modebar with PNG/SVG download at publication size; no plotly logo."""
-    return {
-        "displaylogo": False,
-        "responsive": True,
-        "topojsonURL": "/assets/topojson/",
-        # the card's PNG/SVG buttons export the print-styled chart (title, footer); the
-        # modebar camera would save the bare on-screen figure, so it is removed
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"],
-    }
-
-
 def chart_card(prefix: str, title: str, filename: str, height: int = 420, summary: Children = None,
                source: Children = None, defer: bool = False, figure: dict | None = None) -> html.Section:
     """A titled chart with loading state, source line, text summary, CSV and PNG/SVG downloads, Share and Embed.
 
     ``summary``, ``source``: the text summary and source line when the page already knows
     them (its callback sets them too); they are then in the page's static copy
-    (dashboard/app/fast/prerender.py), painted early, and nothing below them moves on load.
+    (dashboard/app/static_copy/prerender.py), painted early, and nothing below them moves on load.
     ``defer``: a chart below the fold, drawn when it nears the viewport (see ``deferred``).
     ``figure``: a chart the layout already knows in full (no callback draws it).
 
     Component ids: ``{prefix}-card``, ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
-    ``{prefix}-csv-button``, ``{prefix}-csv``, ``{prefix}-link-field``, ``{prefix}-embed-field``.
+    ``{prefix}-link-field``, ``{prefix}-embed-field``; the download controls carry the card in
+    pattern-matching ids (``cards.buttons``), served by one set of callbacks for every card.
     """
     waiting = [dcc.Store(id=f"{prefix}-figure"), dcc.Store(id=f"{prefix}-seen", data=False)] if defer else []
     return html.Section([
@@ -56,7 +45,7 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
         # the frame keeps the chart's height before plotly.js has loaded (no layout shift).
         html.Figure([
             html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=figure or empty_figure("Loading…", height),
-                                           config=graph_config(filename), style={"height": f"{height}px"},
+                                           config=cards.graph_config(filename), style={"height": f"{height}px"},
                                            # the card's frame sets the size, whatever height the
                                            # figure asks for (the ranking's grows with its bars)
                                            responsive=True),
@@ -66,13 +55,8 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
             html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
         ], className="chart", **Attrs({"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"})),
         html.P(source, id=f"{prefix}-source", className="source-line"),
-        html.Div([
-            html.Button("Download data (CSV)", id=f"{prefix}-csv-button", className="button",
-                        n_clicks=0, type="button"),
-            dcc.Download(id=f"{prefix}-csv"),
-            *images.buttons(prefix),
-            *embed.controls(prefix, height),
-        ], className="downloads"),
+        # downloads by the shared callbacks (cards.py), Share and Embed by none (embed.py)
+        html.Div([*cards.buttons(prefix), *embed.controls(prefix, height)], className="downloads"),
         # id: the card's anchor, where a shared link (Share: the page's URL + #{prefix}-card) scrolls
     ], id=f"{prefix}-card", className="card", **Attrs({"aria-labelledby": f"{prefix}-title"}))
 
@@ -88,21 +72,6 @@ def deferred(prefix: str) -> Output:
     clientside_callback(ClientsideFunction("charts", "drawWhenSeen"), Output(f"{prefix}-graph", "figure"),
                         Input(f"{prefix}-figure", "data"), Input(f"{prefix}-seen", "data"))
     return Output(f"{prefix}-figure", "data")
-
-
-def chart_download(chart: str, params: dict[str, object], filename: str) -> dict:
-    """dcc.Download payload of a chart card's data: the chart registry's CSV (the same as
-    /data/<chart>.csv and ``export <chart> --format csv``), its source line first."""
-    from dashboard import charts
-    from dashboard.views import ViewError, data
-
-    text = {k: (",".join(v) if isinstance(v, (list, tuple)) else str(v)) for k, v in params.items()
-            if v not in (None, "")}
-    try:
-        content = charts.chart_csv(data.get(), chart, text)
-    except ViewError as exc:  # a view the page can show but the source does not cover (NATO in 1990)
-        content = f"# No figures: {exc}.\n"
-    return {"content": content, "filename": f"{filename}.csv", "type": "text/csv"}
 
 
 def data_age(prefix: str, pairs: Iterable[ages.Pair], today: dt.date | None = None) -> html.Details:

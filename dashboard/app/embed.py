@@ -11,7 +11,7 @@ reader sees: it does not trust the Host header), with a copy button: no Dash cal
 
 The embed view is a small HTML page, not a Dash page: the registry chart
 (``dashboard.charts``) the card draws, with the parameters the page's URL holds
-(``social.card_view``), drawn interactively by the same trimmed plotly.js the dashboard
+(``cards.card_view``), drawn interactively by the same trimmed plotly.js the dashboard
 loads (~0.4 MB compressed, cached by the browser across pages and embeds; the print-styled
 PNG, made on first request, stands in without JavaScript). Only these answers may be
 framed by other sites (``flask.g.frameable``: security.py drops X-Frame-Options and sets
@@ -31,10 +31,11 @@ import flask
 import plotly
 from dash import html
 
-from dashboard.app import social
+from dashboard.app import cards
+from dashboard.app.cards import CARD_CHARTS
 from dashboard.app.html_types import Attrs
-from dashboard.app.images import CARD_CHARTS
 from dashboard.app.index import raw_path
+from dashboard.app.pictures import social
 from dashboard.views import data
 
 EMBED_ARG = "embed"
@@ -45,7 +46,7 @@ CHROME_PX = 230
 PHONE_CHART_PX = 420  # a chart's height on a narrow screen when its figure sets none
 SHARE_JS = Path(__file__).resolve().parent / "assets" / "share.js"
 # dcc.Graph asks for plotly.js at exactly this path, which serves the trimmed bundle
-# (fast/bundles.py): the embed asks for the same, so a browser keeps one copy for both
+# (server/bundles.py): the embed asks for the same, so a browser keeps one copy for both
 PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 NOT_PAGES = ("/_", "/assets/", "/data/", "/images/", "/health")
 
@@ -106,29 +107,27 @@ def install(server: flask.Flask, public_url: str = "") -> None:
 
 def page(card: str, path: str, query: str, public_url: str = "", script: str = "/assets/share.js") -> str | None:
     """The embed view's HTML (None: no such chart on this page, or none it can draw for the query)."""
-    if card.split("-", 1)[0] != social.page_name(path) or card not in CARD_CHARTS:
+    if card.split("-", 1)[0] != cards.page_name(path) or card not in CARD_CHARTS:
         return None
     return _page(data.get().content_id, card, path, query, public_url, script, dt.date.today())
 
 
 @lru_cache(maxsize=64)
 def _page(content: str, card: str, path: str, query: str, public_url: str, script: str, day: dt.date) -> str | None:
-    """``content`` and ``day`` key the memo only (as ``social.card_view``'s)."""
-    from dashboard.app.components import graph_config
-
-    view = social.card_view(card, path, query)
+    """``content`` and ``day`` key the memo only (as ``cards.card_view``'s)."""
+    view = cards.card_view(card, path, query)
     if view is None:
         return None
     built = view.built
     back = f"{public_url}{path}{'?' + query if query else ''}#{card}{ANCHOR}"
     csv = f"/data/{view.chart}.csv?{urlencode(view.params)}"
     layout = {k: v for k, v in built.figure.get("layout", {}).items() if k not in ("height", "width")}
-    spec = {"figure": {**built.figure, "layout": {**layout, "autosize": True}}, "config": graph_config(view.chart)}
+    spec = {"figure": {**built.figure, "layout": {**layout, "autosize": True}}, "config": cards.graph_config(view.chart)}
     # inside <script type="application/json">: "<" escaped so no text can close the element
     payload = json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder).replace("<", "\\u003c")
     title, subtitle, source = escape(built.title), escape(built.subtitle), escape(built.source_text)
     return TEMPLATE.format(title=title, subtitle=subtitle, source=source, back=escape(back, quote=True),
-                           csv=escape(csv, quote=True), image=escape(view.image_url, quote=True),
+                           csv=escape(csv, quote=True), image=escape(social.image_url(view), quote=True),
                            plotly=PLOTLY_JS, script=script, payload=payload,
                            css=CSS, height=int(built.figure.get("layout", {}).get("height") or PHONE_CHART_PX))
 

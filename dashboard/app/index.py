@@ -15,11 +15,12 @@ import dash
 import flask
 from dash import dcc
 
-from dashboard.app import meta, pictures
-from dashboard.app.boundedlog import APP_LOG
-from dashboard.app.fast import dash_internals, grid_copy, hydration, prerender
-from dashboard.app.fast.bundles import FULL_LOAD_PATHS, page_scripts
+from dashboard.app import dash_internals, meta
 from dashboard.app.html_types import Children
+from dashboard.app.pictures import svg
+from dashboard.app.server.boundedlog import APP_LOG
+from dashboard.app.server.bundles import FULL_LOAD_PATHS, page_scripts
+from dashboard.app.static_copy import grid_copy, hydration, prerender
 
 
 class LinkOptions(TypedDict, total=False):
@@ -56,7 +57,7 @@ class DashboardDash(dash.Dash):
             flask.g.page_status = status  # security's after_request sets it on the answer
             # before Dash's entry point: the skip link's #main is the copy's while it shows
             app_entry = copy + app_entry
-            if copy:  # the copy is the page until the reader interacts (fast/hydration.py)
+            if copy:  # the copy is the page until the reader interacts (static_copy/hydration.py)
                 scripts, renderer = hydration.defer(scripts, renderer)
             metas = meta.tags(path, self.public_url, search) + "\n" + metas
         return super().interpolate_index(metas=metas, title=title, css=css, config=config, scripts=scripts,
@@ -78,7 +79,7 @@ class DashboardDash(dash.Dash):
 def fills(pathname: str, search: str) -> prerender.Fills:
     """What the page's copy shows for its graphs (pictures), grids (their first rows) and the
     chart texts callbacks write (the chart's description and source line)."""
-    picture = pictures.for_page(pathname, search)
+    picture = svg.for_page(pathname, search)
     params = dash_internals.parse_query_string(search)
 
     def fill(kind: str, component_id: str, props: dict) -> str:
@@ -87,7 +88,7 @@ def fills(pathname: str, search: str) -> prerender.Fills:
         if kind == "AgGrid":
             return grid_copy.table(component_id, props, params)
         if kind == "Text":
-            return pictures.card_text(component_id, pathname, search)
+            return svg.card_text(component_id, pathname, search)
         return ""
 
     return fill

@@ -13,8 +13,8 @@ from html import escape
 
 import dash
 
-from dashboard.app import social
-from dashboard.app.routing import template_regex
+from dashboard.app.pictures import social
+from dashboard.app.server.routing import template_regex
 from dashboard.errors import DashboardError
 
 ENV_PUBLIC_URL = "DEFENCE_DASHBOARD_PUBLIC_URL"
@@ -69,7 +69,7 @@ def tags(path: str, public_url: str = "", search: str = "") -> str:
     if public_url:
         pairs.append(("property", "og:url", public_url + path))
     if main:
-        image = public_url + main.image_url
+        image = public_url + social.image_url(main)
         width, height = social.IMAGE_SIZE
         alt = f"Chart: {main.built.title}"
         pairs += [("property", "og:image", image), ("property", "og:image:type", "image/png"),

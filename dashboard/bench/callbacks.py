@@ -24,7 +24,7 @@ import statistics
 import time
 from collections.abc import Iterable, Iterator
 
-from dashboard.app.fast.dash_internals import PAGES_CONTENT, PAGES_DUMMY, PAGES_LOCATION
+from dashboard.app.dash_internals import PAGES_CONTENT, PAGES_DUMMY, PAGES_LOCATION
 
 # Pages and the URLs to render them with (path, query parameters).
 SAMPLE_PAGES: tuple[tuple[str, dict], ...] = (
@@ -235,61 +235,65 @@ def _summary(times: dict[str, list[float]]) -> dict[str, dict[str, float]]:
             for name, v in sorted(times.items())}
 
 
-# The page each chart card sits on (for the image-download callback's URL state).
+# The page each chart card sits on (for the download callbacks' URL state).
 CARD_PAGES = {"overview": "/", "country": "/country/GBR", "pledges": "/pledges", "scenarios": "/scenarios",
               "compare": "/compare", "sources": "/sources", "ukraine": "/ukraine"}
 
 
-def _image_times(app, client, runs: int) -> dict[str, list[float]]:
-    """images.image per card (a pattern-matching callback): a click on "Download SVG"."""
-    from dashboard.app.images import CARD_CHARTS
+def _card_body(app, kind: str, card: str, path: str, search: str) -> dict:
+    """The renderer's request for a card's download callback (``kind``: "image" or "csv", both
+    pattern-matching callbacks of ``app.cards``): a click on "Download SVG" or "Download data"."""
+    from dashboard.app import cards
 
     key = next(k for k, v in app.callback_map.items() if callable(v.get("callback"))
-               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "image")
-    out: dict[str, list[float]] = {}
-    for card in CARD_CHARTS:
-        path = CARD_PAGES[card.split("-", 1)[0]]
-        button = {"card": card, "format": "svg", "type": "image-button"}
-        body = {"output": key, "outputs": {"id": {"card": card, "type": "image-store"}, "property": "data"},
-                "inputs": [[{"id": {**button, "format": f}, "property": "n_clicks", "value": int(f == "svg")}
-                            for f in ("png", "svg")]],
-                "state": [{"id": PAGES_LOCATION, "property": "pathname", "value": path},
-                          {"id": PAGES_LOCATION, "property": "search", "value": ""}],
+               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == kind)
+    state = [{"id": PAGES_LOCATION, "property": "pathname", "value": path},
+             {"id": PAGES_LOCATION, "property": "search", "value": search}]
+    if kind == "csv":
+        button = {"card": card, "type": cards.CSV_BUTTON}
+        return {"output": key, "outputs": {"id": {"card": card, "type": cards.CSV_FILE}, "property": "data"},
+                "inputs": [{"id": button, "property": "n_clicks", "value": 1}], "state": state,
                 "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
-        samples = out.setdefault(f"images.image[{card}]", [])
-        for _ in range(runs):
-            start = time.perf_counter()
-            resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
-            samples.append((time.perf_counter() - start) * 1000)
-            if resp.status_code != 200:
-                raise RuntimeError(f"image {card}: HTTP {resp.status_code} {resp.get_data(as_text=True)[:200]}")
+    button = {"card": card, "format": "svg", "type": cards.IMAGE_BUTTON}
+    return {"output": key, "outputs": {"id": {"card": card, "type": cards.IMAGE_STORE}, "property": "data"},
+            "inputs": [[{"id": {**button, "format": f}, "property": "n_clicks", "value": int(f == "svg")}
+                        for f in cards.FORMATS]], "state": state,
+            "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+
+
+def _image_times(app, client, runs: int) -> dict[str, list[float]]:
+    """cards.image and cards.csv per card (pattern-matching callbacks): "Download SVG" and
+    "Download data" on the page the card sits on."""
+    from dashboard.app.cards import CARDS
+
+    out: dict[str, list[float]] = {}
+    for card in CARDS:
+        path = CARD_PAGES[card.split("-", 1)[0]]
+        for kind in ("image", "csv"):
+            body = _card_body(app, kind, card, path, "")
+            samples = out.setdefault(f"cards.{kind}[{card}]", [])
+            samples.extend(_post(client, f"{kind} {card}", body) for _ in range(runs))
     return out
 
 
 def _image_first_hits(app, client, hits: int) -> dict[str, list[float]]:
-    """images.image on a new chart view each time (a new country or year in the page's URL)."""
+    """cards.image and cards.csv on a new chart view each time (a new country or year in the page's URL)."""
     from dashboard.views import data
 
-    key = next(k for k, v in app.callback_map.items() if callable(v.get("callback"))
-               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "image")
     views = data.get()
     cards = [("country-share", "/country/{}", ""), ("overview-map", "/", "?year={}"),
              ("sources-reconcile", "/sources", "?country={}&year=2020"), ("compare-chart", "/compare", "?countries={}")]
-    rng = random.Random(SEED)
     codes = list(views.country_codes)
     years = list(range(*views.share_years.get("sipri", (1990, 2024))))
-    samples: list[float] = []
-    for card, path, search in itertools.islice(itertools.cycle(cards), hits):
-        value = rng.choice(years) if "year={}" in search else rng.choice(codes)
-        button = {"card": card, "format": "svg", "type": "image-button"}
-        body = {"output": key, "outputs": {"id": {"card": card, "type": "image-store"}, "property": "data"},
-                "inputs": [[{"id": {**button, "format": f}, "property": "n_clicks", "value": int(f == "svg")}
-                            for f in ("png", "svg")]],
-                "state": [{"id": PAGES_LOCATION, "property": "pathname", "value": path.format(value)},
-                          {"id": PAGES_LOCATION, "property": "search", "value": search.format(value)}],
-                "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
-        samples.append(_post(client, f"image {card}", body))
-    return {"images.image": samples}
+    out: dict[str, list[float]] = {}
+    for kind in ("image", "csv"):
+        rng = random.Random(f"{SEED}-{kind}")
+        samples = out.setdefault(f"cards.{kind}", [])
+        for card, path, search in itertools.islice(itertools.cycle(cards), hits):
+            value = rng.choice(years) if "year={}" in search else rng.choice(codes)
+            body = _card_body(app, kind, card, path.format(value), search.format(value))
+            samples.append(_post(client, f"{kind} {card}", body))
+    return out
 
 
 def _p95(values: list[float]) -> float:

@@ -118,7 +118,7 @@ def run_suite(sources: Path, runs: int = 5, browser: bool = True) -> dict:
 def _warm_callbacks() -> dict[str, dict[str, float]]:
     """Warm callback timings with the answer memo off (it would answer without Dash)."""
     from dashboard.app import create_app
-    from dashboard.app.memo import ENV_OFF
+    from dashboard.app.server.memo import ENV_OFF
     from dashboard.bench.callbacks import callback_timings
 
     before = os.environ.get(ENV_OFF)

@@ -25,7 +25,7 @@ RUN_AXE = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.vi
 
 
 def wait_for_page(pg, path: str, charts: int) -> None:
-    """Load ``path``, move the mouse (Dash loads on the first interaction: fast/hydrate.js) and
+    """Load ``path``, move the mouse (Dash loads on the first interaction: static_copy/hydrate.js) and
     wait until its charts (and the pledge grid's rows) have drawn."""
     pg.goto(path)
     pg.mouse.move(2, 2)

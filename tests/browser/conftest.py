@@ -78,7 +78,7 @@ def browser():
         b.close()
 
 
-# dashboard/app/fast/hydrate.js loads Dash on the reader's first interaction (a mouse move,
+# dashboard/app/static_copy/hydrate.js loads Dash on the reader's first interaction (a mouse move,
 # touch, key...). Tests of the live page open their pages as if the reader pressed Shift (a
 # key that does nothing else) as soon as each page, and each page navigated to, has loaded;
 # tests/browser/test_hydration.py drives the real first interactions instead.

@@ -67,3 +67,23 @@ def test_svg_download_is_the_print_styled_chart(page, tmp_path):
     text = svg.read_text()
     assert "NATO" in text and "2024-06" in text  # the footer names source and edition
     assert 'width="1200"' in text
+
+
+def test_csv_download_is_the_view_the_url_sets(page, tmp_path):
+    """"Download data (CSV)" through the shared card callback: the measure and first year the
+    reader chose (after changing them on the live page), the source line first."""
+    page.goto("/country/DEU?from=2000")
+    wait_for_charts(page, 3)
+    page.locator("label", has_text="US$ (current prices)").click()
+    page.wait_for_url(re.compile(r"measure=usd\b"))
+    with page.expect_download() as info:
+        page.locator("#country-spend-card").get_by_role("button", name="Download data (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "DEU-spending-usd.csv"
+    path = tmp_path / "spending.csv"
+    download.save_as(path)
+    lines = path.read_text().splitlines()
+    assert lines[0].startswith("# Source: NATO (2024-06 edition)") and "measure=usd" in lines[0]
+    assert lines[1] == "source,edition,unit,price_base,year,value,estimate"
+    years = [int(line.split(",")[4]) for line in lines[2:]]
+    assert years and min(years) >= 2000

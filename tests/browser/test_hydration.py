@@ -131,3 +131,18 @@ def test_a_control_pressed_in_the_copy_has_the_focus_once_live(still):
     assert focused, "the live Country control did not get the focus"
     still.keyboard.press("Enter")  # the next key works the live control: its list opens
     still.locator('#country-select[aria-expanded="true"]').wait_for()
+
+
+def test_a_card_buttons_stand_in_names_the_live_button(still):
+    """A card's buttons carry pattern-matching ids: the copy's stand-in names the live button by
+    the id attribute Dash's renderer writes for one (dash_internals.dom_id), so the copy can hand
+    the focus on as it does for plain ids."""
+    from dashboard.app.dash_internals import dom_id
+
+    still.goto("/country/GBR")
+    target = dom_id({"type": "csv-button", "card": "country-share"})
+    assert target == '{"card":"country-share","type":"csv-button"}'
+    assert still.locator(f".prerender [data-for='{target}']").inner_text() == "Download data (CSV)"
+    still.mouse.move(200, 200)
+    _live(still, "country-share-graph")
+    assert still.evaluate("(id) => document.getElementById(id).textContent", target) == "Download data (CSV)"

@@ -1,4 +1,4 @@
-// Renders the print-styled figure the server prepared (dashboard/app/images.py) with the
+// Renders the print-styled figure the server prepared (dashboard/app/cards.py) with the
 // page's plotly.js and downloads it: the same title, subtitle and footer as the CLI export.
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   images: {

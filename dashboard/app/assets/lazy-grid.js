@@ -1,5 +1,5 @@
 /* AG Grid's bundle is sent only with the pages that draw a grid, /pledges and /countries
- * (dashboard/app/fast/bundles.py). Links to them load the page afresh; if a page loaded
+ * (dashboard/app/server/bundles.py). Links to them load the page afresh; if a page loaded
  * elsewhere still reaches the grid (history navigation), this stand-in reloads the page so
  * the server sends the bundle. Loaded after the real bundle, so it
  * never replaces it. A page that was sent the bundle but lacks the grid (the bundle failed to

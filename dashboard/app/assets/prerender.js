@@ -16,7 +16,7 @@
       if (!drawn()) return;
       observer.disconnect();
       copy.remove();
-      document.documentElement.classList.remove("hydrating");  // fast/hydrate.js's busy cursor
+      document.documentElement.classList.remove("hydrating");  // static_copy/hydrate.js's busy cursor
     });
     observer.observe(document.getElementById("react-entry-point"), {childList: true, subtree: true});
   }

@@ -10,10 +10,10 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import charts
-from dashboard.app.components import FIELD_STYLE, chart_card, chart_download, data_age, data_age_children, events_toggle
+from dashboard.app.components import FIELD_STYLE, chart_card, data_age, data_age_children, events_toggle
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data
-from dashboard.views.compare import COLUMNS, INDICATORS, Indicator
+from dashboard.views.compare import INDICATORS, Indicator
 from dashboard.views.specs import CompareView, events_on
 from dashboard.views.url import param_choice
 
@@ -136,28 +136,6 @@ def update_ages(countries: object, indicator: object, source: object) -> list:
 def sync_url(countries: object, indicator: object, source: object, chart: object, base: object) -> str:
     """The view as a shareable query string (each change is a history entry: back works)."""
     return parse(countries, indicator, source, chart, base).query()
-
-
-@callback(
-    Output("compare-chart-csv", "data"),
-    Input("compare-chart-csv-button", "n_clicks"),
-    State("compare-countries", "value"),
-    State("compare-indicator", "value"),
-    State("compare-source", "value"),
-    State("compare-chart-type", "value"),
-    State("compare-base", "value"),
-    prevent_initial_call=True,
-)
-def download(_: int, countries: object, indicator: object, source: object, chart: object, base: object) -> dict:
-    """CSV of the chart's data (index column added when relative to a base year)."""
-    view = parse(countries, indicator, source, chart, base)
-    if not view.codes:  # nothing chosen: the header alone
-        return {"content": "# Source: —. No country chosen.\n" + ",".join(COLUMNS) + "\n",
-                "filename": f"compare-{view.indicator}-{view.source}.csv", "type": "text/csv"}
-    base_used = view.base if INDICATORS[view.indicator].indexable else None
-    name = f"compare-{view.indicator}-{view.source}" + (f"-index-{base_used}" if base_used else "")
-    return chart_download("compare", {"countries": view.codes, "indicator": view.indicator, "source": view.source,
-                                      "chart": view.chart, "base": view.base}, name)
 
 
 def _source_options(spec: Indicator) -> list[dict]:

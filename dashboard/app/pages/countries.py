@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dash
 import dash_ag_grid as dag
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
+from dashboard.app import cards
 from dashboard.app.components import data_age
 from dashboard.app.html_types import Attrs
 from dashboard.views import data
@@ -82,9 +83,7 @@ def layout(**params: object) -> html.Div:
             ),
             html.P(countries.source_text(keep), id="countries-source", className="source-line"),
             html.Div([
-                html.Button("Download list (CSV)", id="countries-csv-button", className="button", n_clicks=0,
-                            type="button"),
-                dcc.Download(id="countries-csv"),
+                *cards.table_download("countries", "Download list (CSV)"),
                 html.Span(" The rows shown, in the order shown, with every share's source and edition.",
                           className="hint"),
             ], className="downloads"),
@@ -117,19 +116,3 @@ def update_countries(q: object):
     return ([countries.records[i] for i in keep], count_text(len(keep), len(countries.rows)),
             countries.source_text(keep), view.query())
 
-
-@callback(
-    Output("countries-csv", "data"),
-    Input("countries-csv-button", "n_clicks"),
-    State("countries-q", "value"),
-    State("countries-grid", "virtualRowData"),
-    prevent_initial_call=True,
-)
-def download_countries(_: int, q: object, shown: object = None) -> dict:
-    """CSV of the rows shown (the grid's own sort and column filters included when known)."""
-    countries = data.get().country_list
-    if isinstance(shown, list):
-        keep = countries.shown_positions(shown)
-    else:
-        keep = countries.matching(CountriesView.parse({"q": q}).q)
-    return {"content": countries.csv(keep), "filename": "countries.csv", "type": "text/csv"}

@@ -8,9 +8,9 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import charts
-from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, data_age, deferred, events_toggle
-from dashboard.app.fast.prerender import NOT_FOUND_CLASS
+from dashboard.app.components import DROPDOWN_BOX, chart_card, data_age, deferred, events_toggle
 from dashboard.app.html_types import Attrs
+from dashboard.app.static_copy.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
 from dashboard.model import Progress
 from dashboard.schema import SOURCE_LABELS
@@ -100,18 +100,6 @@ def _ukraine_card(code: str) -> list:
                    className="more-link")]
 
 
-@callback(
-    Output("country-ukraine-csv", "data"),
-    Input("country-ukraine-csv-button", "n_clicks"),
-    State("country-code", "data"),
-    prevent_initial_call=True,
-)
-def download_ukraine(_: int, code: str) -> dict:
-    """CSV of the donor's aid per year and type."""
-    iso3 = view(code).iso3
-    return chart_download("ukraine-donor", {"country": iso3}, f"{iso3}-support-to-ukraine")
-
-
 def not_found(raw: object) -> html.Div:
     """Friendly page for an unknown or malformed country code."""
     shown = str(raw)[:12] if raw else ""
@@ -195,46 +183,6 @@ def sync_url(selected: str, start: object, measure: str, events_value: object = 
     app = data.get()
     current_code = param_iso3(current, app.country_codes) or CountryView.DEFAULT_COUNTRY
     return view(selected, start, measure, fallback=current_code, events=events_value).query()
-
-
-@callback(
-    Output("country-share-csv", "data"),
-    Input("country-share-csv-button", "n_clicks"),
-    State("country-code", "data"),
-    State("country-from", "value"),
-    prevent_initial_call=True,
-)
-def download_shares(_: int, code: str, start: object) -> dict:
-    """CSV of the share chart's data."""
-    state = view(code, start)
-    return chart_download("country-share", {"country": state.iso3, "from": state.start}, f"{state.iso3}-share-of-gdp")
-
-
-@callback(
-    Output("country-gap-csv", "data"),
-    Input("country-gap-csv-button", "n_clicks"),
-    State("country-code", "data"),
-    prevent_initial_call=True,
-)
-def download_gaps(_: int, code: str) -> dict:
-    """CSV of the money-gap chart's data, with assumptions."""
-    code = view(code).iso3
-    return chart_download("money-gap", {"country": code}, f"{code}-money-gap")
-
-
-@callback(
-    Output("country-spend-csv", "data"),
-    Input("country-spend-csv-button", "n_clicks"),
-    State("country-code", "data"),
-    State("country-measure", "value"),
-    State("country-from", "value"),
-    prevent_initial_call=True,
-)
-def download_spending(_: int, code: str, measure: str, start: object) -> dict:
-    """CSV of the spending chart's data."""
-    state = view(code, start, measure)
-    return chart_download("spending", {"country": state.iso3, "measure": state.measure, "from": state.start},
-                          f"{state.iso3}-spending-{state.measure}")
 
 
 def _headline(pledges: list[Progress], name: str) -> list:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.app.fast.prerender import NOT_FOUND_CLASS
 from dashboard.app.index import link
+from dashboard.app.static_copy.prerender import NOT_FOUND_CLASS
 
 dash.register_page(__name__, path="/404", title="Page not found")
 

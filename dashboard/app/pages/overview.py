@@ -8,9 +8,9 @@ registry, never literals. Every frame is a look-up in ``views.overview``.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
-from dashboard.app.components import chart_card, chart_download, data_age, data_age_children, deferred, events_toggle
+from dashboard.app.components import chart_card, data_age, data_age_children, deferred, events_toggle
 from dashboard.app.html_types import Attrs
 from dashboard.editions import edition_short
 from dashboard.figures import overview as fig
@@ -164,42 +164,6 @@ def update_ages(source: object) -> list:
 def sync_url(year: object, source: object, region: object) -> str:
     """Keep the view in the URL (shareable; back button restores it) without re-rendering."""
     return OverviewView.parse({"year": year, "source": source, "region": region}, data.get()).query()
-
-
-@callback(
-    Output("overview-map-csv", "data"),
-    Input("overview-map-csv-button", "n_clicks"),
-    State("overview-year", "value"),
-    State("overview-source", "value"),
-    prevent_initial_call=True,
-)
-def download_map(_: int, year: object, source: object) -> dict:
-    """CSV of the map's data (every country shown)."""
-    source, year = read_params({"year": year, "source": source})[:2]
-    return chart_download("map", {"source": source, "year": year}, f"share-of-gdp-{source}-{year}")
-
-
-@callback(
-    Output("overview-ranking-csv", "data"),
-    Input("overview-ranking-csv-button", "n_clicks"),
-    State("overview-year", "value"),
-    State("overview-source", "value"),
-    prevent_initial_call=True,
-)
-def download_ranking(_: int, year: object, source: object) -> dict:
-    """CSV of the ranking's bars, in rank order."""
-    source, year = read_params({"year": year, "source": source})[:2]
-    return chart_download("ranking", {"source": source, "year": year}, f"share-of-gdp-ranking-{source}-{year}")
-
-
-@callback(
-    Output("overview-allies-csv", "data"),
-    Input("overview-allies-csv-button", "n_clicks"),
-    prevent_initial_call=True,
-)
-def download_allies(_: int) -> dict:
-    """CSV of allies at or above each target per year."""
-    return chart_download("allies-at-target", {}, "nato-allies-at-target")
 
 
 def headline(year: int) -> list:

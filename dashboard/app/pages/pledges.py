@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dash
 import dash_ag_grid as dag
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
-from dashboard.app.components import DROPDOWN_BOX, chart_card, chart_download, data_age, deferred
-from dashboard.app.fast import grid_copy
+from dashboard.app import cards
+from dashboard.app.components import DROPDOWN_BOX, chart_card, data_age, deferred
 from dashboard.app.html_types import Attrs
+from dashboard.app.static_copy import grid_copy
 from dashboard.figures import pledges as fig
 from dashboard.model import STATUSES
 from dashboard.views import ages, data
@@ -110,9 +111,7 @@ def layout(**params: object) -> html.Div:
             ),
             html.P(table_source(tracker.source_pairs(keep)), id="pledges-table-source", className="source-line"),
             html.Div([
-                html.Button("Download table (CSV)", id="pledges-table-csv-button", className="button",
-                            n_clicks=0, type="button"),
-                dcc.Download(id="pledges-table-csv"),
+                *cards.table_download("pledges-table"),
                 html.Span(" The rows shown, with money gaps in national currency, US$ and EUR and the "
                           "assumptions behind them.", className="hint"),
             ], className="downloads"),
@@ -241,52 +240,3 @@ def update_pledges(status: object, actor: object, q: object, country: object = A
 def sync_url(status: object, actor: object, q: object, country: object = ALL) -> str:
     """Keep the filters in the URL (shareable; back button restores them) without re-rendering."""
     return PledgesView.parse({"status": status, "actor": actor, "q": q, "country": country}, data.get()).query()
-
-
-@callback(
-    Output("pledges-table-csv", "data"),
-    Input("pledges-table-csv-button", "n_clicks"),
-    State("pledges-status", "value"),
-    State("pledges-actor", "value"),
-    State("pledges-q", "value"),
-    State("pledges-grid", "virtualRowData"),
-    State("pledges-country", "value"),
-    prevent_initial_call=True,
-)
-def download_table(_: int, status: object, actor: object, q: object, shown: object = None,
-                   country: object = ALL) -> dict:
-    """CSV of the rows shown (the grid's own sort and column filters included when known)."""
-    tracker = data.get().tracker
-    idx = csv_positions(status, actor, q, shown, country)
-    source = source_line(tracker.source_pairs(idx), "Pledges: data/pledges.yaml; model: dashboard.model.")
-    return {"content": tracker.csv(idx, source), "filename": "pledges.csv", "type": "text/csv"}
-
-
-@callback(
-    Output("pledges-chart-csv", "data"),
-    Input("pledges-chart-csv-button", "n_clicks"),
-    State("pledges-status", "value"),
-    State("pledges-actor", "value"),
-    State("pledges-q", "value"),
-    State("pledges-country", "value"),
-    prevent_initial_call=True,
-)
-def download_status(_: int, status: object, actor: object, q: object, country: object = ALL) -> dict:
-    """CSV of the status chart's counts."""
-    status, actor, q, country = read_params({"status": status, "actor": actor, "q": q, "country": country})
-    return chart_download("pledge-status", {"status": status, "actor": actor, "q": q, "country": country},
-                          "alliance-pledge-status")
-
-
-def csv_frame(status: object, actor: object, q: object, shown: object = None, country: object = ALL):
-    """The table behind the CSV: the grid's visible rows in order, else the filtered rows."""
-    return data.get().tracker.frame(csv_positions(status, actor, q, shown, country))
-
-
-def csv_positions(status: object, actor: object, q: object, shown: object = None,
-                  country: object = ALL) -> list[int]:
-    """Row positions for the CSV: the grid's visible rows in order, else the filtered rows."""
-    tracker = data.get().tracker
-    if isinstance(shown, list) and all(isinstance(r, dict) for r in shown):
-        return tracker.shown_positions(shown)
-    return tracker.matching(*read_params({"status": status, "actor": actor, "q": q, "country": country}))

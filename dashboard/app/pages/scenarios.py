@@ -7,7 +7,7 @@ is ``views.scenarios``, drawn by ``charts.scenario_charts`` (both memoised per p
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 from dashboard import charts
 from dashboard.app.components import (
@@ -15,7 +15,6 @@ from dashboard.app.components import (
     SCROLL_STYLE,
     TABLE_STYLE,
     chart_card,
-    chart_download,
     data_age,
     data_age_children,
 )
@@ -142,23 +141,6 @@ def update_ages(group: object, target: object, year: object, growth: object) -> 
 def sync_url(group: object, target: object, year: object, growth: object) -> str:
     """The scenario as a shareable query string (back button works)."""
     return parse(group, target, year, growth).query()
-
-
-@callback(
-    Output("scenarios-chart-csv", "data"),
-    Input("scenarios-chart-csv-button", "n_clicks"),
-    State("scenarios-group", "value"),
-    State("scenarios-target", "value"),
-    State("scenarios-year", "value"),
-    State("scenarios-growth", "value"),
-    prevent_initial_call=True,
-)
-def download(_: int, group: object, target: object, year: object, growth: object) -> dict:
-    """CSV: every country and year of the scenario, with its assumptions."""
-    view = parse(group, target, year, growth)
-    return chart_download("scenario", {"group": view.group, "target": f"{view.target:g}", "year": view.year,
-                                       "growth": "auto" if view.growth is None else f"{view.growth:g}"},
-                          f"scenario-{view.group}-{view.target:g}pct-{view.year}")
 
 
 def _table(rows: tuple[dict, ...], view: ScenariosView) -> dcc.Markdown:

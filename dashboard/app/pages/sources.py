@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
-from dashboard.app import dataset_routes
+from dashboard.app import cards
 from dashboard.app.components import (
     CELL_STYLE,
     FIELD_STYLE,
     SCROLL_STYLE,
     TABLE_STYLE,
     chart_card,
-    chart_download,
     data_age,
     deferred,
 )
 from dashboard.app.html_types import Attrs, Children
+from dashboard.app.server import dataset_routes
 from dashboard.editions import edition_short
 from dashboard.figures import sources as fig
 from dashboard.schema import SOURCE_LABELS
@@ -136,44 +136,6 @@ def sync_url(country: object, year: object, source: object) -> str:
     return view(country, year, source).query()
 
 
-@callback(
-    Output("sources-reconcile-csv", "data"),
-    Input("sources-reconcile-csv-button", "n_clicks"),
-    State("sources-country", "value"),
-    State("sources-year", "value"),
-    prevent_initial_call=True,
-)
-def download_reconcile(_: int, country: object, year: object) -> dict:
-    """CSV of the reconciliation (reasons joined with " | ")."""
-    state = view(country, year)
-    return chart_download("reconcile", {"country": state.country, "year": state.year},
-                          f"{state.country}-{state.year}-share-by-source")
-
-
-@callback(
-    Output("sources-revisions-csv", "data"),
-    Input("sources-revisions-csv-button", "n_clicks"),
-    State("sources-country", "value"),
-    State("sources-revisions-source", "value"),
-    prevent_initial_call=True,
-)
-def download_revisions(_: int, country: object, source: object) -> dict:
-    """CSV of the share of GDP by edition, every year."""
-    state = view(country, revisions=source)
-    return chart_download("revisions", {"country": state.country, "source": state.revisions},
-                          f"{state.country}-{state.revisions}-share-of-gdp-by-edition")
-
-
-@callback(
-    Output("sources-backtest-csv", "data"),
-    Input("sources-backtest-csv-button", "n_clicks"),
-    prevent_initial_call=True,
-)
-def download_backtest(_: int) -> dict:
-    """CSV of the backtest table, its source line first."""
-    return {"content": data.get().sources.backtest_csv(), "filename": "nowcast-backtest.csv", "type": "text/csv"}
-
-
 def _backtest_card() -> html.Section:
     """The nowcast's backtest: errors per country and overall against two baselines, and why it matters."""
     app = data.get()
@@ -224,11 +186,7 @@ def _backtest_card() -> html.Section:
             html.Tbody(rows[:-1]), html.Tfoot(rows[-1:]),
         ], className="data-table", style=TABLE_STYLE), className="table-scroll", style=SCROLL_STYLE),
         html.P(app.sources.backtest_source, className="source-line"),
-        html.Div([
-            html.Button("Download table (CSV)", id="sources-backtest-csv-button", className="button",
-                        n_clicks=0, type="button"),
-            dcc.Download(id="sources-backtest-csv"),
-        ], className="downloads"),
+        html.Div(cards.table_download("sources-backtest"), className="downloads"),
     ], id="backtest", className="card", **Attrs({"aria-labelledby": "sources-backtest-title"}))
 
 

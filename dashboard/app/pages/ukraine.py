@@ -8,13 +8,12 @@ back what the chart layer drew.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 from dashboard import charts
 from dashboard.app.components import (
     FIELD_STYLE,
     chart_card,
-    chart_download,
     data_age,
     data_age_children,
     deferred,
@@ -196,52 +195,3 @@ def sync_url(aid: object, by: object, measure: object, period: object, weapons: 
     """The view as a shareable query string (back button works)."""
     return view(aid, by, measure, period, weapons).query()
 
-
-@callback(
-    Output("ukraine-regions-csv", "data"),
-    Input("ukraine-regions-csv-button", "n_clicks"),
-    State("ukraine-aid", "value"),
-    State("ukraine-by", "value"),
-    prevent_initial_call=True,
-)
-def download_regions(_: int, aid: object, by: object) -> dict:
-    """CSV of aid by region."""
-    state = view(aid, by)
-    return chart_download("ukraine-regions", {"aid": state.aid, "by": state.by},
-                          f"ukraine-{state.aid}-aid-by-region-per-{state.by}")
-
-
-@callback(
-    Output("ukraine-donors-csv", "data"),
-    Input("ukraine-donors-csv-button", "n_clicks"),
-    State("ukraine-aid", "value"),
-    State("ukraine-measure", "value"),
-    State("ukraine-period", "value"),
-    prevent_initial_call=True,
-)
-def download_ranking(_: int, aid: object, measure: object, period: object) -> dict:
-    """CSV of every donor in the ranking (not only the bars shown)."""
-    state = view(aid, measure=measure, period=period)
-    return chart_download("ukraine-donors", {"aid": state.aid, "measure": state.measure, "period": state.period},
-                          f"ukraine-donors-{state.aid}-{state.measure}-{state.period}")
-
-
-@callback(
-    Output("ukraine-sourcing-csv", "data"),
-    Input("ukraine-sourcing-csv-button", "n_clicks"),
-    prevent_initial_call=True,
-)
-def download_sourcing(_: int) -> dict:
-    """CSV of military aid by sourcing."""
-    return chart_download("ukraine-sourcing", {}, "ukraine-military-aid-sourcing")
-
-
-@callback(
-    Output("ukraine-weapons-csv", "data"),
-    Input("ukraine-weapons-csv-button", "n_clicks"),
-    State("ukraine-weapons", "value"),
-    prevent_initial_call=True,
-)
-def download_weapons(_: int, weapons: object) -> dict:
-    """CSV of heavy weapons by donor and category."""
-    return chart_download("ukraine-weapons", {"weapons": view(weapons=weapons).weapons}, "ukraine-heavy-weapons")

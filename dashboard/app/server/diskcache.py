@@ -29,7 +29,7 @@ _LOCKS = tuple(threading.Lock() for _ in range(16))
 # The code that draws the charts: a cached image made by older code is never served.
 # The code a picture is drawn by: the figures, the views they draw from and the charts layer
 # that puts the two together (a change to any of them must not serve an old picture).
-FIGURE_CODE = tuple(Path(__file__).resolve().parents[1] / layer for layer in ("figures", "views", "charts"))
+FIGURE_CODE = tuple(Path(__file__).resolve().parents[2] / layer for layer in ("figures", "views", "charts"))
 
 
 @lru_cache(maxsize=1)

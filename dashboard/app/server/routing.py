@@ -16,7 +16,7 @@ from functools import wraps
 
 from dash import State
 
-from dashboard.app.fast import dash_internals
+from dashboard.app import dash_internals
 
 PATH_ARG = "page_path_"  # the routing state's name: the pathname as the browser has it
 ROUTER_LOCATION = dash_internals.PAGES_LOCATION  # dash.page_container's dcc.Location

@@ -2,7 +2,7 @@
 
 Hostile or malformed requests get a 4xx with a short plain message, never a 5xx or a
 traceback; the server logs what it rejected, one line each and at most a few lines a
-minute (dashboard/app/boundedlog.py).
+minute (dashboard/app/server/boundedlog.py).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import logging
 
 import flask
 
-from dashboard.app import shapes
-from dashboard.app.boundedlog import APP_LOG
-from dashboard.app.memo import AnswerMemo
+from dashboard.app.server import shapes
+from dashboard.app.server.boundedlog import APP_LOG
+from dashboard.app.server.memo import AnswerMemo
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # the largest callback (the pledge grid's rows) is ~150 KB
 MAX_URL_CHARS = shapes.MAX_URL_CHARS

@@ -1,7 +1,7 @@
 """After ``serve`` starts: paint the chart pictures of each page's opening view, so the first
 readers meet pictures already on disk (``pictures``), not a painter starting Chromium.
 
-    python -m dashboard.app.warm http://127.0.0.1:8050
+    python -m dashboard.app.pictures.warm http://127.0.0.1:8050
 
 A child process of ``serve`` (``serving.run``), quiet and on its own: it waits for /health,
 asks for each page in ``PAGES`` and then for every picture its static copy shows (the

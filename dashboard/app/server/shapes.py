@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from dashboard.app.fast import dash_internals
+from dashboard.app import dash_internals
 
 # A pattern-matching ALL/ALLSMALLER dependency arrives as a list of concrete
 # dependencies, one per matching component on the page; no page has more than a few.

@@ -7,11 +7,14 @@ tests/test_private_apis.py, which fails loudly, naming the detail, when Dash cha
 - ``dash._pages``: how the router finds a page and its path variables for a URL, and how
   it parses the query string (the static copy must route exactly as the live page does);
 - a component's ``_namespace`` and ``_type`` (the static copy renders plain HTML
-  components itself).
+  components itself);
+- the ``id`` attribute the renderer writes for a pattern-matching id (the copy's stand-ins
+  name the live control they are for).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import _pages
@@ -46,3 +49,14 @@ def not_found_page() -> dict[str, Any]:
 def component_kind(node: Component) -> tuple[str, str]:
     """(namespace, type) of a component: ("dash_html_components", "Div"), ("dash_core_components", "Graph")."""
     return node._namespace, node._type
+
+
+def dom_id(cid: object) -> str | None:
+    """The ``id`` attribute Dash's renderer gives a component in the page: a string id as it is;
+    a pattern-matching (dict) id as its keys sorted, JSON without spaces (the renderer's
+    ``stringifyId``; checked in a browser by tests/browser/test_hydration.py). None: no id."""
+    if isinstance(cid, str):
+        return cid
+    if isinstance(cid, dict) and all(isinstance(v, (str, int, float, bool)) for v in cid.values()):
+        return json.dumps(cid, sort_keys=True, separators=(",", ":"))
+    return None

@@ -11,8 +11,8 @@ import time
 
 from gunicorn.workers.ggevent import GeventWorker
 
-from dashboard.app.security import BASE_HEADERS
-from dashboard.app.serving import read_timeout
+from dashboard.app.server.security import BASE_HEADERS
+from dashboard.app.server.serving import read_timeout
 
 # gunicorn's own error pages (400, 414, 431 for requests it cannot parse) are HTML with no
 # scripts: nothing may run in them and nothing may frame them.

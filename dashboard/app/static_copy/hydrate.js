@@ -1,14 +1,14 @@
 /* Loads Dash (React, plotly.js, the page's callbacks) when the reader first interacts.
  *
- * Every page arrives as a complete static copy (dashboard/app/fast/prerender.py): text,
- * tables, and each chart as an SVG picture (dashboard/app/pictures.py). Running Dash's
+ * Every page arrives as a complete static copy (dashboard/app/static_copy/prerender.py): text,
+ * tables, and each chart as an SVG picture (dashboard/app/pictures/svg.py). Running Dash's
  * ~2 MB of scripts costs 0.3 s of main thread on a desktop and 1–3 s on a mid-range phone
  * (Lighthouse's 4x CPU slowdown), during which the page cannot respond. So the copy is
  * read without them, and they load on the first sign that the reader wants more than
  * the copy: a mouse moving over the page, a touch, a key, the wheel, focus. A page
  * opened at an anchor (a shared card link) or in a browser that cannot show the copy
  * (no :has()) loads them at once. The page's index lists the scripts as inert tags
- * (dashboard/app/fast/hydration.py); they run in order, then Dash's renderer starts.
+ * (dashboard/app/static_copy/hydration.py); they run in order, then Dash's renderer starts.
  *
  * A control in the copy is a picture of it (data-for: the live control's id): a reader who
  * presses one before Dash has drawn the page finds the focus on the live control once it

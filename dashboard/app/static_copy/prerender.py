@@ -1,6 +1,6 @@
 """A server-rendered copy of each page, shown until Dash has drawn the page in the browser.
 
-Dash's scripts load only when the reader first interacts (fast/hydration.py): until then
+Dash's scripts load only when the reader first interacts (static_copy/hydration.py): until then
 this copy is the page, so it carries everything a reader reads — text, each control's
 setting, each chart as a picture, each grid's first rows.
 
@@ -30,8 +30,9 @@ from html import escape
 
 from dash.development.base_component import Component
 
-from dashboard.app.fast import dash_internals, markdown_copy
-from dashboard.app.routing import PATH_ARG
+from dashboard.app import dash_internals
+from dashboard.app.server.routing import PATH_ARG
+from dashboard.app.static_copy import markdown_copy
 
 CONTENT_ID = dash_internals.PAGES_CONTENT  # dash.page_container's div the router fills
 # The root class of every "not found" layout (unknown path, unknown country): the index
@@ -61,7 +62,7 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 # (component type, id, props) -> what the copy shows in a graph's frame (its picture:
-# dashboard/app/pictures.py) or in a grid's place (its first rows: fast/grid_copy.py)
+# dashboard/app/pictures/svg.py) or in a grid's place (its first rows: static_copy/grid_copy.py)
 Fills = Callable[[str, str, dict], str]
 
 
@@ -115,9 +116,10 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
 
 
 def _for(cid: object) -> str:
-    """`` data-for="<id>"``: the live component a copy's stand-in is for (fast/hydrate.js focuses it
+    """`` data-for="<id>"``: the live component a copy's stand-in is for (static_copy/hydrate.js focuses it
     when the reader pressed the stand-in); ids themselves stay Dash's."""
-    return f' data-for="{escape(cid, quote=True)}"' if isinstance(cid, str) else ""
+    target = dash_internals.dom_id(cid)
+    return f' data-for="{escape(target, quote=True)}"' if target else ""
 
 
 def _control(kind: str, props: dict, slots: dict[str, object] | None, fills: Fills | None) -> str:

@@ -1,4 +1,4 @@
-"""The Markdown subset the pages write, as HTML for the static copy (fast/prerender.py).
+"""The Markdown subset the pages write, as HTML for the static copy (static_copy/prerender.py).
 
 dcc.Markdown renders in the browser; until Dash loads (the reader's first interaction)
 the copy shows what it would: paragraphs, ``- `` lists, pipe tables (``--:`` right-aligned)

@@ -2,8 +2,8 @@
 
     GET /pictures/<chart>.svg?w=<px>&h=<px>&<the chart's parameters>
 
-A page's static copy (``fast/prerender.py``) is what a visitor reads until they first
-interact (``fast/hydrate.js`` then loads Dash and plotly.js). Its charts are these
+A page's static copy (``static_copy/prerender.py``) is what a visitor reads until they first
+interact (``static_copy/hydrate.js`` then loads Dash and plotly.js). Its charts are these
 pictures: the same figure the page's live chart draws (``Built.figure``, not the
 print-styled export), at the card's height and at one of two widths — a phone's and a
 desktop's, picked by the browser with ``<picture>``. A picture is painted on its first
@@ -25,8 +25,10 @@ from urllib.parse import urlencode
 import flask
 
 from dashboard import charts
-from dashboard.app import diskcache, paint, social
-from dashboard.app.images import CARD_CHARTS
+from dashboard.app import cards
+from dashboard.app.cards import CARD_CHARTS
+from dashboard.app.pictures import paint, social
+from dashboard.app.server import diskcache
 from dashboard.errors import DashboardError
 from dashboard.views import data
 
@@ -50,7 +52,7 @@ def url(chart: str, params: dict[str, str], width: int, height: int) -> str:
     return PICTURE_URL.format(chart=chart) + "?" + urlencode({"w": width, "h": height, **params})
 
 
-def picture_html(view: social.CardView, height: int, eager: bool) -> str:
+def picture_html(view: cards.CardView, height: int, eager: bool) -> str:
     """``<picture>`` of a card's chart, the phone's width on narrow screens.
 
     ``eager``: the page's first chart (the others load as they near the viewport)."""
@@ -71,7 +73,7 @@ def for_page(pathname: str, search: str) -> Callable[[str, int], str]:
         card = graph_id[:-len(GRAPH_SUFFIX)] if graph_id.endswith(GRAPH_SUFFIX) else ""
         if card not in CARD_CHARTS or not MIN_HEIGHT <= height <= MAX_HEIGHT:
             return ""
-        view = social.card_view(card, pathname, search)
+        view = cards.card_view(card, pathname, search)
         if view is None:
             return ""
         drawn.append(card)
@@ -84,7 +86,7 @@ def card_text(text_id: str, pathname: str, search: str) -> str:
     """A chart card's summary or source line for the copy, where its callback writes them: the
     chart's description (unit and basis) and its source line with editions, as the export's."""
     card, _, kind = text_id.rpartition("-")
-    view = social.card_view(card, pathname, search) if card in CARD_CHARTS else None
+    view = cards.card_view(card, pathname, search) if card in CARD_CHARTS else None
     if view is None:
         return ""
     return escape(view.built.subtitle + "." if kind == "summary" else view.built.source_text)

@@ -46,7 +46,7 @@ ENV_READ_TIMEOUT = "DEFENCE_DASHBOARD_READ_TIMEOUT"  # seconds, to override it (
 WORKER_CONNECTIONS = 1000     # connections one worker parks at once (gunicorn's default)
 LIMIT_REQUEST_LINE = 4094     # bytes of "GET /path?query HTTP/1.1"
 LIMIT_REQUEST_FIELD_SIZE = 8190
-WORKER_CLASS = "dashboard.app.worker.DashboardWorker"  # imported by gunicorn after the patch
+WORKER_CLASS = "dashboard.app.server.worker.DashboardWorker"  # imported by gunicorn after the patch
 MAX_PORT = 65535
 
 
@@ -124,13 +124,13 @@ def run(snapshot: Path | None, host: str, port: int, workers: int, public_url: s
 
 
 def start_warming(host: str, port: int) -> None:
-    """Start ``dashboard.app.warm`` against this server, detached and quiet (it ends by itself)."""
+    """Start ``dashboard.app.pictures.warm`` against this server, detached and quiet (it ends by itself)."""
     import subprocess
     import sys
 
     address = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
     if ":" in address and not address.startswith("["):
         address = f"[{address}]"
-    subprocess.Popen([sys.executable, "-m", "dashboard.app.warm", f"http://{address}:{port}"],
+    subprocess.Popen([sys.executable, "-m", "dashboard.app.pictures.warm", f"http://{address}:{port}"],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      start_new_session=True)

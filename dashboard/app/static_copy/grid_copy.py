@@ -1,7 +1,7 @@
-"""A grid's first rows as a plain table, for the page's static copy (fast/prerender.py).
+"""A grid's first rows as a plain table, for the page's static copy (static_copy/prerender.py).
 
 AG Grid draws in the browser once Dash has loaded (on the reader's first interaction:
-fast/hydration.py); until then the copy shows the rows a reader would see first, in the
+static_copy/hydration.py); until then the copy shows the rows a reader would see first, in the
 grid's order and columns, with the grid's own texts. A page whose layout leaves the
 grid's rows to a callback registers how to make them from the URL (``ROW_SOURCES``).
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import flask
 
-from dashboard.app import diskcache
+from dashboard.app.server import diskcache
 from dashboard.views import dataset
 from dashboard.views.data import ViewData
 

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import flask
 
 from dashboard import charts
-from dashboard.app import diskcache, paint
-from dashboard.app.fast import dash_internals
-from dashboard.app.images import CARD_CHARTS
-from dashboard.charts import Built, text
+from dashboard.app import cards
+from dashboard.app.pictures import paint
+from dashboard.app.server import diskcache
+from dashboard.charts import text
 from dashboard.errors import DashboardError
 from dashboard.figures.publish import HEIGHT, PNG_SCALE, WIDTH
 from dashboard.views import data
@@ -43,66 +41,18 @@ IMAGE_URL = "/images/{chart}.png"
 IMAGE_SIZE = (WIDTH * PNG_SCALE, HEIGHT * PNG_SCALE)
 KIND = "og-images"
 KEEP = 400                # images kept on disk (~0.4 MB each): chart parameters are many
-MAX_SEARCH = 500          # characters of a page's query string looked at (as images.url_params)
+MAX_SEARCH = 500          # characters of a page's query string looked at (as cards.url_params)
 
 
-@dataclass(frozen=True)
-class CardView:
-    """A chart card's chart as a page URL sets it: the registry chart, its parameters, what it draws."""
-
-    card: str
-    chart: str
-    params: dict[str, str]  # every parameter, as text (the canonical form: one URL per view)
-    built: Built
-
-    @property
-    def image_url(self) -> str:
-        """The site path of its print-styled PNG."""
-        return IMAGE_URL.format(chart=self.chart) + "?" + urlencode(self.params)
+def image_url(view: cards.CardView) -> str:
+    """The site path of a card view's print-styled PNG (``/images/<chart>.png?…``)."""
+    return IMAGE_URL.format(chart=view.chart) + "?" + urlencode(view.params)
 
 
-def page_name(pathname: str) -> str | None:
-    """The page module a path routes to (``country`` for /country/GBR), None for no page."""
-    page, _ = dash_internals.path_to_page(pathname)
-    module = page.get("module")
-    return str(module).rsplit(".", 1)[-1] if module else None
-
-
-def main_card(pathname: str, search: str = "") -> CardView | None:
+def main_card(pathname: str, search: str = "") -> cards.CardView | None:
     """The page's main chart as its URL sets it (None: an unknown page, or a URL no chart can draw)."""
-    card = MAIN_CARDS.get(page_name(pathname) or "")
-    return card_view(card, pathname, search) if card else None
-
-
-def card_view(card: str, pathname: str, search: str = "") -> CardView | None:
-    """Chart card ``card`` as the page at ``pathname``/``search`` shows it (memoised per day).
-
-    A stale or odd URL parameter falls back to the chart's defaults, keeping the page's
-    country; a country the chart cannot draw gives None (never another country's chart).
-    """
-    if card not in CARD_CHARTS:
-        return None
-    search = search if len(search) <= MAX_SEARCH else ""
-    return _card_view(data.get().content_id, card, pathname, search.lstrip("?"), dt.date.today())
-
-
-@lru_cache(maxsize=128)
-def _card_view(content: str, card: str, pathname: str, query: str, day: dt.date) -> CardView | None:
-    """``content`` and ``day`` key the memo only: another snapshot, or a new day (pledge statuses)."""
-    chart = CARD_CHARTS[card]
-    given = charts.params_from_query(chart, {k: v[0] for k, v in parse_qs(query).items() if v}, pathname)
-    attempts = [given, {k: v for k, v in given.items() if k == "country"}]
-    if "country" not in given:
-        attempts.append({})
-    for attempt in attempts:
-        try:
-            resolved = charts.resolve(data.get(), chart, attempt)
-        except (DashboardError, ValueError, KeyError, TypeError):
-            continue
-        kinds = {p.name: p.kind for p in resolved.chart.params}
-        params = {k: text(v, kinds[k]) for k, v in resolved.params.items() if text(v, kinds[k]) != ""}
-        return CardView(card, chart, params, resolved.built)
-    return None
+    card = MAIN_CARDS.get(cards.page_name(pathname) or "")
+    return cards.card_view(card, pathname, search) if card else None
 
 
 def install(server: flask.Flask) -> None:

@@ -1,0 +1,19 @@
+"""The web server under the pages: serving, hardening, answers kept in memory, data by URL.
+
+    serving.py         production serving: gunicorn with gevent workers, debug off
+    worker.py          the gunicorn worker: a read deadline, security headers on its own errors
+    security.py        headers, request limits, 4xx for malformed requests, /health
+    shapes.py          the shape a callback request must have, from the callback's declaration
+    memo.py            callback answers kept per worker, bounded in bytes
+    boundedlog.py      logging a hostile client cannot turn into a full disk
+    routing.py         the page router's inputs: the path wins over the query string
+    bundles.py         compression, trimmed vendored bundles, only the bundles a page needs
+    data_routes.py     /data/observations.csv|json and /data/<chart>.csv
+    dataset_routes.py  /data/snapshot.csv.zip and .parquet.zip: the whole dataset
+    diskcache.py       files made once and served many times, kept per snapshot and code
+
+May import: ``app.dash_internals``, the charts and the views; nothing else of the app, but
+``serving.run``, which imports the app it serves (``create_app``) once gevent has patched
+the standard library. Importing this package loads nothing: the CLI imports ``serving``
+before that patch, and gunicorn imports ``worker`` after it.
+"""
