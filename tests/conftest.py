@@ -68,6 +68,31 @@ def _app_cache(tmp_path_factory):
         os.environ[ENV_APP_CACHE] = previous
 
 
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+# Modules that take longest (servers, browsers, builds, timeouts waited out): run first, so that
+# xdist, which hands a test file to whichever worker is free, ends with short files on both.
+SLOW_FIRST = ("test_export.py", "test_serving.py", "test_layout_drift.py", "test_snapshot_swap.py",
+              "test_proxy.py", "test_notebooks.py", "test_share_embed.py", "test_fuzz_shapes.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests (``-m "not browser"``: the quick loop), put the slowest modules
+    first, and leave out the network tests unless the -m expression names them (so that
+    expression does not bring them back)."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+    # stable: a module's tests keep their order; the slow modules, then the browser tests, then the rest
+    items.sort(key=lambda i: (i.path.name not in SLOW_FIRST, BROWSER_TESTS not in i.path.parents,
+                              SLOW_FIRST.index(i.path.name) if i.path.name in SLOW_FIRST else 0))
+    if "network" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("network") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("network")])
+        items[:] = kept
+
+
 def walk(node):
     """Every component in a Dash component tree, depth first (strings and numbers skipped)."""
     if isinstance(node, (list, tuple)):

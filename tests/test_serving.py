@@ -20,7 +20,7 @@ import pytest
 from dashboard.app.server.security import BASE_HEADERS
 from dashboard.bench import clients
 
-IDLE, SLOW, SECONDS = 64, 16, 6.0
+IDLE, SLOW, SECONDS = 64, 16, 4.0
 
 
 @pytest.fixture(scope="module")

@@ -81,3 +81,24 @@ def test_build_from_shared_reproduces_the_committed_snapshot(shared_sources, tmp
     fresh, committed = load(tmp_path / "snap"), load(DEFAULT_DIR)
     pd.testing.assert_frame_equal(fresh, committed)
     assert load_package(tmp_path / "snap") == load_package(DEFAULT_DIR)
+
+
+def test_the_apps_data_is_read_once_per_snapshot_on_disk(tmp_path):
+    """configure() on the same unchanged snapshot gives the data already built; a snapshot
+    replaced on disk (as a build replaces it) is read afresh."""
+    import shutil
+
+    from dashboard.views import data
+
+    folder = tmp_path / "snapshot"
+    shutil.copytree(DEFAULT_DIR, folder)
+    first = data.configure(folder)
+    assert data.configure(folder) is first and data.get() is first
+    package = folder / "datapackage.json"
+    replaced = tmp_path / "new.json"
+    replaced.write_bytes(package.read_bytes())
+    replaced.replace(package)                     # a new file in its place: another snapshot
+    second = data.configure(folder)
+    assert second is not first and data.configure(folder) is second
+    assert data.configure() is not second         # the embedded one is another snapshot
+    data.configure()

@@ -38,7 +38,10 @@ def served(workers: int = 2, env: dict[str, str] | None = None, wait_s: float = 
 
     port = free_port()
     exe = Path(sys.executable).with_name("defence-dashboard")
-    proc = subprocess.Popen([str(exe), "serve", "--host", LOOPBACK, "--port", str(port), "--workers", str(workers)],
+    # --no-warm: these clients measure serving; painting every page's pictures at start (a
+    # Chromium working beside the server) would only add noise to what they measure
+    proc = subprocess.Popen([str(exe), "serve", "--host", LOOPBACK, "--port", str(port), "--workers", str(workers),
+                             "--no-warm"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
     try:
         deadline = time.monotonic() + wait_s

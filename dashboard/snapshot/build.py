@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard import schema, sources
 from dashboard.errors import DashboardError, DataLossError, SourceError, os_reason
 from dashboard.provenance import RawFile, read_raw
-from dashboard.snapshot import io, losses
+from dashboard.snapshot import io, losses, parsed
 from dashboard.snapshot.validate import validate
 
 PACKAGE_NAME = "defence-dashboard-snapshot"
@@ -84,7 +84,7 @@ def _read(name: str, path: Path, module) -> tuple[RawFile, pd.DataFrame]:
     """One raw file described and parsed; OS and recursion errors name the source and file."""
     try:
         raw = read_raw(name, path)
-        return raw, module.parse(raw)
+        return raw, parsed.MEMO.parse(raw, module.parse, sources.parses_alone(module))
     except OSError as exc:
         raise SourceError(name, path, f"cannot read the file ({os_reason(exc)})") from None
     except RecursionError:

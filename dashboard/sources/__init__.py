@@ -7,6 +7,11 @@ searched recursively), ``parse`` (tidy rows, ``dashboard.schema``; one-line
 edition(s) into the raw cache, never overwriting an earlier file). :func:`load` checks the
 contract when a module is first used, so a loader that drifts from it fails at once,
 naming what is missing.
+
+A module may also say ``PARSES_ALONE = True``: its ``parse`` reads nothing but its own file.
+The build's parse memo (``dashboard.snapshot.parsed``) then keeps its rows however the files
+beside it change; without it (the default, as for Kiel's release file and the World Bank's
+country metadata) any change beside the file parses it afresh.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ if TYPE_CHECKING:
 # The loaders, in build order: every source of the table (``schema.SOURCE_NAMES``).
 SOURCE_MODULES: tuple[str, ...] = SOURCE_NAMES
 INTERFACE: tuple[str, ...] = ("INFO", "discover", "parse", "fetch")
+
+
+def parses_alone(module: SourceModule) -> bool:
+    """True if the module says its ``parse`` reads only its own file (``PARSES_ALONE``)."""
+    return getattr(module, "PARSES_ALONE", False) is True
 
 
 @runtime_checkable

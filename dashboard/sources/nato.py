@@ -74,6 +74,8 @@ INFO = SourceInfo(
         "press release and tables (annual), https://www.nato.int/cps/en/natohq/topics_49198.htm"
     ),
 )
+# parse reads its own workbook only (the build's parse memo may ignore the files beside it)
+PARSES_ALONE = True
 
 # --- discovery and download -------------------------------------------------------------
 

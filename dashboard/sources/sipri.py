@@ -32,6 +32,8 @@ INFO = SourceInfo(
     citation="SIPRI Military Expenditure Database, Stockholm International Peace Research "
     "Institute, https://doi.org/10.55163/CQGC9685",
 )
+# parse reads its own workbook only (the build's parse memo may ignore the files beside it)
+PARSES_ALONE = True
 
 # File names carry suffixes such as "_2" or "_v1.2", so match loosely.
 FILE_PATTERN = "SIPRI-Milex-data-*.xlsx"

@@ -18,7 +18,7 @@ import pycountry
 
 from dashboard import countries, model
 from dashboard.model import nowcast
-from dashboard.model.registry import ACTIVE
+from dashboard.model.registry import ACTIVE, DATA_DIR
 from dashboard.snapshot import io
 from dashboard.views import dataset
 from dashboard.views.compare import CompareViews
@@ -242,13 +242,34 @@ class ViewData:
 
 
 _DATA: ViewData | None = None
+_BUILT_FROM: tuple[object, ...] = ()   # what _DATA was built from (``_files``)
 
 
 def configure(folder: Path | None = None) -> ViewData:
-    """Build the app's data from the snapshot in ``folder`` (default: the embedded one)."""
-    global _DATA
-    _DATA = ViewData.from_snapshot(folder)
+    """Build the app's data from the snapshot in ``folder`` (default: the embedded one).
+
+    The same snapshot and registries, unchanged on disk since the data was built, give the
+    data already built: a second app in one process (the tests, the benchmarks) does not read
+    and warm it again. A snapshot replaced by a build, or an edited registry, is read afresh.
+    """
+    global _DATA, _BUILT_FROM
+    built_from = _files(folder)
+    if _DATA is None or built_from != _BUILT_FROM or not built_from:
+        _DATA, _BUILT_FROM = ViewData.from_snapshot(folder), built_from
     return _DATA
+
+
+def _files(folder: Path | None) -> tuple[object, ...]:
+    """Identity of what ``from_snapshot`` reads: the snapshot folder and its two files, and the
+    registries (device, inode, size and modification time of each); () if any is unreadable."""
+    snapshot = Path(folder or io.DEFAULT_DIR).resolve()
+    paths = [snapshot, snapshot / io.OBSERVATIONS, snapshot / io.PACKAGE,
+             *sorted(DATA_DIR.glob("*.yaml"))]
+    try:
+        stats = [path.stat() for path in paths]
+    except OSError:
+        return ()
+    return tuple((str(p), s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns) for p, s in zip(paths, stats))
 
 
 def get() -> ViewData:

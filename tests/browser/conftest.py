@@ -41,7 +41,9 @@ def base_url() -> str:
     """The dashboard served by `defence-dashboard serve` on a free local port."""
     port = _free_port()
     exe = Path(sys.executable).with_name("defence-dashboard")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], cwd=ROOT,
+    # --no-warm: a picture is painted when a page first asks for it (the tests of pictures wait
+    # for a cold painter); painting every page's pictures at start would compete with the tests
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--no-warm"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
