@@ -19,6 +19,7 @@ import yaml
 
 from dashboard.schema import SOURCE_LABELS
 
+NATIONAL = "national"  # governments' budget documents: each figure's edition is its document's date
 EDITIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "editions.yaml"
 # "2024-06", "2026-02-24", "2026-08-04 R29": a year, a month and perhaps a day at the start.
 EDITION_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?: R(?P<release>\d+))?")
@@ -42,7 +43,9 @@ class Age:
         label = SOURCE_LABELS.get(self.source, self.source)
         when = edition_words(self.source, self.edition)
         if self.months is None:
-            return f"{label} {when}"
+            return f"{when} ({label})" if self.source == NATIONAL else f"{label} {when}"
+        if self.source == NATIONAL:  # a government's document: no editions to come, no cadence
+            return f"{self.months} month{'s' if self.months != 1 else ''} old ({label}, {when})"
         newer = "; newer exist" if self.newer else "; a newer one is probably out" if self.overdue else ""
         return f"{self.months} month{'s' if self.months != 1 else ''} old ({label} {when}{newer})"
 
@@ -76,9 +79,12 @@ def edition_date(edition: str) -> dt.date | None:
 
 
 def edition_words(source: str, edition: str) -> str:
-    """``June 2024 edition``; Kiel's ``Release 29 (4 August 2026)``; the label itself if it names no date."""
+    """``June 2024 edition``; Kiel's ``Release 29 (4 August 2026)``; a government budget's
+    ``document of 19 January 2026``; the label itself if it names no date."""
     match = EDITION_DATE.match(edition or "")
     day = edition_date(edition)
+    if source == NATIONAL:
+        return f"document of {day.day} {MONTHS[day.month - 1]} {day.year}" if day else "undated document"
     if not match or day is None:
         return f"{edition} edition" if edition else "edition unknown"
     month = f"{MONTHS[day.month - 1]} {day.year}"
@@ -88,7 +94,10 @@ def edition_words(source: str, edition: str) -> str:
 
 
 def edition_short(source: str, edition: str) -> str:
-    """``June 2024``, Kiel ``Release 29``: an edition inside a sentence."""
+    """``June 2024``, Kiel ``Release 29``, a budget's ``19 Jan 2026``: an edition inside a sentence."""
+    if source == NATIONAL:
+        day = edition_date(edition)
+        return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}" if day else "undated"
     return edition_words(source, edition).removesuffix(" edition").split(" (")[0]
 
 
@@ -116,9 +125,15 @@ def ages(pairs: list[tuple[str, str]], today: dt.date | None = None) -> list[Age
     """The age of each (source, edition), newest edition per source only, in the order given."""
     latest: dict[str, str] = {}
     for source, edition in pairs:
-        if source in SOURCE_LABELS and source != "nowcast" and edition > latest.get(source, ""):
+        if source in SOURCE_LABELS and source != "nowcast" and (
+                source not in latest or _order(edition) > _order(latest[source])):
             latest[source] = edition
     return [age(s, e, today) for s, e in latest.items()]
+
+
+def _order(edition: str) -> tuple[dt.date, str]:
+    """Editions by the date they name (undated ones first), then by label."""
+    return edition_date(edition) or dt.date.min, edition
 
 
 def _later(candidate: str, edition: str) -> bool:

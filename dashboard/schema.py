@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 COLUMNS: tuple[str, ...] = (
-    "source",      # sipri, nato, worldbank, imf, eurostat, kiel
-    "edition",     # publisher's release: "2025-04", "2024-06", World Bank "2026-02-24", Kiel "2026-08-04 R29"
+    "source",      # sipri, nato, worldbank, imf, eurostat, kiel, national
+    "edition",     # publisher's release: "2025-04", "2024-06", World Bank "2026-02-24", Kiel "2026-08-04 R29";
+                   # national: the budget registry entry's id ("pol-2026-adopted"), each figure its own document
     "iso3",        # ISO 3166-1 alpha-3, or a documented code from dashboard.countries
     "country",     # the name as the publisher printed it (footnote marks removed)
     "year",        # int; for fiscal-year series the year the financial year starts
@@ -35,7 +36,7 @@ KEY: tuple[str, ...] = ("source", "edition", "iso3", "year", "month", "indicator
 # The one table of source names: loaders, validation, figures and notes all read it.
 PUBLISHER_LABELS: dict[str, str] = {
     "sipri": "SIPRI", "nato": "NATO", "worldbank": "World Bank", "imf": "IMF", "eurostat": "Eurostat",
-    "kiel": "Kiel Institute",
+    "kiel": "Kiel Institute", "national": "Government budgets",
 }
 # Figures the project derives (never in the snapshot, never mixed into a publisher's series).
 DERIVED_LABELS: dict[str, str] = {"nowcast": "Nowcast"}

@@ -41,13 +41,14 @@ def good(tmp_path: Path) -> tuple[Path, Path]:
 def test_build_writes_table_and_datapackage(good):
     sources, out = good
     table = load(out)
-    assert len(table) > 0 and set(table["source"]) == {"sipri"}
+    # the project's own registry of national budgets (data/budgets.yaml) comes with every build
+    assert len(table) > 0 and set(table["source"]) == {"sipri", "national"}
     package = load_package(out)
     resource = package["resources"][0]
     assert resource["path"] == "observations.parquet" and resource["rows"] == len(table)
     assert resource["schema"]["primaryKey"] == ["source", "edition", "iso3", "year", "month", "indicator", "price_base"]
-    sipri = package["sources"][0]
-    assert sipri["name"] == "sipri" and "SIPRI" in sipri["citation"]
+    sipri = next(s for s in package["sources"] if s["name"] == "sipri")
+    assert "SIPRI" in sipri["citation"]
     edition = sipri["editions"][0]
     assert edition["edition"] == "2025-04" and edition["file"] == "SIPRI-Milex-data-2022-2024.xlsx"
     assert edition["sha256"] == hashlib.sha256(
@@ -160,7 +161,7 @@ def test_unknown_source_name_is_one_line(good):
     result = CliRunner().invoke(main, ["build", "--sources", str(sources), "--out", str(out), "--only", "cia"])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "error: unknown source 'cia'; known: sipri, nato, worldbank, imf, eurostat, kiel"]
+        "error: unknown source 'cia'; known: sipri, nato, worldbank, imf, eurostat, kiel, national"]
 
 
 def test_out_pointing_at_a_file_is_refused(good, tmp_path):
@@ -186,7 +187,8 @@ def test_sources_command_lists_editions(good):
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if line.startswith("sipri"))
     table = pd.read_parquet(out / "observations.parquet")
-    assert "2025-04" in row and f"{len(table):,}" in row and "2022-2024" in row
+    sipri = table[table["source"] == "sipri"]
+    assert "2025-04" in row and f"{len(sipri):,}" in row and "2022-2024" in row
 
 
 def test_snapshot_not_found_is_one_line(tmp_path):
@@ -202,6 +204,8 @@ def test_retrieved_comes_from_sidecar(good, tmp_path):
     sidecar.write_text(json.dumps({"url": "https://example.org/x.xlsx", "retrieved_at": "2025-04-28T10:00:00+00:00"}))
     out = tmp_path / "with-sidecar"
     build(sources, out)
-    assert set(load(out)["retrieved"]) == {"2025-04-28"}
-    assert load_package(out)["sources"][0]["editions"][0]["url"] == "https://example.org/x.xlsx"
+    table = load(out)
+    assert set(table.loc[table["source"] == "sipri", "retrieved"]) == {"2025-04-28"}
+    sipri = next(s for s in load_package(out)["sources"] if s["name"] == "sipri")
+    assert sipri["editions"][0]["url"] == "https://example.org/x.xlsx"
     shutil.rmtree(out)

@@ -146,8 +146,10 @@ def datapackage(table: pd.DataFrame, frames: list[pd.DataFrame], raws: list[RawF
             "citation": info.citation, "editions": [],
         })
         # a file with no figures of its own (Kiel's release_info.csv) says its edition in attrs
-        editions = sorted(frame["edition"].unique()) if len(frame) else \
-            [e for e in [frame.attrs.get("edition")] if e]
+        # a registry whose every figure is its own edition (national) names the file's in attrs
+        editions = ([frame.attrs["file_edition"]] if frame.attrs.get("file_edition") else
+                    sorted(frame["edition"].unique()) if len(frame) else
+                    [e for e in [frame.attrs.get("edition")] if e])
         entry["editions"].append({
             "edition": ", ".join(editions),
             "file": raw.path.name,
@@ -158,6 +160,8 @@ def datapackage(table: pd.DataFrame, frames: list[pd.DataFrame], raws: list[RawF
             "years": [int(frame["year"].min()), int(frame["year"].max())] if len(frame) else [],
             "indicators": sorted(frame["indicator"].unique()) if len(frame) else [],
         })
+        if frame.attrs.get("documents"):  # a registry's figures each with its own document (national)
+            entry.setdefault("figures", []).extend(frame.attrs["documents"])
     for entry in by_source.values():
         entry["editions"].sort(key=lambda e: (e["edition"], e["file"]))
     return {

@@ -57,6 +57,7 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, files: dict[tuple[str, str], s
     of the old snapshot's datapackage (for an edition no longer read at all).
     """
     key = list(schema.KEY)
+    old, new = _comparable(old), _comparable(new)
     kept = pd.MultiIndex.from_frame(old[key]).isin(pd.MultiIndex.from_frame(new[key]))
     lost = old.loc[~kept]
     losses = []
@@ -73,6 +74,22 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, files: dict[tuple[str, str], s
             files=files.get(pair) or old_files.get(pair, "?"),
         ))
     return losses
+
+
+# A government budget's edition is its document's date and the registry id (``2026-01-19
+# pol-2026-adopted``): a reviewer correcting the date moves no figure, so the figures are
+# compared by id; a figure taken out of the registry is a loss like any other.
+DATED_BY_DOCUMENT = "national"
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each national row's edition reduced to its registry id."""
+    national = frame["source"] == DATED_BY_DOCUMENT
+    if not national.any():
+        return frame
+    out = frame.copy()
+    out.loc[national, "edition"] = out.loc[national, "edition"].astype(str).str.split().str[-1]
+    return out
 
 
 def summary(losses: list[Loss]) -> str:

@@ -15,6 +15,11 @@ def summary_lines(folder: Path | None = None, today: dt.date | None = None) -> l
     edition on ``today`` (default: the real today), as every page shows it; then licences."""
     table = load(folder)
     package = load_package(folder)
+    today = today or dt.date.today()
+    ages = editions.ages(list(table[["source", "edition"]].drop_duplicates().itertuples(index=False, name=None)),
+                         today)
+    # a government budget's every figure is its own edition: one line for the registry
+    table = table.assign(edition=table["edition"].where(table["source"] != editions.NATIONAL, "(every figure)"))
     counts = (table.groupby(["source", "edition"], sort=True)
               .agg(rows=("value", "size"), first=("year", "min"), last=("year", "max"),
                    indicators=("indicator", "nunique"), countries=("iso3", "nunique")))
@@ -27,9 +32,8 @@ def summary_lines(folder: Path | None = None, today: dt.date | None = None) -> l
                      f"{row['first']}-{row['last']}  {row['countries']:>5}  {row['indicators']:>10}")
     lines.append(f"{'total':<10} {'':<{wide}} {len(table):>8,}")
     lines.append("")
-    today = today or dt.date.today()
     lines.append(f"Age of each source's newest edition on {today.isoformat()}:")
-    lines += [f"  {age.text()}" for age in editions.ages(pairs, today)]
+    lines += [f"  {age.text()}" for age in ages]
     lines.append("")
     for src in package.get("sources", []):
         licence = "; ".join(lic["title"] for lic in src.get("licenses", []))
