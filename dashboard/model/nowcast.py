@@ -1,7 +1,9 @@
 """Nowcasts of NATO's share of GDP from fresher published outturn, with a backtest (pure functions).
 
 NATO's latest edition in the snapshot ends with an estimate (June 2024: 2024e). Eurostat's
-April 2026 notification already has 2025 defence spending for most EU members. A nowcast
+April 2026 notification already has 2025 defence spending for most EU members; the
+governments' own budgets (``data/budgets.yaml``, through ``budgets.spending_series``) cover
+the other allies where the registry holds NATO's latest year and a later one. A nowcast
 chains NATO's last level with the fresher source's change:
 
     nowcast(y) = NATO(y0) × [S(y) / S(y0)] / [G(y) / G(y0)]
@@ -26,11 +28,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from dashboard.model import budgets
 from dashboard.model.economics import economy, implied_gdp_lcu, trailing_growth
 from dashboard.model.panel import Panel, Series
 
 BASE = "nato"                     # the measure nowcast: NATO's share of (real) GDP
-FRESHER: tuple[str, ...] = ("eurostat",)   # sources with outturn newer than NATO's latest edition
+# Sources fresher than NATO's latest edition, in order: Eurostat's outturn where it has the
+# country, else the government's own budgets (data/budgets.yaml: adopted, else outturn).
+FRESHER: tuple[str, ...] = ("eurostat", "national")
 SHARE = "milex_share_gdp"
 SPENDING = "milex_lcu"            # the fresher source's spending, national currency, current prices
 COVERAGE = 0.9                    # the interval holds this share of the backtest's errors
@@ -121,6 +126,8 @@ def _nato_share(panel: Panel, iso3: str) -> Series | None:
 
 
 def _spending(panel: Panel, source: str, iso3: str) -> Series | None:
+    if source == budgets.SOURCE:  # each figure is its own document: joined into one series
+        return budgets.spending_series(panel, iso3)
     return panel.series(source, iso3, SPENDING, "current")
 
 
@@ -268,7 +275,8 @@ def nowcast(panel: Panel, iso3: str, test: Backtest) -> list[Nowcast]:
                 ((BASE, share.edition, y0), (source, spend.edition, y0), (source, spend.edition, year)),
                 y0, base, share.edition, bool(share.estimate[-1]), s1 / s0 - 1, growth, basis,
                 f"{source} {spend.edition}", errors.beats_carry if errors and errors.n else None))
-        return out
+        if out:  # else the next fresher source may reach further (Eurostat to 2024, a 2025 budget)
+            return out
     return []
 
 

@@ -25,6 +25,7 @@ from typing import Any, TypedDict
 import numpy as np
 
 from dashboard.editions import edition_short
+from dashboard.model import budgets as national
 from dashboard.model.economics import Assumptions, Economy, economy
 from dashboard.model.nowcast import Nowcast
 from dashboard.model.panel import Panel, Series
@@ -108,6 +109,13 @@ class Progress:
     lifecycle_note: str = ""
     lifecycle_url: str = ""
     currency: str | None = None  # a money target's currency (ISO 4217)
+    # a money target measured in money: the latest binding budget in the target's currency and unit
+    latest_amount: float | None = None
+    amount_unit: str = ""          # "EUR billion"
+    gap_amount: float | None = None
+    # the government's budget figures for this country that are newer than the status's figure
+    # but are drafts, plans or requests (context: never a status), in words
+    budget_context: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain types only (for JSON)."""
@@ -151,12 +159,15 @@ def members_bound(pledge: Pledge, groups: dict[str, Group], panel: Panel) -> lis
 
 def all_progress(panel: Panel, pledges: list[Pledge], groups: dict[str, Group],
                  assumptions: Assumptions = Assumptions(), country: str | None = None,
-                 nowcasts: Mapping[str, Nowcast] | None = None) -> list[Progress]:
+                 nowcasts: Mapping[str, Nowcast] | None = None,
+                 budgets: Mapping[str, tuple[national.Budget, ...]] | None = None) -> list[Progress]:
     """Progress of every pledge for every bound country (optionally one country).
 
     ``nowcasts``: iso3 → the newest nowcast of NATO's share (``model.nowcast``); a pledge
     measured on NATO's share then rests on it where it is newer than NATO's latest figure
-    and beat carrying that figure forward in the backtest.
+    and beat carrying that figure forward in the backtest. ``budgets``: iso3 → the
+    government's published budget figures (``model.budgets``); a newer adopted or spent
+    budget on the pledge's definition (or bridged to it) then sets the status.
     """
     rows = []
     economies: dict[tuple[str, str], Economy | None] = {}  # one GDP path per country and basis
@@ -164,7 +175,7 @@ def all_progress(panel: Panel, pledges: list[Pledge], groups: dict[str, Group],
         for iso3 in members_bound(pledge, groups, panel):
             if country is None or iso3 == country:
                 rows.append(progress(panel, pledge, iso3, assumptions, economies,
-                                     (nowcasts or {}).get(iso3)))
+                                     (nowcasts or {}).get(iso3), (budgets or {}).get(iso3, ())))
     return rows
 
 
@@ -175,9 +186,10 @@ def _indicator(pledge: Pledge) -> str:
 
 def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions = Assumptions(),
              economies: dict[tuple[str, str], Economy | None] | None = None,
-             nowcast: Nowcast | None = None) -> Progress:
+             nowcast: Nowcast | None = None, budgets: tuple[national.Budget, ...] = ()) -> Progress:
     """Where ``iso3`` stands against ``pledge`` (``economies``: a cache shared across calls;
-    ``nowcast``: a newer estimate of NATO's share, used where it beat carry-forward)."""
+    ``nowcast``: a newer estimate of NATO's share, used where it beat carry-forward;
+    ``budgets``: the government's published figures, used where newer and binding)."""
     base = Progress(
         id=pledge.id, actor=pledge.actor, country=iso3, title=pledge.title, kind=pledge.kind,
         target=pledge.target, target_share_pct=pledge.target if pledge.kind == "share_gdp" else None,
@@ -202,6 +214,10 @@ def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions =
     econ = _economy(panel, pledge.basis, iso3, assumptions, economies)
     if econ is not None:
         base.assumptions.extend(econ.notes)
+    if pledge.kind == "money" and national.money_evidence(budgets, pledge.currency or ""):
+        return _money_progress(base, pledge, budgets)
+    if indicator == "milex_share_gdp" and budgets:
+        share = _with_budgets(base, share, pledge, budgets, panel.series("nato", iso3, "milex_share_gdp"))
     target = _target_share(pledge, econ)
     if target is None:
         base.status = "no_data"
@@ -219,6 +235,8 @@ def progress(panel: Panel, pledge: Pledge, iso3: str, assumptions: Assumptions =
     if econ is not None and pledge.kind != "equipment_share":
         _money(base, econ, pledge, target)
     _status(base, share, pledge, target)
+    if base.status == "off_track" and budgets and pledge.kind == "share_gdp" and indicator == "milex_share_gdp":
+        _on_plan(base, pledge, target, budgets, panel.series("nato", iso3, "milex_share_gdp"))
     if pledge.scope == "total":
         base.assumptions.append("measured with core defence spending only: defence- and "
                                 "security-related spending is not yet published")
@@ -266,9 +284,10 @@ def _with_nowcast(row: Progress, share: Series, cast: Nowcast) -> Series:
     """Rest the status on the nowcast when it is newer and beat carry-forward; say which figure."""
     published = (f"NATO's latest: {row.latest_year}, {edition_short('nato', row.latest_edition or '')}"
                  f"{' estimate' if row.latest_is_estimate else ''}")
-    fresher, fresher_edition = cast.fresher.split()[0], cast.fresher.split()[-1]
+    fresher, _, fresher_edition = cast.fresher.partition(" ")
     label = SOURCE_LABELS.get(fresher, fresher)
-    outturn = f"{label}'s {edition_short(fresher, fresher_edition)} outturn"
+    outturn = (f"the government's budget ({edition_short(fresher, fresher_edition)})" if fresher == national.SOURCE
+               else f"{label}'s {edition_short(fresher, fresher_edition)} outturn")
     if row.latest_year is None or cast.year <= row.latest_year:
         return share
     if not cast.beats_carry:
@@ -288,6 +307,129 @@ def _with_nowcast(row: Progress, share: Series, cast: Nowcast) -> Series:
     return Series(share.source, share.edition, share.iso3, share.indicator, share.price_base, share.unit,
                   np.append(share.years, cast.year), np.append(share.values, cast.value),
                   np.append(share.estimate, True), (*share.flags, cast.flags))
+
+
+def _with_budgets(row: Progress, share: Series, pledge: Pledge, figures: tuple[national.Budget, ...],
+                  nato: Series | None) -> Series:
+    """Rest the status on the government's newest adopted or spent budget where it is newer
+    than the figure so far and can be put on the pledge's definition; say which, and list
+    the newer drafts and plans as context."""
+    found = national.evidence(figures, pledge.basis, nato, after=row.latest_year)
+    if found:
+        chosen = found[-1]
+        previous_year, previous_share, previous_note = row.latest_year, row.latest_share_pct, row.latest_note
+        label = (f"{SOURCE_LABELS.get(row.latest_source or '', row.latest_source)}'s latest: {previous_year}"
+                 if previous_year is not None else "")
+        budget = chosen.budget
+        row.latest_year, row.latest_share_pct = budget.year, chosen.share
+        row.latest_is_estimate = budget.estimate
+        row.latest_source, row.latest_edition = national.SOURCE, budget.edition
+        row.latest_note = chosen.describe() + (f"; {previous_note or label}" if label else "")
+        row.latest_annual_increase_pp = _budget_rise(found, previous_year, previous_share, pledge)
+        row.assumptions.append(f"{budget.year_label} {budget.stage_label}: {chosen.note}; share of GDP "
+                               f"{budget.share_method}")
+        if budget.fiscal_year_label:
+            row.year_convention = f"financial year {budget.fiscal_year_label} (the government's budget)"
+        extra = [e for e in found if e is not chosen]
+        years = [*[int(y) for y in share.years], *[e.budget.year for e in extra], budget.year]
+        values = [*[float(v) for v in share.values], *[e.share for e in extra], chosen.share]
+        estimates = [*[bool(e) for e in share.estimate], *[e.budget.estimate for e in extra], budget.estimate]
+        flags = (*share.flags, *[e.budget.id for e in extra], budget.id)
+        share = Series(share.source, share.edition, share.iso3, share.indicator, share.price_base, share.unit,
+                       np.array(years), np.array(values), np.array(estimates), flags)
+    elif any(b.in_force and b.year > (row.latest_year or 0) for b in figures):
+        newer = next(b for b in reversed(figures) if b.in_force and b.year > (row.latest_year or 0))
+        row.assumptions.append(f"the government's {newer.year_label} {newer.stage_label} ({newer.share_text() or newer.amount_text()}) "
+                               f"is not used: it is on its own definition ({national.DEFINITION_LABELS[newer.definition]}) "
+                               "and no year has both it and NATO's figure to bridge it")
+    row.budget_context = [b.describe() for b in figures if not b.in_force and b.year > (row.latest_year or 0)]
+    return share
+
+
+def _on_plan(row: Progress, pledge: Pledge, target: float, figures: tuple[national.Budget, ...],
+             nato: Series | None) -> None:
+    """Off track on the trajectory, but the government's own budget or plan for a year by the
+    deadline reaches the target: on track on that plan, and the reason names it."""
+    latest_year = row.latest_year
+    if latest_year is None or latest_year >= pledge.target_year:
+        return
+    found = national.planned(figures, pledge.basis, nato, latest_year, target, pledge.target_year)
+    if found is None:
+        return
+    b = found.budget
+    row.status = "on_track"
+    row.status_reason = (f"the government's {b.year_label} {b.stage_label} reaches {found.share:.2f} ≥ {target:.2f}"
+                         f" ({b.document.short()}); the trajectory alone says {row.status_reason}")
+    row.year_reached = b.year
+    row.assumptions.append(f"on track on the government's own {b.stage_label} for {b.year_label}: {found.note}; "
+                           "a plan is not spending, the status changes if the budget does")
+
+
+def _budget_rise(found: list[national.Evidence], previous_year: int | None, previous_share: float | None,
+                 pledge: Pledge) -> float | None:
+    """The latest annual rise in share: between two budget years on the same footing, or from
+    the figure before (NATO's or a nowcast) when the budget is on NATO's definition."""
+    last = found[-1]
+    before = next((e for e in found[:-1] if e.budget.year == last.budget.year - 1), None)
+    if before is not None:
+        return last.share - before.share
+    if pledge.basis == "nato" and previous_share is not None and previous_year == last.budget.year - 1:
+        return last.share - previous_share
+    return None
+
+
+def _money_progress(row: Progress, pledge: Pledge, figures: tuple[national.Budget, ...]) -> Progress:
+    """A money target measured in money: the government's own budgets in the target's currency.
+
+    ``met`` when the newest adopted or spent budget reaches the target; ``on_track`` when its
+    last annual rise is at least the rise still needed each year (linear in money to the
+    deadline); ``off_track`` otherwise. Shares of GDP are reported beside, where known.
+    """
+    unit = pledge.money_unit or "million"
+    scale = 1000.0 if unit == "billion" else 1.0
+    found = national.money_evidence(figures, pledge.currency or "")
+    last = found[-1]
+    amount = last.lcu / scale
+    row.unit = f"{pledge.currency} {unit}"
+    row.amount_unit = row.unit
+    row.latest_amount, row.latest_year, row.latest_is_estimate = amount, last.year, last.estimate
+    row.latest_share_pct = last.share
+    row.latest_source, row.latest_edition = national.SOURCE, last.edition
+    row.latest_note = last.describe()
+    row.gap_amount = pledge.target - amount
+    row.target_share_pct = None
+    years_left = pledge.target_year - last.year
+    required = row.gap_amount / years_left if years_left > 0 else row.gap_amount
+    before = next((b for b in found if b.year == last.year - 1), None)
+    rise = (last.lcu - before.lcu) / scale if before is not None else None
+    row.required_path = linear_path(last.year, amount, pledge.target_year, pledge.target)
+    row.assumptions.append(f"measured in money: the government's {last.year_label} {last.stage_label} "
+                           f"({last.amount_text()}) against the target of {pledge.currency} {pledge.target:g} {unit}")
+    if amount >= pledge.target:
+        row.status, row.status_reason = "met", f"{amount:,.1f} ≥ {pledge.target:g} {unit} in {last.year_label}"
+        row.year_reached = last.year
+    elif last.year >= pledge.target_year:
+        row.status = "off_track"
+        row.status_reason = f"{amount:,.1f} < {pledge.target:g} {unit} in {last.year_label} (deadline reached)"
+    elif rise is not None and rise >= required:
+        row.status = "on_track"
+        row.status_reason = (f"latest rise {rise:+,.1f} ≥ required {required:,.1f} {pledge.currency} {unit} a year "
+                             f"({last.year_label} {last.stage_label})")
+    else:
+        row.status = "off_track"
+        rise_text = f"{rise:+,.1f}" if rise is not None else "unknown"
+        row.status_reason = (f"latest rise {rise_text} < required {required:,.1f} {pledge.currency} {unit} a year "
+                             f"({last.year_label} {last.stage_label})")
+        plan = next((b for b in figures if last.year < b.year <= pledge.target_year and b.currency == pledge.currency
+                     and b.lcu_million is not None and b.lcu / scale >= pledge.target), None)
+        if plan is not None:  # the government's own budget or plan for a year by the deadline reaches it
+            row.status = "on_track"
+            row.status_reason = (f"the government's {plan.year_label} {plan.stage_label} reaches {plan.amount_text()} "
+                                 f"≥ {pledge.target:g} {unit} ({plan.document.short()}); the trajectory alone says "
+                                 f"{row.status_reason}")
+            row.year_reached = plan.year
+    row.budget_context = [b.describe() for b in figures if not b.in_force and b.year > last.year]
+    return row
 
 
 def _target_share(pledge: Pledge, econ: Economy | None) -> float | None:
