@@ -151,6 +151,23 @@ def pledges(country: str | None, as_json: bool, gdp_growth: float | None,
 
 
 @main.command()
+@click.option("--country", default=None, metavar="ISO3", help="Only this country (e.g. POL).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list: one object per figure, with its document.")
+@click.option("--snapshot", type=click.Path(path_type=Path), default=None,
+              help="Snapshot folder (default: the embedded data/snapshot).")
+def budgets(country: str | None, as_json: bool, snapshot: Path | None) -> None:
+    """National defence budgets as governments published them (data/budgets.yaml).
+
+    One line per figure: fiscal year, stage (outturn, adopted, draft, plan, request), the amount
+    as printed, the share of GDP (as stated, else computed from projected GDP), the definition
+    and the document.
+    """
+    from dashboard.report import budget_report
+
+    click.echo(budget_report(country, as_json, snapshot))
+
+
+@main.command()
 @click.option("--country", default=None, metavar="ISO3", help="Only this country (e.g. DEU).")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list (or, with --backtest, the error table).")
 @click.option("--backtest", is_flag=True,

@@ -18,7 +18,7 @@ def pledge_report(country: str | None, as_json: bool, gdp_growth_pct: float | No
     ``history`` the superseded and lapsed ones too)."""
     from dashboard import model
     from dashboard.model import nowcast
-    from dashboard.snapshot import load
+    from dashboard.snapshot import io
 
     country = _iso3(country)
     for name, value in (("--gdp-growth", gdp_growth_pct), ("--inflation", inflation_pct)):
@@ -29,9 +29,11 @@ def pledge_report(country: str | None, as_json: bool, gdp_growth_pct: float | No
         inflation=inflation_pct / 100 if inflation_pct is not None else None)
     groups = model.load_groups()
     pledges = [p for p in model.load_pledges(groups=groups) if history or p.state == "active"]
-    panel = model.Panel(load(snapshot))
+    table, package = io.read(snapshot)
+    panel = model.Panel(table)
     newest = {n.iso3: n for n in nowcast.nowcasts(panel)}  # later years last: the newest wins
-    rows = model.all_progress(panel, pledges, groups, assumptions, country, nowcasts=newest)
+    rows = model.all_progress(panel, pledges, groups, assumptions, country, nowcasts=newest,
+                              budgets=_budgets(panel, package))
     if country is not None and not rows:
         raise DashboardError(f"no pledge binds {country}")
     if as_json:
@@ -54,6 +56,43 @@ def _table(rows) -> str:
         status = r.status if r.lifecycle == "active" else r.lifecycle
         lines.append(" | ".join([r.id, r.country, target, str(r.target_year), latest, source, gap,
                                  need, money, status]))
+    return "\n".join(lines)
+
+
+def _budgets(panel, package: dict) -> dict:
+    """The governments' budget figures with their shares (as the dashboard computes them)."""
+    from dashboard import model
+    from dashboard.model import budgets
+
+    def economy_of(iso3: str):
+        share = panel.first(("nato", "sipri"), iso3, "milex_share_gdp")
+        return model.economy(panel, share) if share is not None else None
+
+    return budgets.budgets(panel.table, package, economy_of)
+
+
+BUDGET_COLUMNS = ("country", "fiscal year", "stage", "amount", "% of GDP", "definition", "document")
+
+
+def budget_report(country: str | None, as_json: bool, snapshot: Path | None) -> str:
+    """The `budgets` command's output: every published figure (or one country's), as a table or
+    a JSON list (keys: ``model.budgets.Budget.as_dict``)."""
+    from dashboard import model
+    from dashboard.snapshot import io
+
+    country = _iso3(country)
+    table, package = io.read(snapshot)
+    found = _budgets(model.Panel(table), package)
+    figures = [b for iso3 in sorted(found) if country is None or iso3 == country for b in found[iso3]]
+    if country is not None and not figures:
+        raise DashboardError(f"no published budget figure for {country} in the snapshot (data/budgets.yaml)")
+    if as_json:
+        return json.dumps([b.as_dict() for b in figures], indent=2, ensure_ascii=False)
+    lines = [" | ".join(BUDGET_COLUMNS)]
+    for b in figures:
+        share = f"{b.share:.2f}" + ("" if b.share_stated is not None else " (computed)") if b.share is not None else "–"
+        lines.append(" | ".join([b.iso3, b.year_label, b.stage, b.amount_text() or "–", share, b.definition,
+                                 f"{b.document.publisher} ({b.document.date_text()})"]))
     return "\n".join(lines)
 
 
@@ -86,9 +125,11 @@ def nowcast_report(country: str | None, as_json: bool, backtest: bool, snapshot:
         return _backtest(test, country, as_json), ""
     casts = [n for n in nowcast.nowcasts(panel, test) if country is None or n.iso3 == country]
     years = sorted({n.year for n in nowcast.nowcasts(panel, test)})
-    missing = [c for y in years for c in nowcast.missing(panel, y) if country is None or c == country]
-    note = (f"no nowcast for {', '.join(missing)}: the fresher source ({', '.join(nowcast.FRESHER)}) has no "
-            f"outturn for {', '.join(map(str, years))} for them" if missing else "")
+    # per year: the allies a fresher source covers without a figure for that year
+    gaps = {y: [c for c in nowcast.missing(panel, y) if country is None or c == country] for y in years}
+    note = "; ".join(f"no {y} nowcast for {', '.join(cs)}" for y, cs in gaps.items() if cs)
+    if note:
+        note += f" (no {' or '.join(nowcast.FRESHER)} figure for that year)"
     if country is not None and not casts:
         raise DashboardError(note or f"no nowcast for {country}: NATO's latest figure is as fresh as any other "
                              "source's, or no fresher source covers it")

@@ -29,6 +29,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("country-gbr", "/country/GBR"),
     ("pledges", "/pledges"),
     ("countries", "/countries"),
+    ("budgets", "/budgets"),
     ("compare", "/compare"),
     ("scenarios", "/scenarios"),
     ("sources", "/sources?country=GBR&year=2023"),

@@ -95,10 +95,12 @@ def _share_sources(app, iso3: str) -> set[str]:
 def test_country_page_lists_each_source_it_draws(app):
     from dashboard.app.pages import country
 
-    assert _share_sources(app, "DEU") == {"nato", "sipri", "worldbank", "eurostat"}
+    # Germany's 2025 draft budget states its share (2.01 %): the registry is a source of shares too
+    assert _share_sources(app, "DEU") == {"nato", "sipri", "worldbank", "eurostat", "national"}
     text = _text(_note(country.layout("DEU"), "country"))
     for words in ("NATO June 2024 (", "SIPRI April 2025", "World Bank February 2026", "Eurostat April 2026",
-                  "Kiel Institute Release 29"):  # Germany gives aid to Ukraine: its card is on the page
+                  "Kiel Institute Release 29",  # Germany gives aid to Ukraine: its card is on the page
+                  "Government budgets 19 Sep 2025"):  # its newest dated budget document (the Bundestag, 2026 draft)
         assert words in text
     assert "refresh nato" in text and "Counted from today's date" in text
     # the UK: no Eurostat series and no nowcast, so no Eurostat age
@@ -124,8 +126,8 @@ def test_each_page_with_controls_follows_what_it_draws(app):
 
 
 def test_pledge_tracker_pairs_include_a_nowcasts_inputs(app):
-    """Statuses resting on a 2025 nowcast (Germany's) are aged by NATO's and Eurostat's editions."""
-    rows = app.progress_by_country["DEU"]
+    """Statuses resting on a 2025 nowcast (Denmark's) are aged by NATO's and Eurostat's editions."""
+    rows = app.progress_by_country["DNK"]
     assert any(r.latest_source == "nowcast" for r in rows)
     found = {a.source for a in ages.of(ages.pledges_pairs(app), TODAY)}
     assert {"nato", "eurostat"} <= found and "nowcast" not in found
@@ -189,6 +191,8 @@ def test_sources_command_prints_each_sources_age():
     assert block == [
         "  Eurostat: April 2026 edition, 7 months old",
         "  Kiel Institute: Release 29 (4 August 2026), 3 months old",
+        # the registry's newest dated document (data/budgets.yaml: the Slovenian report of 13 March 2026)
+        "  Government budgets: document of 13 March 2026, 8 months old",
         "  NATO: June 2024 edition, 29 months old — newer editions exist (2025-08, 2026-07); "
         "run `defence-dashboard refresh nato`",
         "  SIPRI: April 2025 edition, 19 months old — newer edition exists (2026-04); "
@@ -200,4 +204,4 @@ def test_sources_command_prints_each_sources_age():
     assert "Age of each source's newest edition on" in out and "refresh nato`" in out
     # the table's columns line up, Kiel's wider edition label too
     rows = [line for line in out.splitlines()[1:] if re.search(r"\d{4}-\d{4}  ", line)]
-    assert len(rows) == 7 and len({re.search(r"\d{4}-\d{4}  ", line).start() for line in rows}) == 1
+    assert len(rows) == 8 and len({re.search(r"\d{4}-\d{4}  ", line).start() for line in rows}) == 1

@@ -166,8 +166,9 @@ def test_backtest_baselines_worked_from_natos_figures(app_data):
     assert deu["nowcast_year"] == 2025
     # every country, then the overall row over all their points
     assert table.index[-1] == "all" and table["n"].iloc[-1] == table["n"].iloc[:-1].sum()
-    assert set(table.index[:-1]) >= {"ESP", "NLD"}  # earlier outturn: in the backtest, no 2025 nowcast
-    assert pd.isna(table.loc["ESP", "nowcast_year"]) and pd.isna(table.loc["NLD", "nowcast_year"])
+    # Eurostat has no 2025 outturn for Spain and the Netherlands: their 2025 budgets give the nowcast
+    assert set(table.index[:-1]) >= {"ESP", "NLD"}
+    assert table.loc["ESP", "nowcast_year"] == 2025 and table.loc["NLD", "nowcast_year"] == 2025
 
 
 def test_backtest_card_and_csv(page, app_data):
@@ -175,14 +176,17 @@ def test_backtest_card_and_csv(page, app_data):
     text = str(layout.to_plotly_json())
     assert "How good is the nowcast? Its backtest" in text
     for header in ("MAE: nowcast", "MAE: carry-forward", "MAE: trend", "Bias: nowcast", "Coverage (90 % interval)",
-                   "Beats carry-forward", "Nowcast 2025"):
+                   "Beats carry-forward", "Newest nowcast"):
         assert header in text
-    assert "Netherlands, Spain: in the backtest" in text  # why two backtested countries have no nowcast
-    assert "NATO (2024-06 edition); Eurostat (2026-04-27 edition)" in text  # the inputs' editions
+    assert "in the backtest (a fresher source has their earlier years) but no nowcast" not in text  # all have one
+    inputs = ("NATO (2024-06 edition); Eurostat (2026-04-27 edition); "
+              "Government budgets (data/budgets.yaml, reviewed 2026-12-05)")
+    assert inputs in text  # the inputs' editions
+    assert "else the government's published budget (data/budgets.yaml, reviewed 2026-12-05)" in text
     out = table_csv("sources-backtest")
     lines = out["content"].splitlines()
     assert out["filename"] == "nowcast-backtest.csv"
-    assert lines[0].startswith("# Source: NATO (2024-06 edition); Eurostat (2026-04-27 edition).")
+    assert lines[0].startswith(f"# Source: {inputs}.")
     assert lines[1].split(",")[:6] == ["iso3", "country", "years", "n", "mae_method_pp", "mae_carry_forward_pp"]
     assert len(lines) == 2 + len(app_data.sources.backtest_table)
     assert lines[-1].startswith("all,All countries,2022–2024,")

@@ -127,3 +127,29 @@ def test_a_chart_answer_is_bounded_by_the_data(client):
     assert resp.status_code == 400 and "at most 12 countries" in resp.get_data(as_text=True)
     whole = client.get("/data/ranking.csv?source=sipri&year=2024&group=all")
     assert len(whole.get_data()) < 50_000
+
+
+def test_the_governments_budgets_by_url_and_by_command(client):
+    """/data/observations.csv?source=national serves the registry's rows; `budgets --json` lists the figures."""
+    rows = pd.read_csv(io.StringIO(client.get("/data/observations.csv?source=national&iso3=POL")
+                                   .get_data(as_text=True)))
+    act = rows[rows["edition"] == "2026-01-19 pol-2026-adopted-special-funds"]
+    # Polskie Radio, 19 Jan 2026: PLN 200 billion, 4.81 % of GDP
+    assert sorted(zip(act["indicator"], act["value"])) == [("milex_lcu", 200_000.0), ("milex_share_gdp", 4.81)]
+    assert set(act["flags"]) == {"stage=adopted definition=core_special_funds"}
+    result = CliRunner().invoke(main, ["budgets", "--country", "POL", "--json"])
+    assert result.exit_code == 0, result.stderr
+    figures = {f["id"]: f for f in json.loads(result.stdout)}
+    poland = figures["pol-2026-adopted-special-funds"]
+    for key in ("iso3", "fiscal_year", "stage", "amount", "currency", "unit", "share_gdp", "share_gdp_stated",
+                "definition", "document"):
+        assert key in poland
+    assert (poland["amount"], poland["currency"], poland["unit"], poland["share_gdp"]) == (200, "PLN", "billion", 4.81)
+    assert poland["document"]["date"] == "2026-01-19" and poland["document"]["kind"] == "news"
+    # a share the document does not state is computed, and says so
+    computed = figures["pol-2024-adopted-core"]
+    assert computed["share_gdp_stated"] is None and computed["share_gdp_method"].startswith("computed: 118,100 ÷ GDP")
+    assert len({r["edition"] for _, r in rows.iterrows()}) == len(figures)  # one edition per figure
+    bad = CliRunner().invoke(main, ["budgets", "--country", "ATA"])
+    assert bad.exit_code == 1 and bad.stderr.strip() == (
+        "error: no published budget figure for ATA in the snapshot (data/budgets.yaml)")

@@ -233,5 +233,5 @@ def test_identical_callback_requests_get_identical_answers(app, client):
     summary = country.fig.share_summary(country.fig.cut(country.data.get().share_series("POL"), 1995),
                                         country.data.get().progress_by_country.get("POL", []), "Poland",
                                         country.data.get().nowcasts.get("POL", []),
-                                        country.data.get().timeline_events("POL"))
+                                        country.data.get().timeline_events("POL"), country._marks("POL", 1995))
     assert first.get_json()["response"]["country-share-summary"]["children"] == summary

@@ -44,6 +44,7 @@ from dashboard.views import ViewError, data
 from dashboard.views.compare import INDICATORS
 from dashboard.views.labels import source_line
 from dashboard.views.specs import (
+    BudgetsView,
     CompareView,
     CountriesView,
     CountryView,
@@ -94,6 +95,7 @@ CARDS: dict[str, Card] = {
     "ukraine-donors": Card("ukraine-donors", lambda p: f"ukraine-donors-{p['aid']}-{p['measure']}-{p['period']}"),
     "ukraine-sourcing": Card("ukraine-sourcing", _named("ukraine-military-aid-sourcing")),
     "ukraine-weapons": Card("ukraine-weapons", _named("ukraine-heavy-weapons")),
+    "budgets-chart": Card("budgets", lambda p: f"defence-budgets-{p['group']}-{p['from']}-{p['to']}"),
 }
 # Card prefix → chart name: what the pictures, embeds and social cards look up.
 CARD_CHARTS: dict[str, str] = {prefix: card.chart for prefix, card in CARDS.items()}
@@ -348,6 +350,13 @@ def _pledges(query: Params, shown: object) -> tuple[str, str]:
     return tracker.csv(keep, source), "pledges.csv"
 
 
+def _budgets(query: Params, shown: object) -> tuple[str, str]:
+    """The Budgets list: the rows shown (the grid's own sort and filters when known)."""
+    budgets = data.get().budget_list
+    keep = budgets.shown_positions(shown) if isinstance(shown, list) else budgets.matching(BudgetsView.parse(query).q)
+    return budgets.csv(keep), "defence-budgets.csv"
+
+
 def _backtest(query: Params, shown: object) -> tuple[str, str]:
     """The nowcast's backtest table, its source line first."""
     return data.get().sources.backtest_csv(), "nowcast-backtest.csv"
@@ -358,6 +367,7 @@ TABLES: dict[str, Table] = {
     "countries": Table("countries-grid", _countries),
     "pledges-table": Table("pledges-grid", _pledges),
     "sources-backtest": Table(None, _backtest),
+    "budgets": Table("budgets-grid", _budgets),
 }
 
 

@@ -13,6 +13,7 @@ from dashboard.views.labels import edition_label
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),
     ("/countries", "Countries"),
+    ("/budgets", "Budgets"),
     ("/pledges", "Pledges"),
     ("/compare", "Compare"),
     ("/scenarios", "Scenarios"),

@@ -237,7 +237,7 @@ def _summary(times: dict[str, list[float]]) -> dict[str, dict[str, float]]:
 
 # The page each chart card sits on (for the download callbacks' URL state).
 CARD_PAGES = {"overview": "/", "country": "/country/GBR", "pledges": "/pledges", "scenarios": "/scenarios",
-              "compare": "/compare", "sources": "/sources", "ukraine": "/ukraine"}
+              "compare": "/compare", "sources": "/sources", "ukraine": "/ukraine", "budgets": "/budgets"}
 
 
 def _card_body(app, kind: str, card: str, path: str, search: str) -> dict:

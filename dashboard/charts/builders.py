@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import model
 from dashboard.charts.built import Built
 from dashboard.charts.scenarios import drawn as scenario_charts
+from dashboard.figures import budgets as budgets_fig
 from dashboard.figures import compare as compare_fig
 from dashboard.figures import country as country_fig
 from dashboard.figures import overview as overview_fig
@@ -22,6 +23,7 @@ from dashboard.figures import pack as pack_fig
 from dashboard.figures import pledges as pledges_fig
 from dashboard.figures import sources as sources_fig
 from dashboard.schema import SOURCE_LABELS
+from dashboard.views import budgets as budgets_view
 from dashboard.views import frames
 from dashboard.views.compare import INDICATORS, indexed, latest_common_year, lines_csv, lines_frame
 from dashboard.views.labels import source_line
@@ -62,16 +64,19 @@ def build_country_share(app: ViewData, p: dict[str, Any]) -> Built:
     shown = cut(series, p["from"])
     casts = app.nowcasts.get(code, [])
     events = app.timeline_events(code) if p["events"] == "on" else ()
+    marks = [b for b in budgets_view.chart_figures(app.budgets.get(code, ())) if b.year >= p["from"]]
     definitions = country_fig.share_definitions([s.source for s in shown])  # only the sources drawn
-    return Built(country_fig.share_figure(series, pledges, name, p["from"], casts, events),
-                 country_fig.share_frame(series, p["from"], casts),
+    return Built(country_fig.share_figure(series, pledges, name, p["from"], casts, events, marks),
+                 country_fig.share_frame(series, p["from"], casts, marks),
                  f"{name}: defence spending as a share of GDP",
-                 f"% of GDP by source. {definitions}. Dashed: pledge paths (star: target; flat: a floor already "
-                 "met); dotted: estimates"
-                 + ("; hollow: nowcast of NATO's measure with its 90 % interval" if casts else "")
-                 + ("; numbered lines: events" if events else ""),
-                 country_fig.share_source(shown, casts, events, pledges),
-                 [(s.source, s.edition) for s in shown] + [("nowcast", c.edition) for c in casts])
+                 f"% of GDP by source. {definitions}. Dashed: pledge paths (star: target; flat: a floor met); "
+                 "dotted: estimates"
+                 + ("; circles: nowcast" if casts else "")
+                 + ("; numbered lines: events" if events else "")
+                 + ("; diamonds: budgets" if marks else ""),
+                 country_fig.share_source(shown, casts, events, pledges, marks),
+                 [(s.source, s.edition) for s in shown] + [("nowcast", c.edition) for c in casts]
+                 + [("national", b.edition) for b in marks])
 
 
 def build_money_gap(app: ViewData, p: dict[str, Any]) -> Built:
@@ -234,6 +239,29 @@ def build_revisions(app: ViewData, p: dict[str, Any]) -> Built:
                  f"% of GDP, {label} definition, by edition; bars: revision (latest minus previous edition, "
                  "points); last 15 years",
                  sources_fig.revisions_source(revs), [(source, e) for e in revs.editions])
+
+
+def build_budgets(app: ViewData, p: dict[str, Any]) -> Built:
+    """Budgets page (and the pack): a group's members whose published budgets changed most."""
+    group, first, last, top = p["group"], p["from"], p["to"], int(p["top"])
+    members = list(app.groups[group].members) if group in app.groups else sorted(app.budgets)
+    lines = budgets_view.index_lines(app.budgets, members, app.name, first, last, top)
+    gname = app.groups[group].name if group in app.groups else "every country in the registry"
+    rows = [{"iso3": iso3, "country": name, "id": b.id, "fiscal_year": b.year, "fiscal_year_label": b.year_label,
+             "stage": b.stage, "amount": b.amount, "currency": b.currency, "unit": b.unit,
+             "index_first_eq_100": round(b.lcu / figs[0].lcu * 100, 3), "definition": b.definition,
+             "document_publisher": b.document.publisher, "document_date": "" if b.document.date is None else b.document.date.isoformat(),
+             "document_url": b.document.url} for iso3, name, figs in lines for b in figs]
+    columns = ["iso3", "country", "id", "fiscal_year", "fiscal_year_label", "stage", "amount", "currency", "unit",
+               "index_first_eq_100", "definition", "document_publisher", "document_date", "document_url"]
+    publishers = "; ".join(dict.fromkeys(f"{name}: {figs[-1].document.short()}" for _, name, figs in lines))
+    return Built(budgets_fig.index_figure(lines, first, last), pd.DataFrame(rows, columns=columns),
+                 f"Defence budgets {first}–{last} as governments published them: {gname}, the largest rises",
+                 "Index, each country's first figure = 100 (national currency, current prices, the government's "
+                 "own definition); filled: adopted or spent, hollow: draft, plan or request",
+                 source_line([("national", None)], "data/budgets.yaml; the documents: " + publishers + "."
+                             if publishers else "data/budgets.yaml."),
+                 [("national", None)], lambda: records_csv(columns, rows))
 
 
 # ---- charts of the pack that no page draws yet ------------------------------------------------

@@ -195,6 +195,10 @@ FROM = Param("from", "year", "first year drawn", CountryView.DEFAULT_FROM, bound
 SHARE_SOURCE = Param("source", "choice", "publisher", OverviewView.DEFAULT_SOURCE, choices=OverviewView.SOURCES)
 YEAR = Param("year", "year", "year shown", _latest(OverviewView.DEFAULT_SOURCE), bounds=_years(OverviewView.DEFAULT_SOURCE))
 
+# The budget chart's years: the registry's span (published budgets run two or three years ahead).
+BUDGET_YEARS = (2024, 2027)
+BUDGET_BOUNDS = (2015, 2035)
+
 UA_AID = Param("aid", "choice", "aid type", UkraineView.AID[0], choices=UkraineView.AID)
 
 CHARTS: dict[str, Chart] = {c.name: c for c in (
@@ -274,6 +278,14 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("ukraine-weapons", "Heavy weapons for Ukraine by donor and category (Ukraine page)",
           (Param("weapons", "choice", "number or value", UkraineView.WEAPONS[0], choices=UkraineView.WEAPONS),),
           ukraine.build_weapons),
+    Chart("budgets", "Defence budgets as governments published them: the countries of a group whose budgets "
+          "rose most (Budgets page)",
+          (Param("group", "choice", "group id, or all (every country in the budget registry)", "NATO",
+                 choices=lambda app, done: ("all", *app.groups)),
+           Param("from", "year", "first fiscal year", BUDGET_YEARS[0], bounds=BUDGET_BOUNDS),
+           Param("to", "year", "last fiscal year", BUDGET_YEARS[1], bounds=BUDGET_BOUNDS),
+           Param("top", "number", "countries drawn (the largest rises)", 10, bounds=(1, 24))),
+          b.build_budgets),
     Chart("nato-vs-sipri", "NATO vs SIPRI share of GDP for a country, with the difference (pack)",
           (COUNTRY, Param("from", "year", "first year drawn", lambda app, done: year_span(app, ("nato",))[0],
                           bounds=_share_span)), b.build_nato_vs_sipri),

@@ -19,7 +19,7 @@ from dashboard.figures.palette import country_colour as country_colour
 # Fixed colours for the publishers, so "NATO" looks the same everywhere.
 SOURCE_COLOURS: dict[str, str] = {
     "nato": "#0072B2", "sipri": "#E69F00", "worldbank": "#009E73", "eurostat": "#CC79A7", "imf": "#56B4E9",
-    "kiel": "#0072B2",
+    "kiel": "#0072B2", "national": "#882255",
 }
 STATUS_COLOURS: dict[str, str] = {
     "met": "#009E73", "on_track": "#56B4E9", "off_track": "#D55E00", "no_data": "#999999",

@@ -19,6 +19,7 @@ from dashboard.figures.common import (
 )
 from dashboard.figures.palette import distinct_colours
 from dashboard.model import Event, MoneyGap, Progress
+from dashboard.model.budgets import DEFINITION_LABELS, DEFINITION_SHORT, Budget
 from dashboard.model.nowcast import Nowcast
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views.labels import STATUS_LABELS, source_line
@@ -45,13 +46,16 @@ STAR_MERGE_SHARE = 0.04
 
 
 def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str, start: int = 0,
-                 nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = ()) -> dict:
+                 nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = (),
+                 budgets: Sequence[Budget] = ()) -> dict:
     """Share of GDP over time, one line per source (estimates dotted), pledge targets and paths.
 
     ``series``: the latest edition of each source; ``pledges``: the model's progress rows
     for the country; ``nowcasts``: NATO's share for later years from fresher outturn, drawn
     as hollow points with their interval (never joined to NATO's line); ``events``: dated
-    events (``model.events``) drawn as numbered dotted lines; () draws none.
+    events (``model.events``) drawn as numbered dotted lines; () draws none; ``budgets``: the
+    government's own budget figures with a share of GDP, drawn as diamonds (filled: adopted or
+    spent; hollow: a draft, plan or request), never joined into a line.
     """
     series = cut(list(series), start)
     if not series:
@@ -75,7 +79,8 @@ def share_figure(series: Sequence[ShareSeries], pledges: Sequence[Progress], nam
                            "marker": {"size": 5},
                            "hovertemplate": f"{label} {s.edition} (estimate): %{{y:.2f}}%<extra></extra>"})
     traces += nowcast_traces(nowcasts)
-    traces += pledge_traces(distinct_targets(share_pledges(pledges)), _y_top(series, pledges))
+    traces += budget_traces([b for b in budgets if b.year >= start])
+    traces += pledge_traces(distinct_targets(share_pledges(pledges)), _y_top(series, pledges, budgets))
     layout = base_layout(yaxis_title="% of GDP", height=460)
     layout["yaxis"]["rangemode"] = "tozero"
     timeline.draw(layout, share_marks(series, pledges, events))
@@ -195,22 +200,72 @@ def share_marks(series: Sequence[ShareSeries], pledges: Sequence[Progress],
     return timeline.marks(events, first, last)
 
 
-def _y_top(series: Sequence[ShareSeries], pledges: Sequence[Progress]) -> float:
+def _y_top(series: Sequence[ShareSeries], pledges: Sequence[Progress], budgets: Sequence[Budget] = ()) -> float:
     """The top of the share chart's y axis (it starts at zero), for telling overlapping stars."""
     values = [v for s in series for v in s.values] + [r.target_share_pct or 0.0 for r in share_pledges(pledges)]
+    values += [b.share for b in budgets if b.share is not None]
     return max(values, default=1.0) * 1.05
+
+
+BUDGET_MARKS: tuple[tuple[bool, str, str], ...] = (
+    (True, "diamond", "adopted or spent"),
+    (False, "diamond-open", "draft, plan or request"),
+)
+
+
+def budget_traces(budgets: Sequence[Budget]) -> list[dict]:
+    """The government's budget figures with a share of GDP: one diamond each (filled: law or
+    spent; hollow: a draft, plan or request), in one legend group, each named in its hover."""
+    colour = SOURCE_COLOURS["national"]
+    traces: list[dict] = []
+    drawn = [b for b in budgets if b.share is not None]
+    # one legend entry for both marks (a phone's legend has no room for two): the filled and
+    # hollow diamonds are told apart in the name, the hover and the source line
+    legend = (f"Budgets, {DEFINITION_SHORT[drawn[0].definition]} (◆ adopted, ◇ draft/plan)" if drawn else "")
+    for binding, symbol, words in BUDGET_MARKS:
+        shown = [b for b in drawn if b.binding == binding]
+        if not shown:
+            continue
+        traces.append({"type": "scatter", "mode": "markers", "name": legend if not traces else words,
+                       "showlegend": not traces, "legendgroup": "national",
+                       "x": [b.year for b in shown], "y": [round(b.share or 0.0, 4) for b in shown],
+                       "text": [budget_hover(b) for b in shown],
+                       "marker": {"symbol": symbol, "size": 11, "color": colour, "line": {"color": colour, "width": 2}},
+                       "hovertemplate": "%{text}<extra></extra>"})
+    return traces
+
+
+def budget_hover(b: Budget) -> str:
+    """``2026 adopted budget: 4.81% of GDP (stated)<br>PLN 200.1 billion, …<br>Ministry …, 5 Dec 2025``."""
+    how = "stated" if b.share_stated is not None else "computed from projected GDP"
+    stage = b.stage_label + (" in force" if b.under_way else "")
+    amount = f"{b.amount_text()}, " if b.amount is not None else ""
+    return (f"{b.year_label} {stage}: {b.share:.2f}% of GDP ({how})<br>{amount}"
+            f"{DEFINITION_LABELS[b.definition]}<br>{wrap_label(b.document.publisher, 48, 2)}, "
+            f"{b.document.date_text()}")
+
+
+def budget_words(budgets: Sequence[Budget]) -> str:
+    """The drawn budget figures in a sentence ("" when none has a share)."""
+    shown = [b for b in budgets if b.share is not None]
+    if not shown:
+        return ""
+    return (f"Government budgets ({DEFINITION_SHORT[shown[0].definition]}): "
+            + "; ".join(f"{b.year_label} {b.stage_label} {b.share:.2f}%"
+                        + ("" if b.share_stated is not None else " (computed)") for b in shown) + ".")
 
 
 def nowcast_traces(nowcasts: Sequence[Nowcast]) -> list[dict]:
     """Hollow points with their 90 % interval: NATO's measure for years NATO has not published."""
     traces = []
     for cast in nowcasts:
-        fresher = SOURCE_LABELS.get(cast.fresher.split()[0], cast.fresher)
-        when = edition_short(cast.fresher.split()[0], cast.fresher.split()[-1])
+        fresher, when = _fresher(cast)
         caveat = "" if cast.beats_carry else " (did not beat carry-forward)"
+        # the budget's document date says little in a legend: "from its budget"
+        origin = "its budget" if cast.fresher.startswith("national") else f"{fresher} {when}"
         # NATO's own measure, carried forward: NATO's colour and legend group (it toggles with NATO's line)
-        traces.append({"type": "scatter", "mode": "markers", "name": f"NATO nowcast {cast.year}, from {fresher} "
-                       f"{when}{caveat}", "x": [cast.year], "y": [round(cast.value, 4)], "legendgroup": "nato",
+        traces.append({"type": "scatter", "mode": "markers", "x": [cast.year],
+                       "name": wrap_label(f"NATO nowcast {cast.year}, from {origin}{caveat}", 48, 2), "y": [round(cast.value, 4)], "legendgroup": "nato",
                        "marker": {"symbol": "circle-open", "size": 12, "color": SOURCE_COLOURS["nato"],
                                   "line": {"width": 2.5}},
                        "error_y": {"type": "data", "symmetric": False, "array": [round(cast.high - cast.value, 4)],
@@ -221,20 +276,30 @@ def nowcast_traces(nowcasts: Sequence[Nowcast]) -> list[dict]:
     return traces
 
 
+def _fresher(cast: Nowcast) -> tuple[str, str]:
+    """Who the nowcast's fresher figure is from, and when: ``Eurostat``, ``April 2026``;
+    a government's budget: ``the government's budget``, its document's date."""
+    source, _, edition = cast.fresher.partition(" ")
+    if source == "national":
+        return "the government's budget", edition_short(source, edition)
+    return SOURCE_LABELS.get(source, source), edition_short(source, edition)
+
+
 def nowcast_words(nowcasts: Sequence[Nowcast]) -> str:
     """The nowcasts in a sentence ("" when there are none)."""
     parts = []
     for cast in nowcasts:
-        source, edition = cast.fresher.split()[0], cast.fresher.split()[-1]
-        parts.append(f"{cast.year} {cast.value:.2f}% (90 % interval {cast.low:.2f}–{cast.high:.2f}), from "
-                     f"{SOURCE_LABELS.get(source, source)}'s {edition_short(source, edition)} outturn"
+        who, when = _fresher(cast)
+        what = (f"{who} ({when})" if cast.fresher.startswith("national") else f"{who}'s {when} outturn")
+        parts.append(f"{cast.year} {cast.value:.2f}% (90 % interval {cast.low:.2f}–{cast.high:.2f}), from {what}"
                      + ("" if cast.beats_carry else "; in the backtest it did not beat carrying NATO's last "
                         "value forward"))
     return ("Nowcast of NATO's measure (not published by NATO): " + "; ".join(parts) + ".") if parts else ""
 
 
 def share_summary(series: Sequence[ShareSeries], pledges: Sequence[Progress], name: str,
-                  nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = ()) -> str:
+                  nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = (),
+                  budgets: Sequence[Budget] = ()) -> str:
     """A text version of the chart (alt text and screen readers); ``series`` as drawn (cut to the
     first year shown), ``events`` as given to :func:`share_figure`."""
     if not series:
@@ -247,12 +312,14 @@ def share_summary(series: Sequence[ShareSeries], pledges: Sequence[Progress], na
         text += " " + hidden
     if nowcasts:
         text += " " + nowcast_words(nowcasts)
+    if budget_words(budgets):
+        text += " " + budget_words(budgets)
     goals = distinct_targets(share_pledges(pledges))
     if goals:
         text += " Pledges: " + "; ".join(pledge_label(r) + (" — drawn as a floor to the deadline" if is_floor(r)
                                                             and r.target_year > (r.latest_year or 0) else "")
                                          for r in goals) + "."
-        shared = [c for c in star_clusters(goals, _y_top(series, pledges)) if len(c) > 1]
+        shared = [c for c in star_clusters(goals, _y_top(series, pledges, budgets)) if len(c) > 1]
         text += "".join(f" The targets {' and '.join(f'{r.target_share_pct:g}%' for r in c)} for {c[0].target_year} "
                         "are marked by one star." for c in shared)
     marks = timeline.words(share_marks(series, pledges, events))
@@ -270,7 +337,7 @@ def share_definitions(sources: Sequence[str]) -> str:
 
 
 def share_source(series: Sequence[ShareSeries], nowcasts: Sequence[Nowcast] = (), events: Sequence[Event] = (),
-                 pledges: Sequence[Progress] = ()) -> str:
+                 pledges: Sequence[Progress] = (), budgets: Sequence[Budget] = ()) -> str:
     """Source line for the share chart: the sources drawn (``series`` cut as drawn), their
     definitions, and the key to the numbered events (give the figure's ``pledges`` too: the
     events drawn run to the last pledge's year)."""
@@ -280,18 +347,31 @@ def share_source(series: Sequence[ShareSeries], nowcasts: Sequence[Nowcast] = ()
         note += (" Hollow points: this dashboard's nowcast of NATO's measure — NATO's last level × the fresher "
                  "source's spending growth ÷ nominal GDP growth, with a 90 % interval from its backtest "
                  "(Sources page).")
+    drawn = [b for b in budgets if b.share is not None]
+    if drawn:
+        note += (" Diamonds: the government's own budget figures (filled: adopted or spent; hollow: draft, plan or "
+                 f"request) on one definition ({DEFINITION_SHORT[drawn[0].definition]}), from "
+                 + "; ".join(dict.fromkeys(b.document.short() for b in drawn)) + " (data/budgets.yaml).")
     key = timeline.key(share_marks(series, pledges, events))
-    return source_line([(s.source, s.edition) for s in series], f"{note} {key}" if key else note)
+    pairs = [(s.source, s.edition) for s in series] + ([("national", None)] if drawn else [])
+    return source_line(pairs, f"{note} {key}" if key else note)
 
 
-def share_frame(series: Sequence[ShareSeries], start: int = 0, nowcasts: Sequence[Nowcast] = ()) -> pd.DataFrame:
-    """The data behind the share chart (for CSV download); nowcasts as rows of source "nowcast"."""
+def share_frame(series: Sequence[ShareSeries], start: int = 0, nowcasts: Sequence[Nowcast] = (),
+                budgets: Sequence[Budget] = ()) -> pd.DataFrame:
+    """The data behind the share chart (for CSV download); nowcasts as rows of source "nowcast",
+    the government's budgets as rows of source "national" (their flags name stage, definition
+    and document)."""
     rows = [{"source": s.source, "edition": s.edition, "year": y, "share_of_gdp_pct": v,
              "estimate": e, "flags": f, "price_base": s.price_base}
             for s in cut(list(series), start) for y, v, e, f in zip(s.years, s.values, s.estimate, s.flags)]
     rows += [{"source": "nowcast", "edition": c.edition, "year": c.year, "share_of_gdp_pct": c.value,
               "estimate": True, "flags": c.flags, "price_base": f"as NATO {c.base_edition}"}
              for c in nowcasts if c.year >= start]
+    rows += [{"source": "national", "edition": b.edition, "year": b.year, "share_of_gdp_pct": b.share,
+              "estimate": b.estimate, "flags": f"stage={b.stage} definition={b.definition} share="
+              f"{'stated' if b.share_stated is not None else 'computed'} document={b.document.url}",
+              "price_base": "current"} for b in budgets if b.share is not None and b.year >= start]
     return pd.DataFrame(rows, columns=["source", "edition", "year", "share_of_gdp_pct", "estimate", "flags",
                                        "price_base"])
 

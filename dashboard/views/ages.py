@@ -74,11 +74,12 @@ def overview_pairs(data: ViewData, view: OverviewView) -> list[Pair]:
 
 def country_pairs(data: ViewData, iso3: str, measure: str) -> list[Pair]:
     """Every series a country's page draws: shares, spending in the page's measure (each
-    publisher's newest edition, whichever the measure), nowcasts, each pledge's figure and GDP
-    path, and Kiel's release when the country is a donor."""
+    publisher's newest edition, whichever the measure), nowcasts, the government's budgets,
+    each pledge's figure and GDP path, and Kiel's release when the country is a donor."""
     pairs = [(s.source, s.edition) for s in data.share_series(iso3)]
     pairs += [(line.source, line.edition) for line in data.spending(iso3, measure)]
     pairs += nowcast_pairs(data.nowcasts.get(iso3, []))
+    pairs += [("national", b.edition) for b in data.budgets.get(iso3, ())]  # the Published budgets card
     progress = data.progress_by_country.get(iso3, [])
     pairs += [(r.latest_source, r.latest_edition) for r in progress if r.latest_source and r.latest_edition]
     imf = data.panel.series(IMF, iso3, "gdp_lcu")

@@ -17,10 +17,12 @@ import pandas as pd
 import pycountry
 
 from dashboard import countries, model
+from dashboard.model import budgets as budgets_model
 from dashboard.model import nowcast
 from dashboard.model.registry import ACTIVE, DATA_DIR
 from dashboard.snapshot import io
 from dashboard.views import dataset
+from dashboard.views.budgets import BudgetList
 from dashboard.views.compare import CompareViews
 from dashboard.views.countries import CountryList
 from dashboard.views.overview import OverviewViews
@@ -102,11 +104,23 @@ class ViewData:
         return out
 
     @cached_property
+    def budgets(self) -> dict[str, tuple[budgets_model.Budget, ...]]:
+        """iso3 → the government's published budget figures (data/budgets.yaml, via the snapshot),
+        each with its share of GDP: stated, else computed from the country's projected GDP."""
+        return budgets_model.budgets(self.table, self.package, self._economy_of)
+
+    def _economy_of(self, iso3: str) -> model.Economy | None:
+        """The country's GDP path (NATO's figures, else SIPRI's): what unstated shares divide by."""
+        share = self.panel.first(("nato", "sipri"), iso3, SHARE)
+        return model.economy(self.panel, share) if share is not None else None
+
+    @cached_property
     def progress_rows(self) -> list[model.Progress]:
         """Every pledge × bound country, as the model computes it (typed; None for "none"); a status
-        rests on a nowcast where it is newer than NATO's latest figure and beat carry-forward."""
+        rests on a nowcast where it is newer than NATO's latest figure and beat carry-forward, and on
+        the government's newer adopted or spent budget where it can be put on the pledge's basis."""
         newest = {iso3: casts[-1] for iso3, casts in self.nowcasts.items()}
-        return model.all_progress(self.panel, self.pledges, self.groups, nowcasts=newest)
+        return model.all_progress(self.panel, self.pledges, self.groups, nowcasts=newest, budgets=self.budgets)
 
     @cached_property
     def progress_by_country(self) -> dict[str, list[model.Progress]]:
@@ -154,6 +168,17 @@ class ViewData:
             built = (today, Tracker.build(self.progress_rows, self.name, frozenset(self.groups),
                                           headline=self.headline_ids, this_year=today.year))
             self.__dict__["_tracker"] = built
+        return built[1]
+
+    @property
+    def budget_list(self) -> BudgetList:
+        """The Budgets page's list: every country's newest published budget figure, rebuilt
+        once a day (a figure's age counts from today)."""
+        today = dt.date.today()
+        built = self.__dict__.get("_budget_list")
+        if built is None or built[0] != today:
+            built = (today, BudgetList.build(self.budgets, self.name, today))
+            self.__dict__["_budget_list"] = built
         return built[1]
 
     @cached_property

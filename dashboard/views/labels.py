@@ -27,6 +27,12 @@ def join_and(names: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
+def join_or(names: Iterable[str]) -> str:
+    """``NATO``, ``NATO or SIPRI``, ``NATO, SIPRI or the World Bank``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1] if names else ""
+
+
 def edition_label(source: str, edition: str) -> str:
     """An edition as readers know it: ``2024-06``; Kiel's ``2026-08-04 R29`` as ``Release 29 (2026-08-04)``."""
     kiel = KIEL_EDITION.fullmatch(edition) if source == "kiel" else None
@@ -39,8 +45,16 @@ def source_label(source: str, edition: str | None = None) -> str:
     if source == "nowcast" and edition:  # "2024-06 + eurostat 2026-04-27": say what it chains
         base, _, fresher = edition.partition(" + ")
         fresher_source, _, fresher_edition = fresher.partition(" ")
+        if fresher_source == "national":  # a government's budget figure: "2025-12-04 gbr-2025-plan-core"
+            return (f"this dashboard's nowcast (NATO {base} × the government's budget, {fresher_edition.split()[-1]} "
+                    "in data/budgets.yaml)")
         return (f"this dashboard's nowcast (NATO {base} × {SOURCE_LABELS.get(fresher_source, fresher_source)} "
                 f"{fresher_edition})")
+    if source == "national" and edition:  # "2026-01-19 pol-2026-adopted": the figure and its document's date
+        *day, figure = edition.split()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", figure):  # the registry as a whole: its review date
+            return f"{name} (data/budgets.yaml, reviewed {figure})"
+        return f"{name} ({figure} in data/budgets.yaml{', document of ' + day[0] if day else ''})"
     kiel = KIEL_EDITION.fullmatch(edition or "") if source == "kiel" else None
     if kiel:
         return f"{name}, Ukraine Support Tracker (Release {kiel['number']}, {kiel['date']})"

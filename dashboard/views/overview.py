@@ -8,6 +8,7 @@ to any year costs a fraction of a millisecond.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, SupportsInt, cast
@@ -89,7 +90,8 @@ class Headline:
 @dataclass(frozen=True)
 class NowcastHeadline:
     """The strip's nowcast year beside NATO's published one: how many allies with a nowcast are at
-    the lowest target. Only EU members of NATO whose outturn the fresher source publishes have one."""
+    the lowest target. Only allies with a fresher measure of spending have one: Eurostat's outturn
+    (EU members), else the government's published budget (data/budgets.yaml)."""
 
     year: int
     threshold: float
@@ -97,26 +99,31 @@ class NowcastHeadline:
     nowcast: int                  # allies with a nowcast for ``year``
     beats_carry: int              # of those, where the method beat carrying NATO's last figure forward
     members: int                  # NATO's members in ``year``
-    fresher: str                  # the fresher source ("eurostat") and its edition
-    fresher_edition: str
+    freshers: tuple[tuple[str, str, int], ...]   # (source, edition, allies it moves) in the model's order
     base_edition: str             # NATO's edition and year the nowcasts chain from
     base_year: int
-    no_outturn: tuple[str, ...]   # names of allies the fresher source covers, without outturn for ``year``
+    no_outturn: tuple[str, ...]   # names of allies a fresher source covers, without a figure for ``year``
 
     def note(self) -> str:
         """What the count rests on and whom it leaves out, in a sentence or three."""
-        fresher = SOURCE_LABELS.get(self.fresher, self.fresher)
+        moved = " or ".join(_fresher_words(s, e, n) for s, e, n in self.freshers)
         others = self.members - self.nowcast - len(self.no_outturn)
         text = (f"{self.year} nowcast: NATO's {self.base_year} figure ({edition_short('nato', self.base_edition)} "
-                f"edition) moved by "
-                f"{fresher}'s {edition_short(self.fresher, self.fresher_edition)} outturn (spending growth over "
-                f"GDP growth), so only for EU members of NATO: {self.nowcast} allies have one")
+                f"edition) moved by {moved} (spending growth over GDP growth): {self.nowcast} allies have one")
         if self.no_outturn:
-            text += f"; none for {', '.join(self.no_outturn)} ({fresher} has no {self.year} outturn for them)"
+            text += f"; none for {', '.join(self.no_outturn)} (no {self.year} figure in a fresher source)"
         if others > 0:
-            text += f"; the other {others} allies are not covered by {fresher}"
+            text += f"; the other {others} allies have no fresher source"
         return (text + f". In the backtest the method beat carrying NATO's last figure forward for "
                 f"{self.beats_carry} of the {self.nowcast}.")
+
+
+def _fresher_words(source: str, edition: str, allies: int) -> str:
+    """``Eurostat's April 2026 outturn (20 allies)``; ``the government's published budget (6 allies)``."""
+    count = f"{allies} all{'ies' if allies != 1 else 'y'}"
+    if source == "national":
+        return f"the government's published budget ({count}; data/budgets.yaml)"
+    return f"{SOURCE_LABELS.get(source, source)}'s {edition_short(source, edition)} outturn ({count})"
 
 
 class OverviewViews:
@@ -235,17 +242,22 @@ class OverviewViews:
         casts = [c for cs in data.nowcasts.values() for c in cs]
         if not casts or NATO not in data.groups:
             return None
-        year = max(c.year for c in casts)
+        # the year most allies have a nowcast for (a budget may reach a year further: a few allies)
+        counts = Counter(c.year for c in casts if c.iso3 in data.groups[NATO].members_in(c.year))
+        if not counts:
+            return None
+        year = max(counts, key=lambda y: (counts[y], y))
         members = data.groups[NATO].members_in(year)
         shown = [c for c in casts if c.year == year and c.iso3 in members]
-        if not shown:
-            return None
         threshold = self.threshold
-        fresher, _, fresher_edition = shown[0].fresher.partition(" ")
+        # per source (every government's budget is its own edition): the newest edition, the allies moved
+        used = Counter(c.fresher.partition(" ")[0] for c in shown)
+        newest = {c.fresher.partition(" ")[0]: c.fresher.partition(" ")[2] for c in sorted(shown, key=lambda c: c.fresher)}
+        freshers = tuple((s, newest[s], used[s]) for s in sorted(used, key=nowcast.FRESHER.index))
         return NowcastHeadline(
             year=year, threshold=threshold, at_or_above=sum(c.value >= threshold for c in shown),
             nowcast=len(shown), beats_carry=sum(bool(c.beats_carry) for c in shown), members=len(members),
-            fresher=fresher, fresher_edition=fresher_edition, base_edition=shown[0].base_edition,
+            freshers=freshers, base_edition=shown[0].base_edition,
             base_year=shown[0].base_year,
             no_outturn=tuple(data.name(c) for c in nowcast.missing(data.panel, year) if c in members))
 

@@ -187,11 +187,16 @@ def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
     estimate = bool(r.latest_is_estimate)
     unit = "%" if r.kind != "money" else "% of GDP"
     latest_text = f"{latest:.2f}{unit}{' e' if estimate else ''}" if latest is not None else "—"
+    if r.latest_amount is not None and r.amount_unit:  # a money target measured in money (a budget)
+        currency, _, scale = r.amount_unit.partition(" ")
+        latest_text = f"{currency} {r.latest_amount:,.1f}{'bn' if scale == 'billion' else 'm'}{' e' if estimate else ''}"
     source = r.latest_source
     latest_from = r.latest_note or (f"{SOURCE_LABELS.get(source, source)} {r.latest_edition}, {r.latest_year}"
                                     f"{' estimate' if estimate else ''}" if source and r.latest_year is not None
                                     else "no published figure")
     progress = latest / goal * 100 if latest is not None and goal else None
+    if r.latest_amount is not None and r.amount_unit and r.target:
+        progress = r.latest_amount / r.target * 100
     lcu = money["lcu_million"] if money else None
     return {
         "key": f"{r.id}|{r.country}", "id": r.id, "actor": r.actor, "iso3": r.country, "country": name(r.country),

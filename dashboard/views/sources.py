@@ -70,7 +70,12 @@ class SourceViews:
     def backtest_inputs(self) -> list[tuple[str, str]]:
         """(source, edition) the backtest compares: NATO's newest edition and each fresher source's."""
         editions = self._data.panel.editions
-        return [(s, editions[s][-1]) for s in (nowcast.BASE, *nowcast.FRESHER) if editions.get(s)]
+        table = self._data.panel.table
+        # the registry of budgets is one input: its review date, not one of its figures' documents
+        reviewed = table.loc[table["source"] == "national", "retrieved"]
+        latest = {**{s: e[-1] for s, e in editions.items() if e},
+                  **({"national": str(reviewed.max())} if len(reviewed) else {})}
+        return [(s, latest[s]) for s in (nowcast.BASE, *nowcast.FRESHER) if s in latest]
 
     @cached_property
     def backtest_source(self) -> str:

@@ -195,6 +195,11 @@ class CountriesView:
         return query(q=self.q)
 
 
+@dataclass(frozen=True)
+class BudgetsView(CountriesView):
+    """/budgets ?q=poland (the same search as /countries)."""
+
+
 # ---- Compare -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ def test_germany_shows_the_2025_nowcast_marked_as_such(page):
     assert "nowcast" in page.locator("#country-share-source").inner_text()
 
 
-def test_pledge_tracker_states_the_age_of_each_status_figure(page):
-    page.goto("/pledges?q=Germany")
+@pytest.mark.parametrize("country", ["Germany", "Denmark"])
+def test_pledge_tracker_states_the_age_of_each_status_figure(page, country):
+    page.goto(f"/pledges?q={country}")
     page.wait_for_selector("#pledges-grid .ag-row")
     # AG Grid draws only the columns in view (headers too): bring the age column in
     page.evaluate("dash_ag_grid.getApi('pledges-grid').ensureColumnVisible('latest_age')")
@@ -40,10 +41,14 @@ def test_pledge_tracker_states_the_age_of_each_status_figure(page):
     cells.first.wait_for()
     ages = [cells.nth(i).inner_text() for i in range(cells.count())]
     dated = [a for a in ages if a != "—"]  # "—": a pledge with no figure yet (no status rests on one)
-    assert dated and all(re.fullmatch(r"\d+ months? old \(.+ edition.*\)(; \d+ months? old \(.+\))?", a)
-                         for a in dated)
-    # a status resting on the 2025 nowcast gives the age of both its inputs
-    assert any("Eurostat April 2026 edition" in a and "NATO June 2024 edition" in a for a in ages)
+    # a publisher's edition, or a government's budget document (its date, or that it shows none)
+    one = r"(\d+ months? old \(.+ edition.*\)|\d+ months? old \(Government budgets, document of .+\)" \
+          r"|undated document \(Government budgets\))"
+    assert dated and all(re.fullmatch(rf"{one}(; {one})?", a) for a in dated), dated
+    if country == "Denmark":  # a status resting on the 2025 nowcast gives the age of both its inputs
+        assert any("Eurostat April 2026 edition" in a and "NATO June 2024 edition" in a for a in ages)
+    else:  # Germany's rest on its 2026 budget act (the report of it shows no date)
+        assert "undated document (Government budgets)" in ages
 
 
 @pytest.mark.parametrize("path", ["/", "/country/DEU", "/sources", "/compare", "/scenarios", "/ukraine", "/pledges"])

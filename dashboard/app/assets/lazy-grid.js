@@ -1,4 +1,4 @@
-/* AG Grid's bundle is sent only with the pages that draw a grid, /pledges and /countries
+/* AG Grid's bundle is sent only with the pages that draw a grid, /pledges, /countries and /budgets
  * (dashboard/app/server/bundles.py). Links to them load the page afresh; if a page loaded
  * elsewhere still reaches the grid (history navigation), this stand-in reloads the page so
  * the server sends the bundle. Loaded after the real bundle, so it

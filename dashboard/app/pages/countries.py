@@ -8,22 +8,17 @@ filter them. The grid sorts in the browser (any column header).
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 from dash import Input, Output, callback, dcc, html
 
-from dashboard.app import cards
+from dashboard.app import grids
 from dashboard.app.components import data_age
-from dashboard.app.html_types import Attrs
 from dashboard.views import data
 from dashboard.views.labels import STATUS_LABELS
-from dashboard.views.specs import CountriesView, PledgesView
+from dashboard.views.specs import CountriesView
 
 dash.register_page(__name__, path="/countries", name="Countries", title="Countries — defence spending")
 
-MAX_QUERY = PledgesView.MAX_QUERY  # the same free-text rule as the tracker's search
-GRID_HEIGHT = "600px"
-# every cell: rows grow with wrapped names and pledges, and all cells of a row start on one line
-CELL_STYLE = {"lineHeight": "1.3", "paddingTop": "10px", "paddingBottom": "10px"}
+MAX_QUERY = grids.MAX_QUERY
 
 # Country pinned and narrow (long names wrap): on a 390 px phone it stays beside the share while
 # the rest scrolls past. At 1,200 px every column fits; the pledge column takes what is left.
@@ -60,44 +55,15 @@ def layout(**params: object) -> html.Div:
                 "select a country for its charts, or see every pledge in the ",
                 dcc.Link("pledge tracker", href="/pledges", refresh=True), "."]),
         data_age("countries", countries.source_pairs(every)),
-        html.Div([
-            html.Label("Search", htmlFor="countries-q"),
-            dcc.Input(id="countries-q", type="search", value=view.q, debounce=0.4, maxLength=MAX_QUERY,
-                      placeholder="country, source, pledge…", style={"width": "16em", "padding": "4px"}),
-        ], className="controls"),
-        html.Section([
-            html.H2("Every country", id="countries-table-title"),
-            html.P(count_text(len(keep), len(countries.rows)), id="countries-count", className="chart-summary",
-                   **Attrs({"aria-live": "polite"})),
-            # the frame keeps the grid's height before AG Grid's code has loaded (no layout shift)
-            html.Div(
-                dag.AgGrid(
-                    id="countries-grid", columnDefs=COLUMN_DEFS, rowData=[countries.records[i] for i in keep],
-                    defaultColDef={"sortable": True, "filter": True, "resizable": True, "cellStyle": CELL_STYLE},
-                    getRowId="params.data.iso3", dangerously_allow_code=False,
-                    dashGridOptions={"tooltipShowDelay": 300, "enableCellTextSelection": True,
-                                     "ensureDomOrder": True, "animateRows": False},
-                    style={"height": GRID_HEIGHT, "width": "100%"},
-                ),
-                style={"minHeight": GRID_HEIGHT},
-            ),
-            html.P(countries.source_text(keep), id="countries-source", className="source-line"),
-            html.Div([
-                *cards.table_download("countries", "Download list (CSV)"),
-                html.Span(" The rows shown, in the order shown, with every share's source and edition.",
-                          className="hint"),
-            ], className="downloads"),
-        ], className="card", **Attrs({"aria-labelledby": "countries-table-title"})),
+        grids.search("countries", view.q, "country, source, pledge…"),
+        grids.card("countries", "Every country", count_text(len(keep), len(countries.rows)), COLUMN_DEFS,
+                   [countries.records[i] for i in keep], countries.source_text(keep),
+                   html.Span(" The rows shown, in the order shown, with every share's source and edition.",
+                             className="hint")),
     ])
 
 
-def count_text(shown: int, total: int) -> str:
-    """"Showing all 166 countries." / "Showing 3 of 166 countries." / what to do when none match."""
-    if shown == total:
-        return f"Showing all {total} countries."
-    if not shown:
-        return f"No country matches this search (of {total}). Clear the search to see them all."
-    return f"Showing {shown} of {total} countries."
+count_text = grids.count_text  # the tests and the callback read it here too
 
 
 @callback(

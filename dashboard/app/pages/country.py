@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import charts
-from dashboard.app.components import DROPDOWN_BOX, chart_card, data_age, deferred, events_toggle
+from dashboard.app.components import (
+    DROPDOWN_BOX,
+    SCROLL_STYLE,
+    TABLE_STYLE,
+    chart_card,
+    data_age,
+    deferred,
+    events_toggle,
+)
 from dashboard.app.html_types import Attrs
 from dashboard.app.static_copy.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
 from dashboard.model import Progress
+from dashboard.model.budgets import Budget
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data
+from dashboard.views import budgets as budgets_view
 from dashboard.views.labels import STATUS_LABELS, source_line
 from dashboard.views.series import ShareSeries, cut
 from dashboard.views.specs import SPENDING_MEASURES, CountryView, measure_phrase
@@ -55,6 +66,7 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
     # the summaries the callback will set, known now: painted with the page's static copy
     shown = cut(app.share_series(code), start)
     events = app.timeline_events(code) if state.events else ()
+    marks = _marks(code, start)
     return html.Div([
         dcc.Location(id="country-url", refresh="callback-nav"),
         dcc.Store(id="country-code", data=code),
@@ -73,9 +85,10 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         # rendered with the page (not only by the callback) so nothing below it moves on load
         html.Div(_headline(pledges, name), id="country-headline", className="headline"),
         chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp",
-                   summary=fig.share_summary(shown, pledges, name, app.nowcasts.get(code, []), events),
-                   source=fig.share_source(shown, app.nowcasts.get(code, []), events, pledges)),
+                   summary=fig.share_summary(shown, pledges, name, app.nowcasts.get(code, []), events, marks),
+                   source=fig.share_source(shown, app.nowcasts.get(code, []), events, pledges, marks)),
         html.Aside(id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
+        *_budgets_card(code, name),
         chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap",
                    height=fig.money_gap_height(pledges),
                    summary=_gap_summary(pledges, name), source=_gap_source(pledges)),
@@ -87,6 +100,49 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         chart_card("country-spend", "Defence spending", f"{code}-spending", height=380, defer=True),
         *_ukraine_card(code),
     ])
+
+
+def _marks(code: str, start: int) -> list[Budget]:
+    """The government's budget figures the share chart draws as diamonds (one definition)."""
+    return [b for b in budgets_view.chart_figures(data.get().budgets.get(code, ())) if b.year >= start]
+
+
+def _budgets_card(code: str, name: str) -> list:
+    """"Published budgets": every figure of the registry for the country, newest first, with its
+    document, and how far the government's budget and NATO's figure part (none: no card)."""
+    app = data.get()
+    figures = app.budgets.get(code, ())
+    if not figures:
+        return []
+    today = dt.date.today()
+    gap = budgets_view.definition_gap(figures, app.panel.series("nato", code, "milex_share_gdp"), name)
+    head = ["Fiscal year", "Stage", "Amount", "% of GDP", "Definition", "Document", "Age"]
+    rows = [html.Tr([
+        html.Th(r["year"], scope="row"), html.Td(r["stage"]), html.Td(r["amount"] or "—"),
+        html.Td(r["share"], title=r["share_tip"]), html.Td(r["definition"]),
+        html.Td([html.A(r["document"], href=r["url"], rel="noopener noreferrer", target="_blank"),
+                 html.Br(), html.Span(f"{r['publisher']}, {r['date_text']}", className="hint")]),
+        html.Td(r["age_text"]),
+    ]) for r in budgets_view.country_rows(figures, today)]
+    return [html.Section([
+        html.H2("Published budgets", id="country-budgets-title"),
+        html.P(f"{name}'s defence budget as the government published it: budget acts, bills and plans, each on "
+               "its own definition. A pledge's status rests on the newest adopted or spent budget (or the plan in "
+               "force for a year under way), bridged to NATO's definition where the pledge is NATO's; drafts and "
+               "later plans are the government's own path. Hover a share to see how it was had."),
+        html.P(gap) if gap else None,
+        html.Div(html.Table([
+            html.Caption(f"{len(rows)} figures, newest first", style={"textAlign": "left"}),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+            html.Tbody(rows),
+        ], className="data-table", style=TABLE_STYLE), className="table-scroll", style=SCROLL_STYLE),
+        html.P(source_line([("national", None)], "data/budgets.yaml: each figure's document is linked; a "
+                                                 "report quoting the government is marked by its publisher."),
+               className="source-line"),
+        html.P([dcc.Link("Every country's newest budget →", href=f"/budgets?q={code}"), " · ",
+                html.A(f"{name}'s figures (CSV)", href=f"/data/observations.csv?source=national&iso3={code}")],
+               className="more-link"),
+    ], id="country-budgets", className="card", **Attrs({"aria-labelledby": "country-budgets-title"}))]
 
 
 def _ukraine_card(code: str) -> list:
@@ -136,10 +192,11 @@ def update_country(code: str, start: object, events_value: object = None):
     shown = cut(series, state.start)
     casts = app.nowcasts.get(code, [])
     events = app.timeline_events(code) if state.events else ()
+    marks = _marks(code, state.start)
     return (
-        fig.share_figure(series, pledges, name, state.start, casts, events),
-        fig.share_summary(shown, pledges, name, casts, events),
-        fig.share_source(shown, casts, events, pledges),
+        fig.share_figure(series, pledges, name, state.start, casts, events, marks),
+        fig.share_summary(shown, pledges, name, casts, events, marks),
+        fig.share_source(shown, casts, events, pledges, marks),
         fig.money_gap_figure(pledges, name),
         _gap_summary(pledges, name),
         _gap_source(pledges),
@@ -192,12 +249,17 @@ def _headline(pledges: list[Progress], name: str) -> list:
     items = []
     for r in own:
         target = f"{r.target:g}% of GDP" if r.kind == "share_gdp" else (
-            f"{r.target:g}% of spending on equipment" if r.kind == "equipment_share" else f"{r.target:g}bn")
+            f"{r.target:g}% of spending on equipment" if r.kind == "equipment_share" else
+            f"{r.currency or ''} {r.target:g}bn".strip())
         basis = (r.latest_note if r.latest_note else
                  f"{SOURCE_LABELS.get(str(r.latest_source), str(r.latest_source))} {r.latest_edition}, "
                  f"{r.latest_year}{' estimate' if r.latest_is_estimate else ''}")
+        latest = (f"{r.amount_unit} {r.latest_amount:,.1f}" if r.latest_amount is not None and r.amount_unit
+                  else f"{r.latest_share_pct:.2f}%")
+        # a government's budget: its note already gives the figure, the stage and the document
+        said = f" — {basis}; " if r.latest_source == "national" else f": latest {latest} ({basis}); "
         items.append(html.Li([
-            html.Strong(r.title), f": latest {r.latest_share_pct:.2f}% ({basis}); "
+            html.Strong(r.title), f"{said}"
             f"target {target} by {r.target_year}; ",
             html.Span(STATUS_LABELS.get(r.status, r.status), className=f"status status-{r.status}"),
         ]))

@@ -26,6 +26,7 @@ from dashboard.editions import edition_short
 from dashboard.figures import sources as fig
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views import ages, data, dataset
+from dashboard.views.labels import join_or
 from dashboard.views.sources import OVERALL, package_rows, reconcile_table_rows
 from dashboard.views.specs import SourcesView
 
@@ -146,19 +147,21 @@ def _backtest_card() -> html.Section:
                                     "no backtest, and so no nowcast.")],
                             className="card", **Attrs({"aria-labelledby": "sources-backtest-title"}))
     inputs = app.sources.backtest_inputs
-    nato, fresher = inputs[0], inputs[-1]
-    fresher_label = SOURCE_LABELS.get(fresher[0], fresher[0])
+    nato, freshers = inputs[0], inputs[1:]
+    fresher_label = join_or([SOURCE_LABELS.get(s, s) for s, _ in freshers])
     overall = table.iloc[-1]
     beats = int(table["beats_carry_forward"].iloc[:-1].sum())
     casts = [c for cs in app.nowcasts.values() for c in cs]
-    year = max((c.year for c in casts), default=None)
+    year = min((c.year for c in casts), default=None)
+    last = max((c.year for c in casts), default=None)
+    years = f"{year}" if year == last else f"{year} and {last}"
     explain = [
-        html.P(f"The {year} figures marked “nowcast” on the Overview and Country pages are this dashboard's "
+        html.P(f"The {years} figures marked “nowcast” on the Overview and Country pages are this dashboard's "
                f"estimate of NATO's share of GDP, not NATO's: NATO's latest figure ({edition_short(*nato)} "
-               f"edition) moved by {fresher_label}'s outturn ({edition_short(*fresher)} edition) — its "
-               "defence-spending growth over nominal GDP growth. Only the change is borrowed: "
-               f"{fresher_label} counts defence differently (COFOG 02 leaves out military pensions and some "
-               "items NATO counts). Only EU members of NATO whose outturn it publishes have one."
+               f"edition) moved by a fresher measure of the country's defence spending — its growth over "
+               f"nominal GDP growth: {_fresher_words(freshers)}. Only the change is borrowed: these count "
+               "defence differently from NATO (COFOG 02 leaves out military pensions and some items NATO "
+               "counts; a national budget is the government's own definition)."
                if year else "No nowcast can be made from this snapshot."),
         html.P(f"To see how good the method is, every year NATO and {fresher_label} both cover "
                f"({overall['years']}) was nowcast the same way from the years before, and compared with "
@@ -170,10 +173,10 @@ def _backtest_card() -> html.Section:
         html.P(f"Overall the method's error is {overall['mae_method_pp']:.2f} points against "
                f"{overall['mae_carry_forward_pp']:.2f} for carry-forward; it beat carry-forward for {beats} "
                f"of {len(table) - 1} countries. Where it did not, the Country page says so and no pledge "
-               "status rests on the nowcast." + _without_nowcast(table, year, fresher_label)),
+               "status rests on the nowcast." + _without_nowcast(table, year)),
     ]
     head = ["Country", "MAE: nowcast", "MAE: carry-forward", "MAE: trend", "Bias: nowcast",
-            "Coverage (90 % interval)", "Beats carry-forward", f"Nowcast {year}" if year else "Nowcast"]
+            "Coverage (90 % interval)", "Beats carry-forward", "Newest nowcast"]
     rows = [_backtest_tr(r) for r in table.to_dict("records")]
     return html.Section([
         html.H2("How good is the nowcast? Its backtest", id="sources-backtest-title"),
@@ -190,14 +193,25 @@ def _backtest_card() -> html.Section:
     ], id="backtest", className="card", **Attrs({"aria-labelledby": "sources-backtest-title"}))
 
 
-def _without_nowcast(table: pd.DataFrame, year: int | None, fresher: str) -> str:
-    """" Netherlands, Spain: in the backtest … but no 2025 nowcast …" ("" when every country has one)."""
+def _fresher_words(freshers: list[tuple[str, str]]) -> str:
+    """``Eurostat's outturn (April 2026 edition), else the government's published budget (…)``."""
+    words = []
+    for source, edition in freshers:
+        if source == "national":
+            words.append(f"the government's published budget (data/budgets.yaml, reviewed {edition})")
+        else:
+            words.append(f"{SOURCE_LABELS.get(source, source)}'s outturn ({edition_short(source, edition)} edition)")
+    return ", else ".join(words)
+
+
+def _without_nowcast(table: pd.DataFrame, year: int | None) -> str:
+    """" Netherlands, Spain: in the backtest … but no nowcast …" ("" when every country has one)."""
     rows = table.iloc[:-1]
     names = rows.loc[rows["nowcast_year"].isna(), "country"].tolist()
     if not names or year is None:
         return ""
-    return (f" {', '.join(names)}: in the backtest ({fresher} has their earlier years) but no {year} nowcast "
-            f"({fresher} has no {year} outturn for them).")
+    return (f" {', '.join(names)}: in the backtest (a fresher source has their earlier years) but no "
+            "nowcast (no fresher figure for a year after NATO's latest).")
 
 
 def _backtest_tr(r: dict) -> html.Tr:

@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.request
 
-PAGES = ("/", "/country/GBR", "/pledges", "/countries", "/compare", "/scenarios", "/ukraine", "/sources")
+PAGES = ("/", "/country/GBR", "/pledges", "/countries", "/budgets", "/compare", "/scenarios", "/ukraine", "/sources")
 PICTURE = re.compile(r'(?:src|srcset)="(/pictures/[a-z-]+\.svg\?[^"<>]*)"')
 READY_WAIT_S = 90      # the server's start (the app is built before gunicorn listens)
 REQUEST_TIMEOUT_S = 60  # a picture: the painter's start (~3 s) and its paint

@@ -85,7 +85,7 @@ def serve_vendored_bundles(server) -> None:
 # other pages' first load skips it (Lighthouse: 0.25 s of transfer on a 10 Mbit/s line).
 # Links to those pages load the page afresh, and assets/lazy-grid.js reloads any page that
 # reaches the grid without its bundle (e.g. history navigation inside one page load).
-PAGE_ONLY_BUNDLES: dict[str, tuple[str, ...]] = {"/_dash-component-suites/dash_ag_grid/": ("/pledges", "/countries")}
+PAGE_ONLY_BUNDLES: dict[str, tuple[str, ...]] = {"/_dash-component-suites/dash_ag_grid/": ("/pledges", "/countries", "/budgets")}
 
 FULL_LOAD_PATHS = frozenset(page for pages in PAGE_ONLY_BUNDLES.values() for page in pages)
 
