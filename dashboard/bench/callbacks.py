@@ -33,6 +33,7 @@ SAMPLE_PAGES: tuple[tuple[str, dict], ...] = (
     ("/country/DEU", {"from": "2000", "measure": "usd"}),
     ("/pledges", {}),
     ("/countries", {"q": "united"}),
+    ("/budgets", {"q": "latvia"}),
     ("/compare", {}),
     ("/scenarios", {}),
     ("/sources", {}),

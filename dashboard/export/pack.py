@@ -52,6 +52,7 @@ PACK: tuple[PackItem, ...] = (
     PackItem("uk-sipri-revisions", "revisions", {"country": "GBR", "source": "sipri"}),
     PackItem("nato-3.5-percent-by-2035-cost", "scenario", {"group": "NATO", "target": "3.5", "year": "2035"}),
     PackItem("alliance-pledge-status", "pledge-status"),
+    PackItem("defence-budgets-2024-2027-as-published", "budgets", {"group": "NATO", "from": "2024", "to": "2027"}),
     PackItem("ukraine-military-aid-us-vs-europe", "ukraine-regions", {"aid": "military", "by": "year"}),
     PackItem("ukraine-top-donors-percent-of-gdp", "ukraine-donors", {"aid": "total", "measure": "gdp",
                                                                     "period": "all"}),

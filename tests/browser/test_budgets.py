@@ -101,3 +101,8 @@ def test_the_budgets_page_at_phone_width(page):
     page.locator(ROWS).first.wait_for()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways at 390 px ({width} px wide)"
+    share = page.locator(f"{ROWS} .ag-cell[col-id=share_pct]").first
+    box = share.bounding_box()
+    assert box and box["x"] + box["width"] <= 390, box  # the share is on screen beside the country
+    # Japan's newest: the FY2026 bill (¥9.04tn), whose share the model computes and says so
+    assert re.fullmatch(r"\d\.\d\d% \(computed\)", share.inner_text()), share.inner_text()

@@ -22,10 +22,14 @@ from dashboard.views.specs import BudgetsView
 dash.register_page(__name__, path="/budgets", name="Budgets", title="Budgets — defence spending")
 
 
-# Country pinned (as on /countries): on a phone it stays beside the figures scrolling past.
+# Country pinned (as on /countries) and the share beside it: on a phone both stay on screen while
+# the rest scrolls past.
 COLUMN_DEFS: list[dict] = [
     {"field": "country_link", "headerName": "Country", "cellRenderer": "markdown", "pinned": "left",
      "width": 140, "wrapText": True, "autoHeight": True, "tooltipField": "country", "sort": "asc"},
+    {"field": "share_pct", "headerName": "% of GDP", "width": 165, "type": "numericColumn",
+     "filter": "agNumberColumnFilter", "valueFormatter": {"function": "params.data.share_text"},
+     "tooltipField": "share_tip", "headerTooltip": "As the government states it; (computed) = amount ÷ projected GDP"},
     {"field": "year", "headerName": "Fiscal year", "width": 110, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.data.year_label"}},
     {"field": "stage_label", "headerName": "Stage", "width": 130,
@@ -36,9 +40,6 @@ COLUMN_DEFS: list[dict] = [
     {"field": "change_pct", "headerName": "Change", "width": 140, "type": "numericColumn",
      "filter": "agNumberColumnFilter", "valueFormatter": {"function": "params.data.change_text"},
      "headerTooltip": "Nominal change on the year before, same definition"},
-    {"field": "share_pct", "headerName": "% of GDP", "width": 165, "type": "numericColumn",
-     "filter": "agNumberColumnFilter", "valueFormatter": {"function": "params.data.share_text"},
-     "tooltipField": "share_tip", "headerTooltip": "As the government states it; (computed) = amount ÷ projected GDP"},
     {"field": "definition_label", "headerName": "Definition", "width": 180, "wrapText": True, "autoHeight": True},
     {"field": "document_link", "headerName": "Document", "cellRenderer": "markdown", "flex": 1, "minWidth": 260,
      "wrapText": True, "autoHeight": True, "tooltipField": "publisher"},
