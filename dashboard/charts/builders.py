@@ -261,7 +261,8 @@ def build_budgets(app: ViewData, p: dict[str, Any]) -> Built:
                  "own definition); filled: adopted or spent, hollow: draft, plan or request",
                  source_line([("national", None)], "data/budgets.yaml; the documents: " + publishers + "."
                              if publishers else "data/budgets.yaml."),
-                 [("national", None)], lambda: records_csv(columns, rows))
+                 list(dict.fromkeys(("national", b.edition) for _, _, figs in lines for b in figs)),
+                 lambda: records_csv(columns, rows))
 
 
 # ---- charts of the pack that no page draws yet ------------------------------------------------
