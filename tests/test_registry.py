@@ -152,7 +152,8 @@ def test_committed_lifecycles_as_checked():
     pledges = {p.id: p for p in load_pledges()}
     assert all(p.lifecycle is not None and p.lifecycle.source.url.startswith("http") for p in pledges.values())
     states = {i: p.state for i, p in pledges.items() if p.state != "active"}
-    assert states == {"nato-wales-2024-2": "superseded", "swe-2030-3.5": "superseded", "cze-2030-3": "lapsed"}
+    assert states == {"nato-wales-2024-2": "superseded", "swe-2030-3.5": "superseded", "cze-2030-3": "lapsed",
+                      "jpn-2027-2": "superseded", "aus-2033-2.4": "superseded"}
     assert pledges["swe-2030-3.5"].lifecycle.by == "swe-2032-3.5"
     assert str(pledges["cze-2030-3"].lifecycle.date) == "2026-03-11"
     for pid, target, year in [("swe-2032-3.5", 3.5, 2032), ("pol-2023-3-law", 3.0, 2023), ("jpn-2025-2", 2.0, 2025),
