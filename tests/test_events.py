@@ -164,3 +164,22 @@ def test_print_styling_keeps_the_numbers_clear_of_the_legend(app):
     assert styled["layout"]["margin"]["t"] > bare["layout"]["margin"]["t"]       # a band for the numbers
     if styled["layout"]["legend"].get("yanchor") == "bottom":                     # a legend above the plot
         assert styled["layout"]["legend"]["y"] > 1.0                              # sits above that band
+
+
+def test_the_events_of_2025_26_are_on_the_timelines_they_concern(app):
+    """The ten moves of 2025-26 the issue names, each dated from its document, drawn where it belongs:
+    the EU's on its members' charts, Ukraine's on the Ukraine page, NATO's on every timeline."""
+    events = {e.id: e for e in load_events()}
+    expected = {"rearm-europe-2025": "2025-03-04", "deu-debt-brake-2025": "2025-03-18", "eu-safe-2025": "2025-05-27",
+                "gbr-sdr-2025": "2025-06-02", "gbr-spending-review-2025": "2025-06-11",
+                "eu-ukraine-loan-2025": "2025-12-18", "nld-coalition-2026": "2026-01-30",
+                "fra-lpm-update-2026": "2026-01-15", "coalition-paris-2026": "2026-01-06",
+                "nato-ankara-2026": "2026-07-07"}
+    assert {k: events[k].date.isoformat() for k in expected} == expected
+    assert events["deu-debt-brake-2025"].until.isoformat() == "2025-03-21"
+    assert "rearm-europe-2025" in {e.id for e in app.timeline_events("POL")}
+    assert "rearm-europe-2025" not in {e.id for e in app.timeline_events("GBR")}
+    assert {"gbr-sdr-2025", "gbr-spending-review-2025"} <= {e.id for e in app.timeline_events("GBR")}
+    ukraine = {e.id for e in app.timeline_events("UKR")}
+    assert {"eu-ukraine-loan-2025", "coalition-paris-2026", "invasion-2022"} <= ukraine
+    assert "nato-ankara-2026" in {e.id for e in app.timeline_events()}     # an alliance summit: everywhere

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dashboard.model.registry import (
     DATA_DIR,
@@ -20,8 +19,8 @@ from dashboard.model.registry import (
     _citation,
     _date,
     _is_country,
-    _read_list,
-    check_id,
+    checked_entries,
+    text_field,
 )
 
 EVENTS_FILE = DATA_DIR / "events.yaml"
@@ -64,18 +63,8 @@ class Event:
 def load_events(path: Path = EVENTS_FILE) -> list[Event]:
     """All events, validated, in date order."""
     events: list[Event] = []
-    seen: set[str] = set()
-    for i, entry in enumerate(_read_list(path)):
-        eid = entry.get("id")
-        if not isinstance(eid, str) or not eid.strip():
-            raise RegistryError(f"{path.name}: entry {i + 1} lacks id")
-        where = f"{path.name}: event {eid!r}"
-        check_id(eid, where, seen)
-        unknown = sorted(set(entry) - FIELDS)
-        if unknown:
-            raise RegistryError(f"{where}: unknown field(s) {', '.join(map(str, unknown))} "
-                                f"(fields: {', '.join(sorted(FIELDS))})")
-        label = _text(entry, "label", where)
+    for eid, where, entry in checked_entries(path, "event", FIELDS):
+        label = text_field(entry, "label", where)
         if len(label) > MAX_LABEL:
             raise RegistryError(f"{where}: label {label!r} is longer than {MAX_LABEL} characters")
         if "source" not in entry or not entry["source"]:
@@ -85,7 +74,7 @@ def load_events(path: Path = EVENTS_FILE) -> list[Event]:
         if until is not None and until < date:
             raise RegistryError(f"{where}: until {until} is before date {date}")
         events.append(Event(
-            id=eid, label=label, title=_text(entry, "title", where), date=date,
+            id=eid, label=label, title=text_field(entry, "title", where), date=date,
             source=_citation(entry, where), url_checked=_url_checked(entry["source"], where),
             until=until, countries=_countries(entry.get("countries"), where),
             notes=str(entry.get("notes") or "").strip(),
@@ -97,13 +86,6 @@ def on_timeline(events: Sequence[Event], codes: Iterable[str] = ()) -> tuple[Eve
     """The events that belong on a chart of ``codes`` (none given: only events of no country)."""
     wanted = tuple(codes)
     return tuple(e for e in events if e.concerns(wanted))
-
-
-def _text(entry: dict[str, Any], key: str, where: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise RegistryError(f"{where}: lacks {key}")
-    return " ".join(value.split())
 
 
 def _url_checked(source: object, where: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,6 +206,31 @@ def load_pledges(path: Path = PLEDGES_FILE, groups: dict[str, Group] | None = No
     if unknown:
         raise RegistryError(f"{path.name}: supersedes names unknown pledge(s) {sorted(unknown)}")
     return _link_successors(pledges, path)
+
+
+def checked_entries(path: Path, noun: str, fields: frozenset[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(id, where, entry) for each entry of a registry file whose id is well-formed and unique
+    and whose fields are all known; ``where`` ("events.yaml: event 'x'") starts its errors."""
+    seen: set[str] = set()
+    for i, entry in enumerate(_read_list(path)):
+        ident = entry.get("id")
+        if not isinstance(ident, str) or not ident.strip():
+            raise RegistryError(f"{path.name}: entry {i + 1} lacks id")
+        where = f"{path.name}: {noun} {ident!r}"
+        check_id(ident, where, seen)
+        unknown = sorted(set(entry) - fields)
+        if unknown:
+            raise RegistryError(f"{where}: unknown field(s) {', '.join(map(str, unknown))} "
+                                f"(fields: {', '.join(sorted(fields))})")
+        yield ident, where, entry
+
+
+def text_field(entry: dict[str, Any], key: str, where: str) -> str:
+    """A required one-line text field, its whitespace collapsed."""
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RegistryError(f"{where}: lacks {key}")
+    return " ".join(value.split())
 
 
 def check_id(ident: str, where: str, seen: set[str]) -> None:

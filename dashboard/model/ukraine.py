@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.model.panel import Panel
+from dashboard.model.panel import Panel, Series
 
 SOURCE = "kiel"
 US = "USA"
@@ -207,13 +207,19 @@ def euro_per_usd(panel: Panel, year: int) -> tuple[float, str] | None:
 
 
 def _euro_per_usd(panel: Panel, year: int) -> tuple[float, str] | None:
+    found = euro_reference(panel, year)
+    return (found[0], found[1].label) if found is not None else None
+
+
+def euro_reference(panel: Panel, year: int) -> tuple[float, Series] | None:
+    """The euro per US$ of ``year`` and the series (Germany's spending in EUR) it comes from."""
     for source in ("nato", "sipri"):
         eur = panel.series(source, EURO_REFERENCE, "milex_lcu", "current")
         usd = panel.series(source, EURO_REFERENCE, "milex_usd", "current")
         if eur is not None and usd is not None and eur.unit.startswith("EUR"):
             e, u = eur.at(year), usd.at(year)
             if e and u:
-                return e / u, eur.label
+                return e / u, eur
     return None
 
 
