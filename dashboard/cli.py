@@ -113,13 +113,24 @@ def sources_cmd(snapshot: Path | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="File to write (default: standard output).")
 @click.option("--snapshot", type=click.Path(path_type=Path), default=None,
               help="Snapshot folder (default: the embedded data/snapshot).")
+@click.option("--chart", default=None, metavar="NAME",
+              help="A chart's table instead, as CSV: the rows of GET /data/<NAME>.csv (e.g. ukraine-promised; "
+                   "names: export --list).")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="With --chart: a chart parameter (repeatable).")
 def data(source: str | None, edition: str | None, iso3: str | None, indicator: str | None, years: str | None,
-         fmt: str, out: Path | None, snapshot: Path | None) -> None:
-    """Tidy rows of the snapshot, filtered: the same rows as GET /data/observations.csv."""
-    from dashboard.report import data_rows
+         fmt: str, out: Path | None, snapshot: Path | None, chart: str | None, params: tuple[str, ...]) -> None:
+    """Tidy rows of the snapshot, filtered: the same rows as GET /data/observations.csv (or, with
+    --chart, a chart's table: the same as GET /data/<chart>.csv)."""
+    from dashboard.report import chart_rows, data_rows
 
-    body = data_rows({"source": source, "edition": edition, "iso3": iso3, "indicator": indicator, "years": years},
-                     fmt, snapshot)
+    if chart is not None:
+        if fmt != "csv":
+            raise click.UsageError("--chart writes CSV (its source line first): leave out --format")
+        body = chart_rows(chart, list(params), snapshot)
+    else:
+        body = data_rows({"source": source, "edition": edition, "iso3": iso3, "indicator": indicator,
+                          "years": years}, fmt, snapshot)
     if out is not None:
         from dashboard.atomic import write_bytes
 

@@ -105,6 +105,16 @@ def data_rows(filters: dict[str, str | None], fmt: str, snapshot: Path | None = 
     return observations.encode(observations.select(views, chosen), fmt)
 
 
+def chart_rows(chart: str, params: list[str], snapshot: Path | None = None) -> bytes:
+    """``defence-dashboard data --chart``: a chart's table as CSV, its source line first (the
+    same text as GET /data/<chart>.csv and the chart card's CSV button)."""
+    from dashboard import charts
+    from dashboard.views import data
+
+    views = data.configure(snapshot) if snapshot else data.get()
+    return charts.csv_text(charts.resolve(views, chart, params)).encode("utf-8")
+
+
 def _iso3(country: str | None) -> str | None:
     """``--country``, upper-cased, or a one-line error if it is not an ISO3-shaped code."""
     country = country.strip().upper() if country else None

@@ -194,3 +194,13 @@ def test_csv_downloads(page):
     assert lines[2].startswith("1,POL,")
     out = card_csv("overview-allies", "/")
     assert "at_or_above_2pct" in out["content"] and "2024-06" in out["content"]
+
+
+def test_ranking_of_a_chosen_group(page):
+    """The Indo-Pacific partners on SIPRI's 2024 figures: four bars, the group's members only."""
+    fig, summary, *_ = page.update_ranking(2024, "sipri", "INDO_PACIFIC")
+    names = [y for trace in fig["data"] for y in trace["y"]]
+    assert sorted(names) == ["Australia", "Japan", "New Zealand", "South Korea"]
+    assert "of 4 countries" not in summary or "top 4" not in summary
+    default, *_ = page.update_ranking(2024, "sipri", "<script>")   # anything odd: the default top 40
+    assert sum(len(t["x"]) for t in default["data"]) == SIPRI_TOP

@@ -219,3 +219,20 @@ def test_status_chart_download_accepts_every_tracker_filter(page):
     for status in ("history", "every"):
         content = card_csv("pledges-chart", "/pledges", status=status)["content"]
         assert content.startswith("# Source:"), (status, content[:80])
+
+
+def test_the_tracker_filtered_to_japan_and_to_the_indo_pacific_partners(page):
+    """Japan's 2% brought forward to fiscal 2025, with its source; the Indo-Pacific partners' group
+    filter gathers Japan, South Korea, Australia and New Zealand (Taiwan is not one of NATO's four)."""
+    rows, *_ = page.update_pledges("all", "all", "", "JPN")
+    japan = next(r for r in rows if r["key"] == "jpn-2025-2|JPN")
+    assert japan["target_year"] == 2025 and japan["deadline_text"] == "FY2025" and japan["target_text"] == "2% of GDP"
+    assert "newindianexpress.com" in japan["source_link"]
+    assert {r["iso3"] for r in rows} == {"JPN"}
+    rows, *_ = page.update_pledges("all", "all", "", "INDO_PACIFIC")
+    assert {r["key"] for r in rows} >= {"jpn-2025-2|JPN", "kor-2035-3.5|KOR", "aus-2033-2.3|AUS", "nzl-2033-2|NZL"}
+    assert {r["iso3"] for r in rows} == {"JPN", "KOR", "AUS", "NZL"}
+    everyone, *_ = page.update_pledges("all", "all", "")
+    assert {"twn-2026-3|TWN", "twn-2030-5|TWN", "nld-2030-2.8|NLD", "fra-2030-76.3bn|FRA"} <= {r["key"] for r in everyone}
+    labels = {o["value"]: o["label"] for o in page.country_options()}
+    assert labels["INDO_PACIFIC"].startswith("Indo-Pacific partners") and labels["JPN"] == "Japan"

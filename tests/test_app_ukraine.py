@@ -391,7 +391,7 @@ def test_country_card_for_a_donor(kiel):
     assert "It is in the coalition of the willing." in summary
     assert "Aid is not added to defence spending" in ids["country-ukraine-source"].children
     links = [n.href for n in _walk(country.layout(iso3="DNK")) if isinstance(n, dcc.Link)]
-    assert "/ukraine" in links
+    assert "/ukraine#ukraine-promised-card" in links
     out = card_csv("country-ukraine", "/country/DNK")
     assert out["filename"] == "DNK-support-to-ukraine.csv" and out["content"].startswith(SOURCE_LINE)
     assert out["content"].splitlines()[1] == "year,type,aid_eur_million"
@@ -492,3 +492,29 @@ def test_image_downloads_of_the_ukraine_cards(page, card, path, search, filename
     texts = " ".join(a.get("text", "") for a in layout["annotations"])
     assert "Kiel Institute, Ukraine Support Tracker (Release 29, 2026-08-04)" in texts
     assert out["figure"]["data"]
+
+
+def test_promised_and_delivered_card_table_and_csv(page, client):
+    """The chart pairs each promise to date with Kiel's allocations; the table links each
+    commitment to its document; /data/ukraine-promised.csv is the same rows."""
+    layout = page.layout()
+    ids = component_ids(layout)
+    assert {"ukraine-promised-graph", "ukraine-promised-summary", "ukraine-promised-table"} <= set(ids)
+    table_links = [n.href for n in _walk(ids["ukraine-promised-table"]) if isinstance(n, html.A)]
+    assert "https://sg.news.yahoo.com/keir-starmer-pushing-nato-back-213007957.html" in table_links
+    words = _words(ids["ukraine-promised-table"])
+    for donor in ("United Kingdom", "Germany", "EU institutions", "United States", "France", "Denmark", "Sweden",
+                  "Norway", "Finland", "Canada"):
+        assert donor in words
+    figure = page.update_promised("/ukraine")
+    names = [t["name"] for t in figure["data"]]
+    assert names == ["Allocated in the same months (Kiel)", "Promised, pro rata to Apr 2026"]
+    resp = client.get("/data/ukraine-promised.csv")
+    assert resp.status_code == 200 and resp.get_data(as_text=True).startswith(SOURCE_LINE)
+    rows = _csv(resp.get_data(as_text=True))
+    uk = rows[rows["commitment"] == "gbr-2024-3bn-a-year"].iloc[0]
+    # Apr 2024 - Apr 2026 is 25 of the promise's 84 months
+    assert (uk["compared_from"], uk["compared_to"], int(uk["months_compared"])) == ("2024-04", "2026-04", 25)
+    assert float(uk["promised_to_date_eur_million"]) == pytest.approx(float(uk["promised_eur_million"]) * 25 / 84,
+                                                                      rel=1e-5)
+    assert uk["source_url"].startswith("https://")

@@ -42,6 +42,7 @@ CARD_URLS = {
     "ukraine-donors": ("/ukraine", "?aid=military&measure=gdp&period=2025"),
     "ukraine-sourcing": ("/ukraine", ""),
     "ukraine-weapons": ("/ukraine", "?weapons=value"),
+    "ukraine-promised": ("/ukraine", ""),
     "budgets-chart": ("/budgets", "?q=poland"),  # the search filters the list, not the chart
 }
 # The download name of each, worked out from the URL above (not from the code's table).
@@ -53,7 +54,8 @@ FILENAMES = {
     "compare-chart": "compare-milex_usd-nato-index-2014", "sources-reconcile": "ITA-2022-share-by-source",
     "sources-revisions": "GBR-worldbank-share-of-gdp-by-edition", "ukraine-regions": "ukraine-total-aid-by-region-per-month",
     "ukraine-donors": "ukraine-donors-military-gdp-2025", "ukraine-sourcing": "ukraine-military-aid-sourcing",
-    "ukraine-weapons": "ukraine-heavy-weapons", "budgets-chart": "defence-budgets-NATO-2024-2027",
+    "ukraine-weapons": "ukraine-heavy-weapons", "ukraine-promised": "ukraine-promised-and-delivered",
+    "budgets-chart": "defence-budgets-NATO-2024-2027",
 }
 
 

@@ -153,3 +153,14 @@ def test_the_governments_budgets_by_url_and_by_command(client):
     bad = CliRunner().invoke(main, ["budgets", "--country", "ATA"])
     assert bad.exit_code == 1 and bad.stderr.strip() == (
         "error: no published budget figure for ATA in the snapshot (data/budgets.yaml)")
+
+
+def test_data_cli_gives_a_charts_table_as_the_url_does(client):
+    """`data --chart ukraine-promised` is GET /data/ukraine-promised.csv, byte for byte; a bad
+    chart or parameter is one line."""
+    result = CliRunner().invoke(main, ["data", "--chart", "ukraine-promised"])
+    assert result.exit_code == 0
+    assert result.stdout == client.get("/data/ukraine-promised.csv").get_data(as_text=True)
+    assert "gbr-2024-3bn-a-year,GBR,United Kingdom" in result.stdout
+    bad = CliRunner().invoke(main, ["data", "--chart", "ukraine-donors", "-p", "measure=bitcoin"])
+    assert bad.exit_code != 0 and "measure: 'bitcoin'" in bad.output and "Traceback" not in bad.output

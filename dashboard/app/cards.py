@@ -95,6 +95,7 @@ CARDS: dict[str, Card] = {
     "ukraine-donors": Card("ukraine-donors", lambda p: f"ukraine-donors-{p['aid']}-{p['measure']}-{p['period']}"),
     "ukraine-sourcing": Card("ukraine-sourcing", _named("ukraine-military-aid-sourcing")),
     "ukraine-weapons": Card("ukraine-weapons", _named("ukraine-heavy-weapons")),
+    "ukraine-promised": Card("ukraine-promised", _named("ukraine-promised-and-delivered")),
     "budgets-chart": Card("budgets", lambda p: f"defence-budgets-{p['group']}-{p['from']}-{p['to']}"),
 }
 # Card prefix → chart name: what the pictures, embeds and social cards look up.

@@ -275,6 +275,8 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           ukraine.build_donor),
     Chart("ukraine-sourcing", "Military aid to Ukraine by sourcing: stocks, industry, NATO PURL (Ukraine page)", (),
           ukraine.build_sourcing),
+    Chart("ukraine-promised", "Commitments to Ukraine against what the Kiel tracker counts as allocated over the "
+          "same months (Ukraine page)", (), ukraine.build_promised),
     Chart("ukraine-weapons", "Heavy weapons for Ukraine by donor and category (Ukraine page)",
           (Param("weapons", "choice", "number or value", UkraineView.WEAPONS[0], choices=UkraineView.WEAPONS),),
           ukraine.build_weapons),

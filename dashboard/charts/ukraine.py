@@ -19,12 +19,17 @@ from dashboard.charts.memo import per_data
 from dashboard.figures import ukraine as fig
 from dashboard.figures.common import empty_figure
 from dashboard.model import ukraine as model
-from dashboard.views import ViewError
+from dashboard.views import ViewError, promised
+from dashboard.views.labels import source_line
 from dashboard.views.ukraine import AID_LABELS, MEASURE_LABELS, NOT_ADDITIVE, TOP_DONORS, month_name
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
     from dashboard.views.ukraine import UkraineViews
+
+# The Ukraine page's timeline marks the events of no one country and those concerning Ukraine
+# (the EU's loan, the Paris Declaration): data/events.yaml lists UKR among their countries.
+UKRAINE = "UKR"
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ class UkraineCharts:
         labels = split.periods if by == "month" else tuple(views.year_label(int(p)) for p in split.periods)
         rows = tuple({"period": p, "region": r, f"{aid_type}_aid_eur_million": round(split.values[r][i], 3)}
                      for i, p in enumerate(split.periods) for r in model.REGIONS)
-        marked = self._data.timeline_events() if events and by == "month" else ()
+        marked = self._data.timeline_events(UKRAINE) if events and by == "month" else ()
         key = fig.regions_events_key(labels, marked)
         summary = fig.regions_summary(split, labels, AID_LABELS[aid_type], views.period_text(), marked)
         return Chart(fig.regions_figure(split, labels, AID_LABELS[aid_type], marked), summary,
@@ -121,6 +126,27 @@ class UkraineCharts:
                      "How military aid to Ukraine is sourced: from stocks, from industry, through NATO's PURL",
                      ("year", "sourcing", "military_aid_eur_million"), rows)
 
+    @cached_property
+    def promised(self) -> Chart:
+        """Promised and delivered: each commitment in force pro rata to the release's last month,
+        against what Kiel counts as allocated in the same months."""
+        views = self.views
+        aid = views.require()
+        items = views.promises
+        shown = promised.compared(items)
+        through = f"{month_name(aid.period[1])[:3]} {aid.period[0]}"
+        labels = [f"{p.donor}<br>{p.commitment.amount_text}" for p in shown]
+        hover = [f"{p.commitment.title}; {p.commitment.period_text}; Kiel: "
+                 + promised.KIND_LABELS.get(p.commitment.compared_with or "", "aid") for p in shown]
+        figure = fig.promised_figure(labels, [p.comparison.promised_to_date_eur or 0.0 for p in shown],
+                                     [p.comparison.allocated_eur or 0.0 for p in shown], hover, through)
+        return Chart(figure, promised.summary(items, aid.release),
+                     source_line(promise_sources(views), "Aid in EUR at current prices. Promises: "
+                                 "data/ukraine_commitments.yaml (each government's document, linked in the table). "
+                                 + promised.METHOD),
+                     f"Promised and delivered: commitments to Ukraine against Kiel's allocations, to {through}",
+                     promised.COLUMNS, promised.rows(items))
+
     def _weapons(self, what: str) -> Chart:
         views = self.views
         aid = views.require()
@@ -156,6 +182,7 @@ class UkraineCharts:
         self.regions("military", "year")
         self.ranking("military", "eur", "all")
         self.weapons("count")
+        _ = self.promised
 
 
 drawn = per_data(UkraineCharts)
@@ -172,7 +199,7 @@ def build_regions(app: ViewData, p: dict[str, Any]) -> Built:
     """Aid by region (the United States, Europe, others), per year or month."""
     events = p.get("events", "on") == "on"
     chart = drawn(app).regions(p["aid"], p["by"], events)
-    marked = events and p["by"] == "month" and bool(app.timeline_events())
+    marked = events and p["by"] == "month" and bool(app.timeline_events(UKRAINE))
     return built(chart, f"EUR billion, current prices, per {p['by']}; Europe: EU-27, UK, Norway, Switzerland, "
                         "Iceland and the EU institutions" + ("; numbered lines: events" if marked else ""),
                  app.ukraine.source)
@@ -208,3 +235,18 @@ def build_donor(app: ViewData, p: dict[str, Any]) -> Built:
         raise ViewError(f"{app.name(p['country'])} is not among the Kiel tracker's donors")
     return built(chart, "EUR billion per year, current prices; military, financial and humanitarian aid allocated",
                  app.ukraine.source)
+
+
+def build_promised(app: ViewData, p: dict[str, Any]) -> Built:
+    """Each commitment to Ukraine in force, pro rata to the release's last month, against Kiel's allocations."""
+    chart = drawn(app).promised
+    return from_rows(chart.figure, chart.columns, chart.rows, chart.title,
+                     "EUR billion; grey: the promise spread evenly over its months, to the release's last month; "
+                     "blue: the donor's allocations of the same type in those months (Kiel)", chart.source,
+                     promise_sources(app.ukraine))
+
+
+def promise_sources(views: UkraineViews) -> list[tuple[str, str | None]]:
+    """Kiel's release, and the editions whose exchange rates converted the promises."""
+    rates = (e for p in views.promises if p.comparison.rate for e in p.comparison.rate.editions)
+    return list(dict.fromkeys([views.source, *rates]))

@@ -57,6 +57,7 @@ PACK: tuple[PackItem, ...] = (
     PackItem("ukraine-top-donors-percent-of-gdp", "ukraine-donors", {"aid": "total", "measure": "gdp",
                                                                     "period": "all"}),
     PackItem("ukraine-military-aid-sourcing-purl", "ukraine-sourcing"),
+    PackItem("ukraine-promised-and-delivered", "ukraine-promised"),
 )
 
 

@@ -226,3 +226,42 @@ def donor_figure(years: Sequence[str], by_type: Mapping[str, Sequence[float]], n
     layout["xaxis"]["type"] = "category"
     layout["legend"]["traceorder"] = "normal"
     return {"data": traces, "layout": layout}
+
+
+PROMISED_COLOURS: tuple[str, str] = ("#BBBBBB", "#0072B2")   # promised to date (grey), allocated (blue)
+
+
+def promised_figure(labels: Sequence[str], to_date: Sequence[float], allocated: Sequence[float],
+                    hover: Sequence[str], through: str) -> dict[str, Any]:
+    """Pairs of horizontal bars on a log axis, largest promise on top: the promise pro rata to
+    ``through`` (grey) and what Kiel counts as allocated in the same months (blue), each
+    labelled with its value. EUR million in; a zero has no bar on a log axis but keeps its label."""
+    if not labels:
+        return empty_figure("No commitment overlaps the Kiel release's months", 360)
+    order = list(reversed(range(len(labels))))
+    names = [labels[i] for i in order]
+    traces = [{"type": "bar", "orientation": "h", "name": name, "y": names,
+               "x": [bn(values[i]) for i in order], "marker": {"color": colour},
+               "text": [f"€{bn(values[i]):,.2f}bn" for i in order], "textposition": "outside",
+               "cliponaxis": False, "textfont": {"size": 11},
+               "customdata": [hover[i] for i in order],
+               "hovertemplate": f"{name}: €%{{x:,.2f}}bn<br>%{{customdata}}<extra></extra>"}
+              # allocated first: plotly stacks a group's bars bottom-up, so the promise reads on top
+              for name, values, colour in (("Allocated in the same months (Kiel)", allocated, PROMISED_COLOURS[1]),
+                                           (f"Promised, pro rata to {through}", to_date, PROMISED_COLOURS[0]))]
+    layout = base_layout(height=max(360, 46 * len(labels) + 130))
+    layout["barmode"] = "group"
+    layout["hovermode"] = "closest"
+    layout["yaxis"] = {"categoryorder": "array", "categoryarray": names, "automargin": True}
+    # a log axis: promises run from €0.05bn (a Finnish package) to €160bn (US appropriations),
+    # and on a linear one every European bar would vanish beside the American ones
+    layout["xaxis"].update({"type": "log", "dtick": 1, "title": {"text": "EUR billion (log scale)"},
+                            "showgrid": True, "gridcolor": "#e5e5e5"})
+    # the key above the bars: below a tall chart it would sit far from the first pair
+    layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                        "traceorder": "reversed"}
+    layout["margin"]["t"] = 40
+    layout["margin"]["b"] = 56
+    layout["margin"]["l"] = 150
+    layout["margin"]["r"] = 60
+    return {"data": traces, "layout": layout}

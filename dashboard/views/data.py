@@ -18,7 +18,7 @@ import pycountry
 
 from dashboard import countries, model
 from dashboard.model import budgets as budgets_model
-from dashboard.model import nowcast
+from dashboard.model import commitments, nowcast
 from dashboard.model.registry import ACTIVE, DATA_DIR
 from dashboard.snapshot import io
 from dashboard.views import dataset
@@ -84,6 +84,11 @@ class ViewData:
     def events(self) -> tuple[model.Event, ...]:
         """The events registry (data/events.yaml), in date order: what the timelines mark."""
         return tuple(model.load_events())
+
+    @cached_property
+    def commitments(self) -> tuple[commitments.Commitment, ...]:
+        """The Ukraine commitments registry (data/ukraine_commitments.yaml): what donors promised."""
+        return tuple(commitments.load_commitments(groups=self.groups))
 
     def timeline_events(self, *codes: str) -> tuple[model.Event, ...]:
         """The events that belong on a chart of ``codes`` (none: a chart of no one country, such
@@ -166,7 +171,8 @@ class ViewData:
         built = self.__dict__.get("_tracker")
         if built is None or built[0] != today:
             built = (today, Tracker.build(self.progress_rows, self.name, frozenset(self.groups),
-                                          headline=self.headline_ids, this_year=today.year))
+                                          headline=self.headline_ids, this_year=today.year,
+                                          groups={g: frozenset(grp.members) for g, grp in self.groups.items()}))
             self.__dict__["_tracker"] = built
         return built[1]
 

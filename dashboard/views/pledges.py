@@ -33,8 +33,8 @@ LIFECYCLE_LABELS: dict[str, str] = {"superseded": "Superseded", "lapsed": "Lapse
 KIND_UNITS: dict[str, str] = {"share_gdp": "of GDP", "equipment_share": "of defence spending on equipment"}
 TABLE_COLUMNS: tuple[str, ...] = (
     "key", "id", "actor", "iso3", "country", "title", "kind", "target", "target_text", "target_share_pct",
-    "target_year", "basis", "scope", "commitment", "latest_share_pct", "latest_year", "latest_is_estimate",
-    "latest_source", "latest_edition", "latest_text", "latest_from", "latest_age", "progress_pct", "gap_pp",
+    "target_year", "deadline_text", "basis", "scope", "commitment", "latest_share_pct", "latest_year",
+    "latest_is_estimate", "latest_source", "latest_edition", "latest_text", "latest_from", "latest_age", "progress_pct", "gap_pp",
     "money_gap_currency", "money_gap_year", "money_gap_lcu_bn", "money_gap_usd_bn", "money_gap_eur_bn",
     "money_gap_text", "status", "status_label", "status_reason", "lifecycle", "history_text", "lifecycle_url",
     "source_url", "source_site", "assumptions",
@@ -42,7 +42,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
 # The grid's fields: the table's columns the grid shows or filters on, plus two markdown links.
 GRID_FIELDS: tuple[str, ...] = (
     "key", "country_link", "country", "iso3", "actor", "id", "title", "target", "target_text", "target_year",
-    "basis", "scope", "commitment", "latest_share_pct", "latest_text", "latest_from", "latest_age", "progress_pct",
+    "deadline_text", "basis", "scope", "commitment", "latest_share_pct", "latest_text", "latest_from", "latest_age", "progress_pct",
     "gap_pp",
     "money_gap_usd_bn", "money_gap_text", "status", "status_label", "status_reason", "history_text", "source_link",
 )
@@ -96,6 +96,9 @@ class Tracker:
     group_actors: frozenset[str]
     actors: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()  # every country a row binds, by name (the Country filter)
+    # group id → its members among those countries: the Country filter also offers a group's
+    # countries together (Indo-Pacific partners, the EU…), whoever made the pledges
+    regions: dict[str, frozenset[str]] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)
     keys: dict[str, int] = field(default_factory=dict)
     search: list[str] = field(default_factory=list)
@@ -107,8 +110,9 @@ class Tracker:
     @classmethod
     def build(cls, progress: Sequence[Progress], name: Callable[[str], str],
               group_actors: frozenset[str], headline: frozenset[str] = frozenset(),
-              this_year: int | None = None) -> Tracker:
-        """The tracker of every progress row, in reading order (:func:`reading_order`)."""
+              this_year: int | None = None, groups: dict[str, frozenset[str]] | None = None) -> Tracker:
+        """The tracker of every progress row, in reading order (:func:`reading_order`);
+        ``groups``: group id → members, offered by the Country filter (those with a row)."""
         this_year = this_year or dt.date.today().year
         ordered = sorted(progress, key=lambda r: reading_order(r, name(r.country), group_actors, headline, this_year))
         table = pledge_table(ordered, name)
@@ -116,6 +120,8 @@ class Tracker:
         tracker.records = _grid_records(table)
         tracker.keys = {k: i for i, k in enumerate(table["key"])}
         tracker.countries = tuple(sorted(set(table["iso3"]), key=name))
+        bound = set(tracker.countries)
+        tracker.regions = {g: frozenset(m) & bound for g, m in (groups or {}).items() if frozenset(m) & bound}
         tracker.search = [" ".join(str(v) for v in row if v is not None).lower()
                           for row in table[list(SEARCHED)].itertuples(index=False, name=None)]
         tracker.sources = [_figure_sources(s, e) for s, e in zip(table["latest_source"], table["latest_edition"])]
@@ -133,7 +139,8 @@ class Tracker:
         return [i for i, (st, act, code, current) in enumerate(rows)
                 if (status == EVERY or (status == HISTORY and not current)
                     or (current and status in (ALL, st)))
-                and (actor == ALL or act == actor) and (country == ALL or code == country)
+                and (actor == ALL or act == actor)
+                and (country == ALL or code == country or code in self.regions.get(country, ()))
                 and all(w in self.search[i] for w in words)]
 
     @cached_property
@@ -172,6 +179,11 @@ class Tracker:
         return self._counts[keep]
 
 
+def deadline_text(r: Progress) -> str:
+    """"2027"; "FY2025" for a fiscal year (the one starting in that year); "2026 on" for a floor."""
+    return {"fiscal_year": f"FY{r.target_year}", "every_year": f"{r.target_year} on"}.get(r.by, str(r.target_year))
+
+
 def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
     """One display row from a model progress row."""
     target_share = r.target_share_pct
@@ -201,7 +213,8 @@ def _row(r: Progress, name: Callable[[str], str]) -> dict[str, Any]:
     return {
         "key": f"{r.id}|{r.country}", "id": r.id, "actor": r.actor, "iso3": r.country, "country": name(r.country),
         "title": r.title, "kind": r.kind, "target": float(r.target), "target_text": target_text,
-        "target_share_pct": target_share, "target_year": r.target_year, "basis": r.basis, "scope": r.scope,
+        "target_share_pct": target_share, "target_year": r.target_year, "deadline_text": deadline_text(r),
+        "basis": r.basis, "scope": r.scope,
         "commitment": r.commitment, "latest_share_pct": _round(latest, 3), "latest_year": r.latest_year,
         "latest_is_estimate": estimate if latest is not None else None, "latest_source": source,
         "latest_edition": r.latest_edition if source else None, "latest_text": latest_text,

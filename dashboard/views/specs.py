@@ -50,16 +50,18 @@ def year_span(data: ViewData, sources: tuple[str, ...] | None = None) -> tuple[i
 
 @dataclass(frozen=True)
 class OverviewView:
-    """/ ?year=2024&source=sipri&region=europe"""
+    """/ ?year=2024&source=sipri&region=europe&group=INDO_PACIFIC"""
 
     source: str
     year: int
     region: str
+    group: str = "default"   # the ranking's countries: a group id, "all", or the source's default
 
     SOURCES = ("sipri", "nato")  # SIPRI first: the widest coverage
     REGIONS = {"world": "World", "europe": "Europe"}
     DEFAULT_SOURCE = "sipri"
     DEFAULT_REGION = "world"
+    DEFAULT_GROUP = "default"
 
     @classmethod
     def bounds(cls, data: ViewData) -> tuple[int, int]:
@@ -72,11 +74,18 @@ class OverviewView:
         source = param_choice(raw.get("source"), cls.SOURCES, cls.DEFAULT_SOURCE)
         low, high = cls.bounds(data)
         year = param_year(raw.get("year"), data.share_years.get(source, (low, high))[1], low, high)
-        return cls(source, year, param_choice(raw.get("region"), tuple(cls.REGIONS), cls.DEFAULT_REGION))
+        return cls(source, year, param_choice(raw.get("region"), tuple(cls.REGIONS), cls.DEFAULT_REGION),
+                   param_choice(raw.get("group"), (cls.DEFAULT_GROUP, "all", *data.groups), cls.DEFAULT_GROUP))
 
     def query(self) -> str:
-        """The view as a query string."""
-        return query(year=self.year, source=self.source, region=self.region)
+        """The view as a query string (the default group left out)."""
+        return query(year=self.year, source=self.source, region=self.region,
+                     group=None if self.group == self.DEFAULT_GROUP else self.group)
+
+    @property
+    def ranking_group(self) -> str | None:
+        """The group the ranking draws (None: the source's default — NATO's allies, SIPRI's top 40)."""
+        return None if self.group == self.DEFAULT_GROUP else self.group
 
 
 # ---- Country -----------------------------------------------------------------------------------
@@ -161,7 +170,7 @@ class PledgesView:
                    param_choice(raw.get("actor"), (ALL, *data.tracker.actors), ALL),
                    cls.text(raw.get("q")),
                    param_choice(country.upper() if isinstance(country, str) else country,
-                                (ALL, *data.tracker.countries), ALL))
+                                (ALL, *data.tracker.countries, *data.tracker.regions), ALL))
 
     @classmethod
     def text(cls, value: object) -> str:

@@ -14,7 +14,9 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from dashboard.model import ukraine as model
-from dashboard.views import ViewError
+from dashboard.model.commitments import Commitment
+from dashboard.model.panel import Panel
+from dashboard.views import ViewError, promised
 from dashboard.views.labels import source_line
 
 if TYPE_CHECKING:
@@ -80,6 +82,30 @@ class UkraineViews:
         """Europe's members (the EU institutions are added by the model)."""
         group = self._data.groups.get(EUROPE)
         return frozenset(group.members) if group else frozenset()
+
+    @property
+    def panel(self) -> Panel:
+        """The snapshot's annual series (GDP, spending, the exchange rates they imply)."""
+        return self._data.panel
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """What donors promised Ukraine (data/ukraine_commitments.yaml)."""
+        return self._data.commitments
+
+    @cached_property
+    def promises(self) -> tuple[promised.Promise, ...]:
+        """Every commitment in force against Kiel's allocations over the same months."""
+        return promised.promises(self)
+
+    def donor_promises(self, iso3: str) -> tuple[promised.Promise, ...]:
+        """The donor's commitments, compared (the Country page's line)."""
+        return tuple(p for p in self.promises if p.commitment.donor == iso3)
+
+    def donor_name(self, code: str) -> str:
+        """A donor's name: a country's, the EU institutions', or a group's."""
+        group = self._data.groups.get(code)
+        return group.name if group is not None else self.name(code)
 
     def coalition_status(self, iso3: str) -> str:
         """"member", "unverified" (reported, not checked here) or ""."""

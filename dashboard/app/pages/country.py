@@ -24,7 +24,7 @@ from dashboard.figures import country as fig
 from dashboard.model import Progress
 from dashboard.model.budgets import Budget
 from dashboard.schema import SOURCE_LABELS
-from dashboard.views import ages, data
+from dashboard.views import ages, data, promised
 from dashboard.views import budgets as budgets_view
 from dashboard.views.labels import STATUS_LABELS, source_line
 from dashboard.views.series import ShareSeries, cut
@@ -150,10 +150,18 @@ def _ukraine_card(code: str) -> list:
     chart = charts.ukraine_charts(data.get()).donor(code)
     if chart is None:
         return []
+    ua = data.get().ukraine
+    promises = [html.Li([promised.sentence(p, ua.require().release) + " ",
+                         html.A(f"Document: {p.commitment.source.publisher}", href=p.commitment.source.url,
+                                rel="noopener noreferrer", target="_blank")])
+                for p in ua.donor_promises(code)]
+    lines = [html.Div([html.H3("Promised and delivered", id="country-promised-title"), html.Ul(promises)],
+                      id="country-promised", className="card")] if promises else []
     return [chart_card("country-ukraine", chart.title, f"{code}-support-to-ukraine", height=320,
                        summary=chart.summary, source=chart.source, figure=chart.figure),
-            html.P(dcc.Link("Who carries Ukraine now: every donor, the US and Europe →", href="/ukraine"),
-                   className="more-link")]
+            *lines,
+            html.P(dcc.Link("Who carries Ukraine now: every donor, the US and Europe, promised and delivered →",
+                            href="/ukraine#ukraine-promised-card"), className="more-link")]
 
 
 def not_found(raw: object) -> html.Div:

@@ -51,6 +51,11 @@ def layout(**params: object) -> html.Div:
                                options=[{"label": label, "value": key} for key, label in OverviewView.REGIONS.items()]),
             ], className="controls"),
             html.Div([
+                html.Label("Ranking", htmlFor="overview-group"),
+                html.Div(dcc.Dropdown(id="overview-group", value=view.group, clearable=False, searchable=False,
+                                      options=group_options(app)), style={"minWidth": "16em", "flex": "1 1 16em"}),
+            ], className="controls"),
+            html.Div([
                 html.Label("Year", htmlFor="overview-year"),
                 html.Div(dcc.Slider(id="overview-year", min=low, max=high, step=1, value=view.year,
                                     marks=year_marks(low, high),
@@ -67,6 +72,13 @@ def layout(**params: object) -> html.Div:
                    "nato-allies-at-target", height=360, defer=True),
         html.Div(events_toggle("overview-events", True), className="controls"),
     ])
+
+
+def group_options(app: data.ViewData) -> list[dict]:
+    """The ranking's choices: the source's default, every country, or a group's members."""
+    return ([{"label": "NATO allies (NATO), top 40 (SIPRI)", "value": OverviewView.DEFAULT_GROUP},
+             {"label": "Every country", "value": "all"}]
+            + [{"label": group.name, "value": gid} for gid, group in app.groups.items()])
 
 
 def read_params(params: dict) -> tuple[str, int, str]:
@@ -107,18 +119,22 @@ def update_map(year: object, source: object, region: object):
     Output("overview-headline", "children"),
     Input("overview-year", "value"),
     Input("overview-source", "value"),
+    Input("overview-group", "value"),
 )
-def update_ranking(year: object, source: object):
-    """Ranking bars for the year and source, and the NATO headline strip."""
+def update_ranking(year: object, source: object, group: object = None):
+    """Ranking bars for the year, source and group (the source's default countries unless a
+    group is chosen), and the NATO headline strip."""
     views = data.get().overview
-    source, year, _ = read_params({"year": year, "source": source})
+    view = OverviewView.parse({"year": year, "source": source, "group": group}, data.get())
+    source, year = view.source, view.year
     shares = views.year_shares(source, year)
-    ranked = views.ranking(source, year)
+    ranked = views.ranking(source, year, view.ranking_group)
     message = views.empty_message(source, year)
     edition = views.edition(source)
     return (fig.ranking_figure(ranked, source, year, views.targets, message),
             fig.ranking_summary(ranked, source, edition, year, views.targets,
-                                len(shares) if source == "sipri" else len(ranked), message),
+                                len(shares) if source == "sipri" and view.ranking_group is None else len(ranked),
+                                message),
             source_line([(source, edition)] if edition else [], RANKING_NOTE),
             headline(year))
 
@@ -159,11 +175,13 @@ def update_ages(source: object) -> list:
     Input("overview-year", "value"),
     Input("overview-source", "value"),
     Input("overview-region", "value"),
+    Input("overview-group", "value"),
     prevent_initial_call=True,
 )
-def sync_url(year: object, source: object, region: object) -> str:
+def sync_url(year: object, source: object, region: object, group: object = None) -> str:
     """Keep the view in the URL (shareable; back button restores it) without re-rendering."""
-    return OverviewView.parse({"year": year, "source": source, "region": region}, data.get()).query()
+    return OverviewView.parse({"year": year, "source": source, "region": region, "group": group},
+                              data.get()).query()
 
 
 def headline(year: int) -> list:

@@ -38,7 +38,10 @@ COLUMN_DEFS: list[dict] = [
      "cellStyle": {"lineHeight": "1.3", "paddingTop": "6px", "paddingBottom": "6px"}, "tooltipField": "id"},
     {"field": "target", "headerName": "Target", "width": 150, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.data.target_text"}},
-    {"field": "target_year", "headerName": "Deadline", "width": 105, "filter": "agNumberColumnFilter"},
+    {"field": "target_year", "headerName": "Deadline", "width": 105, "filter": "agNumberColumnFilter",
+     "valueFormatter": {"function": "params.data.deadline_text"},
+     "headerTooltip": "FY: the fiscal year starting in that year (Japan's FY2025: April 2025 - March 2026); "
+                      "'on': a floor from that year on"},
     {"field": "latest_share_pct", "headerName": "Latest", "width": 110, "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.data.latest_text"}, "tooltipField": "latest_from",
      "headerTooltip": "Latest published figure (hover: where it is from); e = estimate"},
@@ -174,10 +177,13 @@ def read_params(params: dict) -> tuple[str, str, str, str]:
 
 
 def country_options() -> list[dict]:
-    """Every country a pledge binds, by name."""
+    """Every country a pledge binds, by name, after the groups (their countries together)."""
     app = data.get()
-    return [{"label": "Every country", "value": ALL}] + [
-        {"label": app.name(c), "value": c} for c in app.tracker.countries]
+    regions = app.tracker.regions
+    return ([{"label": "Every country", "value": ALL}]
+            + [{"label": f"{app.groups[g].name}: {len(regions[g])} countries", "value": g}
+               for g in sorted(regions, key=lambda g: app.groups[g].name)]
+            + [{"label": app.name(c), "value": c} for c in app.tracker.countries])
 
 
 def status_options() -> list[dict]:

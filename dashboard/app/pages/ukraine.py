@@ -13,19 +13,22 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import charts
 from dashboard.app.components import (
     FIELD_STYLE,
+    SCROLL_STYLE,
+    TABLE_STYLE,
     chart_card,
     data_age,
     data_age_children,
     deferred,
     events_toggle,
 )
-from dashboard.views import ages, data
+from dashboard.views import ages, data, promised
 from dashboard.views.specs import UkraineView, events_on
-from dashboard.views.ukraine import AID_LABELS, COALITION, MEASURE_LABELS, NOT_ADDITIVE
+from dashboard.views.ukraine import AID_LABELS, COALITION, MEASURE_LABELS, NOT_ADDITIVE, UkraineViews
 
 dash.register_page(__name__, path="/ukraine", name="Ukraine",
                    title="Support to Ukraine: who carries it now — defence spending")
 
+RIGHT = {"textAlign": "right"}
 BY_LABELS = {"year": "Per year", "month": "Per month"}
 WEAPON_LABELS = {"count": "Number", "value": "Value (EUR)"}
 
@@ -48,7 +51,7 @@ def layout(**params: object) -> html.Div:
     state = UkraineView.parse(params, app)
     drawn = charts.ukraine_charts(app)
     regions, ranking = drawn.regions(state.aid, state.by), drawn.ranking(state.aid, state.measure, state.period)
-    weapons, sourcing = drawn.weapons(state.weapons), drawn.sourcing
+    weapons, sourcing, promised_chart = drawn.weapons(state.weapons), drawn.sourcing, drawn.promised
     aid = ua.aid
     return html.Div([
         dcc.Location(id="ukraine-url", refresh=False),
@@ -78,6 +81,10 @@ def layout(**params: object) -> html.Div:
         chart_card("ukraine-donors", ranking.title, "ukraine-donors", height=560, summary=ranking.summary,
                    source=ranking.source, defer=True),
         _coalition(app),
+        chart_card("ukraine-promised", promised_chart.title, "ukraine-promised-and-delivered",
+                   height=promised_height(ua), summary=promised_chart.summary, source=promised_chart.source,
+                   defer=True),
+        _promised_table(ua),
         chart_card("ukraine-sourcing", sourcing.title, "ukraine-military-aid-sourcing", height=420,
                    summary=sourcing.summary, source=sourcing.source, defer=True),
         _controls("ukraine-weapons-controls", [_radio("ukraine-weapons", "Show", WEAPON_LABELS, state.weapons)]),
@@ -114,6 +121,44 @@ def _coalition(app: data.ViewData) -> html.Details:
                "(marked lighter in the ranking): " + ", ".join(reported) + "."),
         html.Ul([html.Li([f"{pub}, {title}, {date}: ", html.A(url, href=url)]) for pub, title, url, date in sorted(cites)]),
     ], className="card")
+
+
+def promised_height(ua: UkraineViews) -> int:
+    """The promised-and-delivered chart's frame: two bars per compared commitment."""
+    return max(360, 46 * len(promised.compared(ua.promises)) + 130)
+
+
+def _promised_table(ua: UkraineViews) -> html.Details:
+    """Every commitment in force, compared or not, with its document (the chart's CSV has the rest)."""
+    head = ["Donor", "Promise", "Months", "Promised (EUR)", "Kiel's months, pro rata", "Allocated (Kiel)", "Allocated ÷ promised",
+            "Document"]
+    body = []
+    for p, r in zip(ua.promises, promised.rows(ua.promises)):
+        c = p.commitment
+        body.append(html.Tr([
+            html.Th(p.donor, scope="row"),
+            html.Td([c.title, html.Br(), html.Span(f"{c.amount_text}, {c.kind}", className="hint")]),
+            html.Td(c.period_text),
+            html.Td(_bn(r["promised_eur_million"]), style=RIGHT),
+            html.Td(_bn(r["promised_to_date_eur_million"]) if r["compared_from"] else "—", style=RIGHT,
+                    title=f"{r['compared_from']} – {r['compared_to']}" if r["compared_from"] else str(r["not_compared_because"])),
+            html.Td(_bn(r["allocated_eur_million"]) if r["compared_from"] else "not compared", style=RIGHT,
+                    title=str(r["not_compared_because"]) or None),
+            html.Td(f"{r['allocated_pct_of_promised_to_date']:,.0f} %"
+                    if r["allocated_pct_of_promised_to_date"] is not None else "", style=RIGHT),
+            html.Td([html.A(c.source.publisher, href=c.source.url, rel="noopener noreferrer", target="_blank"),
+                     html.Br(), html.Span(f"{c.source.title}, {c.source.date:%-d %b %Y}", className="hint")]),
+        ]))
+    return html.Details([
+        html.Summary(f"Every commitment, with its document ({len(body)})"),
+        html.Div(html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(body)],
+                            className="data-table", style=TABLE_STYLE), className="table-scroll", style=SCROLL_STYLE),
+        html.P(promised.METHOD, className="source-line"),
+    ], id="ukraine-promised-table", className="card", open=True)
+
+
+def _bn(million: object) -> str:
+    return f"€{float(million) / 1000:,.2f}bn" if isinstance(million, (int, float)) else "—"
 
 
 def _out(chart: charts.UkraineChart) -> tuple[dict, str, str, str]:
@@ -158,6 +203,15 @@ def update_ranking(aid: object, measure: object, period: object) -> tuple[dict, 
 def update_sourcing(_: object) -> dict:
     """Military aid by sourcing (one view: drawn when the chart nears the viewport)."""
     return charts.ukraine_charts(data.get()).sourcing.figure
+
+
+@callback(
+    deferred("ukraine-promised"),
+    Input("ukraine-url", "pathname"),
+)
+def update_promised(_: object) -> dict:
+    """Promised and delivered (one view: drawn when the chart nears the viewport)."""
+    return charts.ukraine_charts(data.get()).promised.figure
 
 
 @callback(
