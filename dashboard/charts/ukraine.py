@@ -142,7 +142,8 @@ class UkraineCharts:
                                      [p.comparison.allocated_eur or 0.0 for p in shown], hover, through)
         return Chart(figure, promised.summary(items, aid.release),
                      source_line(promise_sources(views), "Aid in EUR at current prices. Promises: "
-                                 "data/ukraine_commitments.yaml (each government's document, linked in the table). "
+                                 "data/ukraine_commitments.yaml (each government's document: the page's table, the "
+                                 "CSV's source_url). "
                                  + promised.METHOD),
                      f"Promised and delivered: commitments to Ukraine against Kiel's allocations, to {through}",
                      promised.COLUMNS, promised.rows(items))
@@ -240,10 +241,20 @@ def build_donor(app: ViewData, p: dict[str, Any]) -> Built:
 def build_promised(app: ViewData, p: dict[str, Any]) -> Built:
     """Each commitment to Ukraine in force, pro rata to the release's last month, against Kiel's allocations."""
     chart = drawn(app).promised
-    return from_rows(chart.figure, chart.columns, chart.rows, chart.title,
-                     "EUR billion; grey: the promise spread evenly over its months, to the release's last month; "
+    return from_rows(one_line_labels(chart.figure), chart.columns, chart.rows, chart.title,
+                     "EUR billion, log scale; grey: the promise spread evenly over its months, to the release's last month; "
                      "blue: the donor's allocations of the same type in those months (Kiel)", chart.source,
                      promise_sources(app.ukraine))
+
+
+def one_line_labels(figure: dict[str, Any]) -> dict[str, Any]:
+    """The figure with each bar pair's two-line label on one line: a print chart has a fixed
+    675 px for all the pairs, where the page's chart grows with them."""
+    def flat(names: list[str]) -> list[str]:
+        return [str(n).replace("<br>", ", ") for n in names]
+    layout = {**figure["layout"], "yaxis": {**figure["layout"]["yaxis"],
+                                            "categoryarray": flat(figure["layout"]["yaxis"]["categoryarray"])}}
+    return {"data": [{**t, "y": flat(t["y"])} for t in figure["data"]], "layout": layout}
 
 
 def promise_sources(views: UkraineViews) -> list[tuple[str, str | None]]:

@@ -103,7 +103,7 @@ def test_pledges_copy_shows_the_uk_headline_row_in_the_first_screen(still):
     box = row.bounding_box()
     assert box and box["y"] + box["height"] <= DESKTOP["height"], "the UK's 2.5% row is not in the first screen"
     cells = row.locator("td").all_inner_texts()
-    assert cells[:4] == ["United Kingdom", "UK: 2.5% of GDP on defence from April 2027", "2.5% of GDP", "2027"]
+    assert cells[:4] == ["United Kingdom", "UK: 2.5% of GDP on defence from April 2027", "2.5% of GDP", "FY2027"]
     assert "Off track" in cells or "On track" in cells or "Met" in cells
     # ?country=GBR: only the UK's rows, in the copy as in the live grid
     still.goto("/pledges?country=GBR")
