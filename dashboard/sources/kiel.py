@@ -8,6 +8,11 @@ the same for all donors together; ``procurement_trends.csv`` all donors' militar
 how it was sourced; ``weapons.csv`` heavy weapons by donor name and category (cumulative);
 ``eu_aid_shares.csv`` EU-level aid attributed to the member states (cumulative). Money is
 published in EUR billion (weapons: EUR) and stored in EUR million like the rest of the table.
+
+Columns are checked by content as well as by name, since two money headers swapped would
+move figures without a word: each total is its three kinds added up, military is the kind
+``procurement_trends.csv`` breaks down, humanitarian the smallest, and the all-donor file is
+its donors' sum column by column.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from dashboard.errors import SourceError, UnmappedCountryError
 from dashboard.provenance import SIDECAR_SUFFIX, RawFile, SourceInfo
 from dashboard.rawcache import RawCache
 from dashboard.schema import tidy
-from dashboard.sources import fetch_each
+from dashboard.sources import fetch_each, read_limited
 
 SOURCE = "kiel"
 
@@ -78,8 +83,28 @@ MIN_EUR_PER_WEAPON = 100.0
 # Kiel's pct_gdp is that month's total / the donor's 2021 GDP × 100; checked to this tolerance
 # (percentage points), which catches a total or a GDP in the wrong unit.
 PCT_GDP_TOLERANCE = 1e-4
-# total_allocations.csv is the sum of data_explorer.csv's donors, month by month (EUR bn).
+# total_allocations.csv is the sum of data_explorer.csv's donors, month by month, in each of its
+# four money columns (EUR bn; Release 29's largest difference is 4e-15, float rounding).
 SUM_TOLERANCE_BN = 1e-4
+
+# The three kinds of aid both monthly files publish; "total" is their sum. Two of these headers
+# swapped leave every total and every sum right and move the figures silently, so the columns
+# are also told apart by what they hold (_check_kinds).
+AID_KINDS: tuple[str, ...] = ("military", "financial", "humanitarian")
+# Each row's total is its three kinds added up. Kiel prints 6 decimals (EUR 1,000); Release 29's
+# largest difference is 9e-16 bn on a donor row and 3e-15 on an all-donor row: this leaves room for
+# the printed parts' rounding, not for a column holding something else.
+PARTS_TOLERANCE_BN = 1e-5
+# procurement_trends.csv breaks all donors' military aid down by how it was sourced. Its months do
+# not match the military column exactly (Release 29: 2.1 EUR bn apart in the worst month, 8.6 summed
+# over the 52 months: the two breakdowns date some aid differently), but military is by far the
+# closest of the three kinds (financial: 127.6 apart, humanitarian: 143.3). Another kind closer to the
+# sourcing than the "military" column is means the two headers are swapped.
+SOURCED_KIND = "military"
+# Humanitarian aid is much the smallest kind over a release, which runs from 2022-01 (Release 29:
+# EUR 25.7 bn, financial 159.7, military 173.0), though not in every month or year (2026: 2.3 against
+# financial 2.0). A kind smaller than the "humanitarian" column means the two headers are swapped.
+SMALLEST_KIND = "humanitarian"
 
 # Kiel codes that are not ISO 3166: the EU institutions (Commission and Council) are the
 # dashboard's EU_INST, the same body as SIPRI's "European Union" row.
@@ -116,6 +141,10 @@ EU_SHARES: dict[str, str] = {
 }
 EUR_MILLION = "EUR million"
 PCT_GDP2021 = "percent of 2021 GDP"
+
+
+# All donors' money per month and column (EUR bn): {(year, month): {column: value}}.
+Months = dict[tuple[int, int], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -212,7 +241,7 @@ def _role(path: Path) -> str | None:
 
 
 def _table(path: Path, role: str) -> list[dict[str, str]]:
-    return _table_from(path.read_bytes(), path, role)
+    return _table_from(read_limited(SOURCE, path), path, role)
 
 
 def _table_from(content: bytes, where: Path | str, role: str) -> list[dict[str, str]]:
@@ -315,6 +344,7 @@ def _donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) ->
     path, out = raw.path, []
     seen: set[tuple[str, int, int]] = set()
     gdp: dict[str, float] = {}
+    months: Months = {}
     last = (0, 0)
     for number, row in enumerate(rows, start=2):
         line = f"line {number}"
@@ -328,6 +358,8 @@ def _donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) ->
         if max(abs(values[c]) for c in MONTHLY_DONOR) > MAX_MONTHLY_EUR_BN or values["gdp"] > MAX_GDP_EUR_BN:
             raise SourceError(SOURCE, path, f"{line}: {row['country']} {year}-{month:02d} has values in the "
                               "millions: the tracker publishes EUR billion (a file in EUR million?)")
+        _check_parts(values, "total", path, f"{line}: {row['country']} {year}-{month:02d}")
+        _add(months, (year, month), values)
         if iso3 not in NO_GDP:
             if gdp.setdefault(iso3, values["gdp"]) != values["gdp"]:
                 raise SourceError(SOURCE, path, f"{line}: {row['country']}'s 2021 GDP differs between months")
@@ -340,6 +372,7 @@ def _donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) ->
             out.append(_row(release, raw, iso3, row["country"], year, month, indicator,
                             values[col] * EUR_MILLION_PER_BILLION, EUR_MILLION))
     _check_runs_to(last, release, path)
+    _check_kinds(months, release, path, "summed over donors")
     names = {r["iso3"]: r["country"] for r in out}
     out += [_row(release, raw, iso3, str(names[iso3]), GDP_YEAR, None, "gdp_eur", value * EUR_MILLION_PER_BILLION,
                  EUR_MILLION) for iso3, value in gdp.items()]
@@ -347,47 +380,136 @@ def _donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) ->
 
 
 def _all_donor_months(rows: list[dict[str, str]], release: Release, raw: RawFile) -> list[dict[str, object]]:
-    path = raw.path
-    donors = _donor_sums(path.parent / "data_explorer.csv", release)
-    out, last = [], (0, 0)
+    path, out, last = raw.path, [], (0, 0)
+    months: Months = {}
     for number, row in enumerate(rows, start=2):
         year, month = _year_month(row, path, release, f"line {number}")
         last = max(last, (year, month))
-        total = _number(row["total_allocations"], path, f"line {number} total_allocations")
-        if donors is not None and abs(donors.get((year, month), 0.0) - total) > SUM_TOLERANCE_BN:
-            raise SourceError(SOURCE, path, f"{year}-{month:02d}: all donors {total:g} EUR bn, but the donors in "
-                              f"data_explorer.csv sum to {donors.get((year, month), 0.0):g}: files of different "
-                              "releases?")
+        if (year, month) in months:
+            raise SourceError(SOURCE, path, f"line {number}: {year}-{month:02d} appears twice")
+        values = {col: _billions(_number(row[col], path, f"line {number} {col}"), path, f"line {number}: {col}")
+                  for col in MONTHLY_ALL}
+        months[(year, month)] = values
         for col, indicator in MONTHLY_ALL.items():
-            value = _billions(_number(row[col], path, f"line {number} {col}"), path, f"line {number}: {col}")
             out.append(_row(release, raw, ALL_DONORS, ALL_DONORS_NAME, year, month, indicator,
-                            value * EUR_MILLION_PER_BILLION, EUR_MILLION))
+                            values[col] * EUR_MILLION_PER_BILLION, EUR_MILLION))
     _check_runs_to(last, release, path)
+    for (year, month), values in months.items():   # a header swap first, by the file's own content
+        _check_parts(values, "total_allocations", path, f"{year}-{month:02d}", swaps_only=True)
+    _check_kinds(months, release, path, "all donors")
+    donors = _donor_sums(path.parent / "data_explorer.csv")
+    if donors is not None:
+        _check_donor_sums(months, donors, path)
+    for (year, month), values in months.items():
+        _check_parts(values, "total_allocations", path, f"{year}-{month:02d}")
     return out
 
 
-def _donor_sums(path: Path, release: Release) -> dict[tuple[int, int], float] | None:
-    """data_explorer.csv's totals summed over donors per month (None when the file is absent)."""
+def _donor_sums(path: Path) -> Months | None:
+    """data_explorer.csv's money columns summed over donors per month (None when the file is absent)."""
     if not path.is_file():
         return None
-    sums: dict[tuple[int, int], float] = {}
+    sums: Months = {}
     for row in _table(path, "data_explorer.csv"):
         key = (_int(row["year"], path, "year"), _int(row["month"], path, "month"))
-        sums[key] = sums.get(key, 0.0) + _number(row["total"], path, "total")
+        _add(sums, key, {col: _number(row[col], path, col) for col in ("total", *AID_KINDS)})
     return sums
 
 
+def _check_donor_sums(months: Months, donors: Months, path: Path) -> None:
+    """Each month of total_allocations.csv, column by column, is the sum of data_explorer.csv's donors."""
+    for (year, month), values in months.items():
+        summed = donors.get((year, month), {})
+        total = values["total_allocations"]
+        if abs(summed.get("total", 0.0) - total) > SUM_TOLERANCE_BN:
+            raise SourceError(SOURCE, path, f"{year}-{month:02d}: all donors {total:g} EUR bn, but the donors in "
+                              f"data_explorer.csv sum to {summed.get('total', 0.0):g}: files of different "
+                              "releases?")
+        for kind in AID_KINDS:
+            if abs(summed.get(kind, 0.0) - values[kind]) <= SUM_TOLERANCE_BN:
+                continue
+            twin = next((k for k in AID_KINDS if abs(summed.get(k, 0.0) - values[kind]) <= SUM_TOLERANCE_BN), None)
+            why = (f" and their {twin} to {values[kind]:g}: are the headers '{kind}' and '{twin}' swapped in one "
+                   "of the two files?") if twin else ": files of different releases?"
+            raise SourceError(SOURCE, path, f"{year}-{month:02d}: all donors' {kind} {values[kind]:g} EUR bn, but "
+                              f"the donors' {kind} in data_explorer.csv sums to {summed.get(kind, 0.0):g}{why}")
+
+
+def _sourcing_sums(path: Path, release: Release) -> dict[tuple[int, int], float] | None:
+    """procurement_trends.csv's military aid per month, its ways of sourcing added up (None when absent)."""
+    if not path.is_file():
+        return None
+    months = _sourcing_months(_table(path, "procurement_trends.csv"), release, path)
+    return {key: sum(values.values()) for key, values in months.items()}
+
+
+def _check_kinds(months: Months, release: Release, path: Path, who: str) -> None:
+    """Military is the kind procurement_trends.csv breaks down, humanitarian the smallest: else two headers
+    are swapped (ties pass: a release too small to tell them apart is not refused)."""
+    sourcing = _sourcing_sums(path.parent / "procurement_trends.csv", release)
+    if sourcing is not None:
+        keys = months.keys() | sourcing.keys()
+        gaps = {kind: sum(abs(months.get(key, {}).get(kind, 0.0) - sourcing.get(key, 0.0)) for key in keys)
+                for kind in AID_KINDS}
+        closest = min(AID_KINDS, key=gaps.__getitem__)
+        if gaps[closest] < gaps[SOURCED_KIND]:
+            raise SourceError(SOURCE, path, f"column '{SOURCED_KIND}' ({who}) is {gaps[SOURCED_KIND]:g} EUR bn "
+                              "away from procurement_trends.csv's military aid (months' differences added up), "
+                              f"column '{closest}' only {gaps[closest]:g}: are the headers '{SOURCED_KIND}' and "
+                              f"'{closest}' swapped?")
+    sums = {kind: sum(values.get(kind, 0.0) for values in months.values()) for kind in AID_KINDS}
+    smallest = min(AID_KINDS, key=sums.__getitem__)
+    if sums[smallest] < sums[SMALLEST_KIND]:
+        raise SourceError(SOURCE, path, f"column '{SMALLEST_KIND}' ({who}) adds up to {sums[SMALLEST_KIND]:g} EUR bn "
+                          f"over the release, more than column '{smallest}' ({sums[smallest]:g}), but humanitarian "
+                          f"aid is the smallest kind: are the headers '{SMALLEST_KIND}' and '{smallest}' swapped?")
+
+
+def _check_parts(values: dict[str, float], total: str, path: Path, where: str, swaps_only: bool = False) -> None:
+    """A row's total is its three kinds added up; if not, name the kinds its header may have swapped with
+    (``swaps_only``: stay silent when no swap explains it, for a later check to say why)."""
+    parts = sum(values[kind] for kind in AID_KINDS)
+    if abs(values[total] - parts) <= PARTS_TOLERANCE_BN:
+        return
+    twins = [k for k in AID_KINDS  # the row adds up once that kind's and the total's values trade places
+             if abs(values[k] - (parts - values[k] + values[total])) <= PARTS_TOLERANCE_BN]
+    if swaps_only and not twins:
+        return
+    why = (f"are the headers '{total}' and {' or '.join(repr(k) for k in twins)} swapped?" if twins
+           else "a column holds something else?")
+    raise SourceError(SOURCE, path, f"{where}: {total} {values[total]:g} is not military + financial + "
+                      f"humanitarian ({parts:g}): {why}")
+
+
+def _add(months: Months, key: tuple[int, int], values: dict[str, float]) -> None:
+    """Add a row's money columns to its month's sums."""
+    month = months.setdefault(key, {})
+    for col in ("total", *AID_KINDS):
+        if col in values:
+            month[col] = month.get(col, 0.0) + values[col]
+
+
 def _sourcing(rows: list[dict[str, str]], release: Release, raw: RawFile) -> list[dict[str, object]]:
-    out, last = [], (0, 0)
-    for number, row in enumerate(rows, start=2):
-        year, month = _year_month(row, raw.path, release, f"line {number}")
-        last = max(last, (year, month))
+    out = []
+    for (year, month), values in _sourcing_months(rows, release, raw.path).items():
         for col, indicator in SOURCING.items():
-            value = _billions(_number(row[col], raw.path, f"line {number} {col}"), raw.path, f"line {number}: {col}")
             out.append(_row(release, raw, ALL_DONORS, ALL_DONORS_NAME, year, month, indicator,
-                            value * EUR_MILLION_PER_BILLION, EUR_MILLION))
-    _check_runs_to(last, release, raw.path)
+                            values[col] * EUR_MILLION_PER_BILLION, EUR_MILLION))
     return out
+
+
+def _sourcing_months(rows: list[dict[str, str]], release: Release, path: Path) -> Months:
+    """procurement_trends.csv's ways of sourcing per month, checked (EUR bn): its own parse and the
+    checks of the monthly files beside it read it alike, so a fault in it is reported as its own."""
+    months: Months = {}
+    for number, row in enumerate(rows, start=2):
+        year, month = _year_month(row, path, release, f"line {number}")
+        if (year, month) in months:
+            raise SourceError(SOURCE, path, f"line {number}: {year}-{month:02d} appears twice")
+        months[(year, month)] = {col: _billions(_number(row[col], path, f"line {number} {col}"), path,
+                                                f"line {number}: {col}") for col in SOURCING}
+    _check_runs_to(max(months, default=(0, 0)), release, path)
+    return months
 
 
 def _weapons(rows: list[dict[str, str]], release: Release, raw: RawFile) -> list[dict[str, object]]:
