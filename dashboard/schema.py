@@ -168,6 +168,15 @@ _DTYPES: dict[str, str] = {
     "retrieved": "str",
 }
 
+# Each column's Table Schema type in datapackage.json: what its cells hold in the parquet and CSV files,
+# read off the dtypes above so a column that changes dtype changes its declared type too (``month``
+# became Int64 with the monthly series while the package still said "string": frictionless rejected it).
+_TABLE_SCHEMA_TYPES: dict[str, str] = {"str": "string", "int64": "integer", "Int64": "integer",
+                                       "float64": "number", "bool": "boolean"}
+# Columns whose text has a stricter Table Schema type: ``retrieved`` is an ISO date (YYYY-MM-DD).
+_TEXT_TYPES: dict[str, str] = {"retrieved": "date"}
+FIELD_TYPES: dict[str, str] = {c: _TEXT_TYPES.get(c, _TABLE_SCHEMA_TYPES[_DTYPES[c]]) for c in COLUMNS}
+
 
 def tidy(rows: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
     """Return ``rows`` as a tidy frame: exactly ``COLUMNS``, canonical dtypes."""

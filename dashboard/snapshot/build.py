@@ -173,7 +173,7 @@ def datapackage(table: pd.DataFrame, frames: list[pd.DataFrame], raws: list[RawF
             "format": "parquet",
             "rows": int(len(table)),
             "schema": {
-                "fields": [{"name": c, "type": _field_type(c)} for c in schema.COLUMNS],
+                "fields": [{"name": c, "type": schema.FIELD_TYPES[c]} for c in schema.COLUMNS],
                 "primaryKey": list(schema.KEY),
             },
         }],
@@ -191,7 +191,3 @@ def _unit_text(vocabulary_unit: str, seen) -> str:
         return vocabulary_unit
     return str(seen[0])
 
-
-def _field_type(column: str) -> str:
-    return {"year": "integer", "value": "number", "estimate": "boolean",
-            "retrieved": "date"}.get(column, "string")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dashboard import schema
 from dashboard.views import ViewError, observations
 
 if TYPE_CHECKING:
@@ -77,11 +78,16 @@ def archive(data: ViewData, fmt: str) -> bytes:
 
 
 def package_for(package: dict[str, Any], fmt: str, rows: int) -> dict[str, Any]:
-    """The snapshot's datapackage.json with its table resource describing the file in the archive."""
+    """The snapshot's datapackage.json with its table resource describing the file in the archive.
+
+    Each field's type is what ``observations.encode`` writes for that column (``schema.FIELD_TYPES``),
+    whatever an older snapshot's package said, so the archive passes ``frictionless validate``."""
     described = copy.deepcopy(package)
     for resource in described.get("resources", []):
         if resource.get("name") == TABLE:
             resource.update(path=f"{TABLE}.{fmt}", format=fmt, mediatype=MEDIATYPES[fmt], rows=rows)
+            for field in resource.get("schema", {}).get("fields", []):
+                field["type"] = schema.FIELD_TYPES.get(field.get("name"), field.get("type", "any"))
             if fmt == "csv":
                 resource["dialect"] = {"delimiter": ",", "header": True}
     return described
