@@ -272,7 +272,7 @@ def test_without_a_painter_a_picture_is_503_and_the_page_still_works(client, mon
 
     monkeypatch.setattr(paint._PAINTER, "image", broken)
     response = client.get("/pictures/spending.svg?w=1140&h=380&country=DEU")
-    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert response.get_data(as_text=True) == "picture unavailable: cannot start the painter: No such file or directory\n"
     assert client.get("/country/DEU").status_code == 200
 

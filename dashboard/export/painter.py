@@ -12,7 +12,10 @@ Protocol, one JSON object per line each way:
     in:  {"figure": {...}, "width": 1140, "height": 420, "format": "svg"}   (format: svg or png)
     out: {"svg": "<svg ...>"}  or  {"png": "<base64>"}  or  {"error": "one line"}
 A PNG is painted at twice the size, as the export's (``browser.PNG_SCALE``): the social cards.
-The process ends at end of input.
+The process ends at end of input. It never restarts its own browser: when Chromium dies or
+hangs, the app's side (``dashboard.app.pictures.paint``) kills this process with its whole
+tree, Chromium included, and starts another after a short back-off. Its own per-picture
+timeout (``browser.DEFAULT_TIMEOUT``) is longer than the app's, so it is only a backstop.
 """
 
 from __future__ import annotations

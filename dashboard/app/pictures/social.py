@@ -70,7 +70,7 @@ def install(server: flask.Flask) -> None:
             path = image(chart, params)
         except paint.PaintError as exc:
             response = _plain(f"image unavailable: {exc}", 503)
-            response.headers["Retry-After"] = "30"
+            response.headers["Retry-After"] = str(paint.RETRY_HINT_S)
             return response
         return flask.send_file(path, mimetype="image/png", max_age=86400, conditional=True, etag=True)
 

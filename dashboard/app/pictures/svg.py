@@ -128,7 +128,7 @@ def install(server: flask.Flask) -> None:
             path = svg(chart, params, width, height)
         except paint.PaintError as exc:
             response = _plain(f"picture unavailable: {exc}", 503)
-            response.headers["Retry-After"] = "30"
+            response.headers["Retry-After"] = str(paint.RETRY_HINT_S)
             return response
         return flask.send_file(path, mimetype="image/svg+xml", max_age=86400, conditional=True, etag=True)
 
