@@ -871,3 +871,32 @@ def test_eurostat_fetch_wrong_size_is_not_stored(tmp_path, waits):
     with pytest.raises(SourceError, match="does not match id"):
         eurostat.fetch(http.session(), RawCache(tmp_path))
     assert eurostat.discover(tmp_path) == []
+
+
+@pytest.mark.parametrize("module, name", [
+    ("worldbank", "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_1.csv"),
+    ("kiel", "release_info.csv"),
+    ("eurostat", "gov_ev-defence.json"),
+    ("sipri", "SIPRI-Milex-data-1949-2024.xlsx"),
+    ("nato", "240617-def-exp-2024-TABLES-en.xlsx"),
+])
+def test_a_huge_junk_file_is_refused_before_it_is_read(tmp_path, module, name):
+    """200 MB of nothing named like a publisher's file (a sparse file: no disk is used) fails
+    in one line naming the file and its size, without reading it into memory first."""
+    import importlib
+    import resource
+
+    from dashboard.errors import SourceError
+    from dashboard.provenance import RawFile
+
+    path = tmp_path / name
+    with path.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    loader = importlib.import_module(f"dashboard.sources.{module}")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(SourceError) as caught:
+        loader.parse(RawFile(module, path, "2026-12-05", ""))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    message = str(caught.value)
+    assert "\n" not in message and name in message and "200 MB" in message
+    assert grown_mb < 50

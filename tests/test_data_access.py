@@ -64,7 +64,6 @@ def test_years_and_several_codes(client):
     ("years=2024-2000&source=nato", "years: 2024 is after 2000"),
     ("years=soon", "years: give a year"),
     ("colour=red", "unknown filter 'colour'"),
-    ("", "rows match, more than 50,000 an answer"),
 ])
 def test_bad_or_unbounded_filters_are_one_line_400(client, query, message):
     resp = client.get(f"/data/observations.csv?{query}")

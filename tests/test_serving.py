@@ -116,3 +116,45 @@ def test_serve_on_a_port_in_use_stops_before_starting_anything(suggested):
     assert result.stdout == ""
     assert result.stderr == (f"error: port {port} on {clients.LOOPBACK} is already in use: "
                              f"choose another with --port (e.g. --port {other})\n")
+
+
+def test_a_flood_of_malformed_request_lines_writes_a_bounded_log(tmp_path):
+    """~4 KB malformed request lines as fast as one client can send them for 4 s: gunicorn's
+    error log (bounded like the app's: 20 lines a minute, 300 characters each) grows by at
+    most a few KB, far under the 100 KB a minute allowed."""
+    log = tmp_path / "serve.log"
+    with clients.served(workers=2, log=log) as (port, _proc):
+        time.sleep(0.5)
+        start = log.stat().st_size
+        sent, deadline = 0, time.monotonic() + 4.0
+        line = b"GET /" + b"%" * 4000 + b"\x00 HTTP/1.1\r\nHost: x\r\n\r\n"
+        while time.monotonic() < deadline:
+            try:
+                _raw(port, line)
+                sent += 1
+            except OSError:
+                pass
+        time.sleep(0.5)
+        grown = log.stat().st_size - start
+    assert sent > 100
+    assert grown <= 2 * 20 * 400, grown   # two workers' logs, 20 lines each, ≤ 300 characters a line
+
+
+def test_clients_that_never_read_a_large_answer_do_not_block_the_server():
+    """150 clients each ask once for a ~5 MB data answer and never read it (the adversarial
+    run's attack; scripts/dataload.py measures the full version): /health keeps answering,
+    the slowest check within 1 s."""
+    big = "/data/observations.json?edition=2025-04&indicator=milex_usd"
+    with clients.served(workers=2) as (port, _proc):
+        socks = []
+        for _ in range(150):
+            sock = socket.create_connection((clients.LOOPBACK, port), timeout=5)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.sendall(f"GET {big} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n".encode())
+            socks.append(sock)
+        try:
+            checks = clients.probe_health(port, 4.0, every=0.1, timeout=15.0)
+        finally:
+            for sock in socks:
+                sock.close()
+    assert len(checks) >= 10 and max(checks) < 1.0, checks

@@ -54,6 +54,7 @@ from dashboard.views.specs import (
     SourcesView,
     UkraineView,
 )
+from dashboard.views.tabular import comment_line
 
 Params = dict[str, str]  # a chart's validated parameters, as text
 
@@ -226,7 +227,8 @@ def card_csv(card: str, pathname: object, search: object) -> dict:
     try:
         resolved = charts.resolve(data.get(), spec.chart, params)
     except ViewError as exc:
-        return {"content": f"# No figures: {exc}.\n", "filename": f"{spec.chart}.csv", "type": CSV_TYPE}
+        return {"content": comment_line(f"No figures: {exc}.") + "\n", "filename": f"{spec.chart}.csv",
+                "type": CSV_TYPE}
     return {"content": charts.csv_text(resolved), "filename": f"{spec.filename(_as_text(resolved))}.csv",
             "type": CSV_TYPE}
 

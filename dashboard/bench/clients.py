@@ -32,8 +32,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(workers: int = 2, env: dict[str, str] | None = None, wait_s: float = 60.0) -> Iterator[tuple[int, subprocess.Popen]]:
-    """``defence-dashboard serve --workers N`` on a free loopback port, until the block ends."""
+def served(workers: int = 2, env: dict[str, str] | None = None, wait_s: float = 60.0,
+           log: Path | None = None) -> Iterator[tuple[int, subprocess.Popen]]:
+    """``defence-dashboard serve --workers N`` on a free loopback port, until the block ends
+    (``log``: a file for the server's standard error, else a pipe)."""
     import os
 
     port = free_port()
@@ -42,7 +44,9 @@ def served(workers: int = 2, env: dict[str, str] | None = None, wait_s: float = 
     # Chromium working beside the server) would only add noise to what they measure
     proc = subprocess.Popen([str(exe), "serve", "--host", LOOPBACK, "--port", str(port), "--workers", str(workers),
                              "--no-warm"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+                            stdout=subprocess.DEVNULL,
+                            stderr=log.open("wb") if log is not None else subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
     try:
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:

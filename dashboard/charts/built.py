@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.views.tabular import records_csv
+from dashboard.views.tabular import neutralise_frame, records_csv
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Built:
 
     def csv(self) -> str:
         """The data behind the chart as CSV with a header row, no index."""
-        return self.csv_body() if self.csv_body is not None else self.frame.to_csv(index=False)
+        return self.csv_body() if self.csv_body is not None else neutralise_frame(self.frame).to_csv(index=False)
 
 
 def from_rows(figure: dict[str, Any], columns: Sequence[str], rows: Sequence[dict[str, object]], title: str,

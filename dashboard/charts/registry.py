@@ -35,6 +35,7 @@ from dashboard.views.specs import (
     UkraineView,
     year_span,
 )
+from dashboard.views.tabular import comment_line
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -95,7 +96,7 @@ def csv_text(resolved: Resolved) -> str:
     """The data behind a chart as CSV, its source line (and how to make it again) as a first
     comment line: what a chart card's CSV button downloads and /data/<chart>.csv serves."""
     built = resolved.built
-    return f"# {built.source_text} Chart: {label(resolved)}.\n" + built.csv()
+    return comment_line(f"{built.source_text} Chart: {label(resolved)}.") + "\n" + built.csv()
 
 
 def chart_csv(app: ViewData, name: str, params: dict[str, str]) -> str:
@@ -119,7 +120,8 @@ def params_from_query(name: str, query: Mapping[str, object], path: str | None =
         if key in accepted and isinstance(value, str) and len(value) <= MAX_QUERY_VALUE:
             params[key] = value
     if path and path.startswith("/country/") and "country" in accepted:
-        params["country"] = path.rsplit("/", 1)[-1][:3]
+        # the whole segment: /country/GBRX is no country (never the UK's chart under another URL)
+        params["country"] = path.rstrip("/").rsplit("/", 1)[-1][:MAX_QUERY_VALUE]
     return params
 
 

@@ -32,6 +32,31 @@ if TYPE_CHECKING:
     from dashboard.provenance import RawFile, SourceInfo
     from dashboard.rawcache import RawCache
 
+# No published file a loader reads is near this (the largest, SIPRI's workbook, is 0.9 MB;
+# the World Bank's bulk CSV 0.3 MB): a larger one is not the publisher's file (a junk
+# download, a wrong path), and is refused before it is read, not after filling memory.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+
+def read_limited(source: str, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, or a one-line SourceError if it is missing or larger than ``limit``."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise SourceError(source, path, "file not found") from None
+    if size > limit:
+        raise SourceError(source, path, f"file is {size / 2**20:,.0f} MB, more than the {limit // 2**20} MB any "
+                                        f"{source} file has been: not the publisher's file?")
+    return path.read_bytes()
+
+
+def check_member_size(source: str, path: Path, size: int, name: str, limit: int = MAX_FILE_BYTES) -> None:
+    """A one-line SourceError if a zip member would unpack to more than ``limit`` bytes."""
+    if size > limit:
+        raise SourceError(source, path, f"{name} unpacks to {size / 2**20:,.0f} MB, more than the "
+                                        f"{limit // 2**20} MB any {source} file has been")
+
+
 # The loaders, in build order: every source of the table (``schema.SOURCE_NAMES``).
 SOURCE_MODULES: tuple[str, ...] = SOURCE_NAMES
 INTERFACE: tuple[str, ...] = ("INFO", "discover", "parse", "fetch")

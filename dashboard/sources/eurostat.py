@@ -24,6 +24,7 @@ from dashboard.errors import SourceError
 from dashboard.provenance import SIDECAR_SUFFIX, RawFile, SourceInfo
 from dashboard.rawcache import RawCache
 from dashboard.schema import tidy
+from dashboard.sources import read_limited
 
 SOURCE = "eurostat"
 
@@ -82,7 +83,7 @@ def discover(folder: Path) -> list[Path]:
 def parse(raw: RawFile) -> pd.DataFrame:
     """Tidy rows of one GOV_EV JSON-stat 2.0 file."""
     path = raw.path
-    data = _dataset(path.read_bytes(), path)
+    data = _dataset(read_limited(SOURCE, path), path)
     edition = str(data.get("updated", ""))[:10]
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", edition):
         raise SourceError(SOURCE, path, f"no 'updated' date (got {edition!r})")

@@ -23,7 +23,7 @@ from dashboard.errors import SourceError
 from dashboard.provenance import SIDECAR_SUFFIX, RawFile, SourceInfo
 from dashboard.rawcache import RawCache
 from dashboard.schema import tidy
-from dashboard.sources import fetch_each
+from dashboard.sources import fetch_each, read_limited
 
 SOURCE = "imf"
 
@@ -96,7 +96,7 @@ def discover(folder: Path) -> list[Path]:
 
 def parse(raw: RawFile) -> pd.DataFrame:
     """Tidy rows of one saved DataMapper answer (indicator taken from its ``values`` key)."""
-    values = _values(raw.path.read_bytes(), raw.path)
+    values = _values(read_limited(SOURCE, raw.path), raw.path)
     edition = weo_edition(raw.retrieved)
     first_projection = int(edition[:4])
     rows: list[dict] = []

@@ -35,7 +35,7 @@ from dashboard.errors import SourceError
 from dashboard.provenance import SIDECAR_SUFFIX, RawFile, SourceInfo
 from dashboard.rawcache import RawCache
 from dashboard.schema import tidy
-from dashboard.sources import fetch_each, reason
+from dashboard.sources import check_member_size, fetch_each, read_limited, reason
 
 SOURCE = "worldbank"
 
@@ -217,7 +217,7 @@ def api_answer_bytes(indicator: str, answer: ApiAnswer) -> bytes:
 def _read_text(path: Path) -> str:
     """The text of a bulk CSV, or SourceError."""
     try:
-        return path.read_bytes().decode(CSV_ENCODING)
+        return read_limited(SOURCE, path).decode(CSV_ENCODING)
     except UnicodeDecodeError as exc:
         raise SourceError(SOURCE, path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
@@ -231,6 +231,8 @@ def _read_zip(path: Path) -> tuple[str, str, dict[str, bool] | None]:
             meta = [n for n in names if Path(n).name.startswith(METADATA_PREFIX)]
             if len(data) != 1:
                 raise SourceError(SOURCE, path, f"expected one API_*.csv in the zip, found {len(data)}")
+            for name in (data[0], *meta[:1]):
+                check_member_size(SOURCE, path, zf.getinfo(name).file_size, name)
             text = zf.read(data[0]).decode(CSV_ENCODING)
             metadata = _metadata(zf.read(meta[0]).decode(CSV_ENCODING), f"{path}:{meta[0]}") if meta else None
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
@@ -393,7 +395,7 @@ def _parse_api_answer(raw: RawFile) -> pd.DataFrame:
     """Tidy rows of a saved API answer."""
     path = raw.path
     try:
-        body = json.loads(path.read_bytes())
+        body = json.loads(read_limited(SOURCE, path))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SourceError(SOURCE, path, f"not JSON ({exc})") from None
     if not (isinstance(body, dict) and isinstance(body.get("records"), list) and body.get("indicator")):

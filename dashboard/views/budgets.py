@@ -19,7 +19,7 @@ from dashboard.model.panel import Series
 from dashboard.views.labels import source_line
 from dashboard.views.pledges import MAX_SHOWN_ROWS
 from dashboard.views.pledges import _md as markdown_label
-from dashboard.views.tabular import records_csv
+from dashboard.views.tabular import comment_line, records_csv
 
 CSV_COLUMNS: tuple[str, ...] = (
     "iso3", "country", "id", "fiscal_year", "fiscal_year_label", "stage", "amount", "currency", "unit",
@@ -121,7 +121,7 @@ class BudgetList:
     def csv(self, keep: Sequence[int]) -> str:
         """The rows at ``keep`` as CSV, the source line first."""
         rows = [csv_row(self.rows[i]) for i in keep]
-        return f"# {self.source_text(keep)}\n" + records_csv(CSV_COLUMNS, rows)
+        return comment_line(self.source_text(keep)) + "\n" + records_csv(CSV_COLUMNS, rows)
 
     def source_pairs(self, keep: Iterable[int]) -> list[tuple[str, str]]:
         """(source, edition) of the rows at ``keep``: each figure's document (the page's data age)."""

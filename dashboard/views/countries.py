@@ -23,7 +23,7 @@ from dashboard.views.labels import STATUS_LABELS, source_line
 from dashboard.views.pledges import MAX_SHOWN_ROWS, reading_order
 from dashboard.views.pledges import _md as markdown_label  # the tracker's escape: links made as it makes them
 from dashboard.views.series import ShareSeries
-from dashboard.views.tabular import records_csv
+from dashboard.views.tabular import comment_line, records_csv
 
 # The sources a country's headline share may come from, in order: the pledge baseline's.
 HEADLINE_SOURCES: tuple[str, ...] = SOURCE_PREFERENCE["nato"]
@@ -105,7 +105,7 @@ class CountryList:
     def csv(self, keep: Sequence[int]) -> str:
         """The kept rows as CSV, the source line as its first comment line."""
         body = records_csv(CSV_COLUMNS, (_csv_record(self.rows[i]) for i in keep))
-        return f"# {self.source_text(keep)}\n{body}"
+        return f"{comment_line(self.source_text(keep))}\n{body}"
 
 
 def country_row(iso3: str, name: str, has_page: bool, series: Sequence[ShareSeries],

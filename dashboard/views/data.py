@@ -21,7 +21,7 @@ from dashboard.model import budgets as budgets_model
 from dashboard.model import commitments, nowcast
 from dashboard.model.registry import ACTIVE, DATA_DIR
 from dashboard.snapshot import io
-from dashboard.views import dataset
+from dashboard.views import dataset, observations
 from dashboard.views.budgets import BudgetList
 from dashboard.views.compare import CompareViews
 from dashboard.views.countries import CountryList
@@ -84,6 +84,11 @@ class ViewData:
     def events(self) -> tuple[model.Event, ...]:
         """The events registry (data/events.yaml), in date order: what the timelines mark."""
         return tuple(model.load_events())
+
+    @cached_property
+    def observation_index(self) -> observations.Index:
+        """The table's rows by source, edition, country and indicator (the data routes' look-ups)."""
+        return observations.Index.build(self.table)
 
     @cached_property
     def commitments(self) -> tuple[commitments.Commitment, ...]:

@@ -23,6 +23,7 @@ from dashboard import editions
 from dashboard.model import STATUSES, MoneyGap, Pledge, Progress, nowcast
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views.labels import STATUS_LABELS
+from dashboard.views.tabular import comment_line, safe_text
 
 ALL = "all"  # the status filter's default: every pledge in force, whatever its status
 # Pledges no longer in force (registry lifecycle) are the tracker's history: off by default,
@@ -163,7 +164,7 @@ class Tracker:
 
     def csv(self, keep: Sequence[int], source: str) -> str:
         """The CSV of the kept rows, the source line as its first comment line."""
-        return "\n".join([f"# {source}", self.csv_header, *(self.csv_lines[i] for i in keep)]) + "\n"
+        return "\n".join([comment_line(source), self.csv_header, *(self.csv_lines[i] for i in keep)]) + "\n"
 
     def frame(self, keep: Sequence[int]) -> pd.DataFrame:
         """The kept rows as the CSV has them."""
@@ -322,7 +323,8 @@ def _csv_lines(frame: pd.DataFrame) -> tuple[str, list[str]]:
     for row in frame.itertuples(index=False, name=None):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(["" if v is None or v != v else v for v in row])  # missing: an empty field
+        # missing: an empty field; text made safe for spreadsheets (titles, notes, reasons)
+        writer.writerow(["" if v is None or v != v else safe_text(v) if isinstance(v, str) else v for v in row])
         lines.append(buffer.getvalue())
     buffer.seek(0)
     buffer.truncate()

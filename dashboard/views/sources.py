@@ -19,6 +19,7 @@ from dashboard import model
 from dashboard.model import nowcast
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views.labels import edition_label, source_line
+from dashboard.views.tabular import comment_line, neutralise_frame
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -84,7 +85,7 @@ class SourceViews:
 
     def backtest_csv(self) -> str:
         """The backtest table as CSV, its source line as a first comment line."""
-        return f"# {self.backtest_source}\n" + self.backtest_table.to_csv(index=False)
+        return comment_line(self.backtest_source) + "\n" + neutralise_frame(self.backtest_table).to_csv(index=False)
 
     def warm(self) -> None:
         """Split the share rows now (36–128 ms a publisher), not on a first visit."""

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -134,7 +135,14 @@ def wait_for_charts(pg, count: int = 1) -> None:
     frames = pg.locator("[data-defer]")
     for i in range(frames.count()):
         frame = frames.nth(i)
-        frame.scroll_into_view_if_needed()
+        for attempt in range(5):  # the page may re-render under the locator (a back navigation)
+            try:
+                frame.scroll_into_view_if_needed()
+                break
+            except PlaywrightError:
+                if attempt == 4:
+                    raise
+                pg.wait_for_timeout(200)
         deadline = time.monotonic() + 20
         while frame.evaluate(PLACEHOLDER_JS):
             if time.monotonic() > deadline:

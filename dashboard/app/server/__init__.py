@@ -6,6 +6,9 @@
     shapes.py          the shape a callback request must have, from the callback's declaration
     memo.py            callback answers kept per worker, bounded in bytes
     boundedlog.py      logging a hostile client cannot turn into a full disk
+    gunicorn_log.py    gunicorn's own error and access logs behind the same bound
+    bytecache.py       the byte-bounded LRU every in-process answer cache is
+    offload.py         a request's heavy CPU work off the gevent loop (the hub's thread pool)
     routing.py         the page router's inputs: the path wins over the query string
     bundles.py         compression, trimmed vendored bundles, only the bundles a page needs
     data_routes.py     /data/observations.csv|json and /data/<chart>.csv

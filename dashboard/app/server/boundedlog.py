@@ -54,5 +54,37 @@ class BoundedLog:
         self._held.clear()
 
 
+class BoundedFilter(logging.Filter):
+    """The same bound as :class:`BoundedLog` for records from any logger (gunicorn's own):
+    one line each (no traceback, at most ``MAX_LINE`` characters), at most ``lines`` per
+    window; the first line after a window that held some back says how many."""
+
+    def __init__(self, lines: int = LINES_PER_WINDOW, window: float = WINDOW_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._lines, self._window, self._clock = lines, window, clock
+        self._start = clock()
+        self._written = self._held = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Shorten the record to one line; False once the window's quota is spent."""
+        with self._lock:
+            now = self._clock()
+            held = 0
+            if now - self._start >= self._window:
+                held, self._held, self._start, self._written = self._held, 0, now, 0
+            if self._written >= self._lines:
+                self._held += 1
+                return False
+            self._written += 1
+        text = " ".join(record.getMessage().split())[:MAX_LINE]
+        if held:
+            text = f"(held back {held} log lines in the last {self._window:.0f} s) {text}"
+        record.msg, record.args = text, ()
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
 # The app's one bounded log (dashboard.app): rejected requests, errors, missing static copies.
 APP_LOG = BoundedLog(logging.getLogger("dashboard.app"))

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dashboard.app.server.bytecache import ByteLRU
+
 APP = Path(__file__).resolve().parents[1]  # dashboard/app
 
 # Brotli at quality 8 makes plotly.js 1.24 MB on the wire instead of 1.44 MB (zstd 3),
@@ -31,18 +33,24 @@ COMPRESSION = {
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 
 
+# The compressed bundles a page loads are ~2 MB; a query string makes a new key, so the
+# cache is bounded by bytes, per worker, like every other.
+STATIC_CACHE_BYTES = 16 * 1024 * 1024
+
+
 class StaticCompressionCache:
     """flask-compress cache that keeps compressed static bundles, never dynamic answers."""
 
     def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
+        self._store = ByteLRU(STATIC_CACHE_BYTES)
 
     def get(self, key: str) -> bytes | None:
-        return self._store.get(key)
+        found = self._store.get(key)
+        return found if isinstance(found, bytes) else None
 
     def set(self, key: str, value: bytes) -> None:
         if not key.endswith(";"):  # empty cache key: not a static file
-            self._store[key] = value
+            self._store.put(key, value)
 
 
 def static_key(request) -> str:

@@ -47,6 +47,7 @@ WORKER_CONNECTIONS = 1000     # connections one worker parks at once (gunicorn's
 LIMIT_REQUEST_LINE = 4094     # bytes of "GET /path?query HTTP/1.1"
 LIMIT_REQUEST_FIELD_SIZE = 8190
 WORKER_CLASS = "dashboard.app.server.worker.DashboardWorker"  # imported by gunicorn after the patch
+LOGGER_CLASS = "dashboard.app.server.gunicorn_log.BoundedLogger"  # gunicorn's log, rate-limited
 MAX_PORT = 65535
 
 
@@ -110,6 +111,7 @@ def run(snapshot: Path | None, host: str, port: int, workers: int, public_url: s
                 "limit_request_field_size": LIMIT_REQUEST_FIELD_SIZE,
                 "accesslog": None,
                 "errorlog": "-",
+                "logger_class": LOGGER_CLASS,
                 "loglevel": "warning",
             }
             for key, value in settings.items():
