@@ -148,7 +148,8 @@ def test_every_page_state_has_a_data_age_note(page):
 
 
 def test_map_figure(page):
-    fig, summary, source_text = page.update_map(2024, "sipri", "europe")
+    fig, summary, source_text, drawn = page.update_map(2024, "sipri", "europe")
+    assert drawn == "sipri|europe"
     trace = fig["data"][0]
     assert trace["type"] == "choropleth" and trace["locationmode"] == "ISO-3"
     assert len(trace["locations"]) == len(trace["z"]) > 100
@@ -161,7 +162,8 @@ def test_map_figure(page):
 
 
 def test_empty_states_are_friendly(page):
-    fig, summary, _ = page.update_map(1990, "nato", "world")
+    fig, summary, _, drawn = page.update_map(1990, "nato", "world")
+    assert drawn == ""   # nothing drawn: the next year sends a whole figure
     assert fig["data"] == []
     assert "No NATO data for 1990: NATO's tables start in 2014" in fig["layout"]["annotations"][0]["text"]
     assert "NATO's tables start in 2014" in summary
@@ -204,3 +206,21 @@ def test_ranking_of_a_chosen_group(page):
     assert "of 4 countries" not in summary or "top 4" not in summary
     default, *_ = page.update_ranking(2024, "sipri", "<script>")   # anything odd: the default top 40
     assert sum(len(t["x"]) for t in default["data"]) == SIPRI_TOP
+
+
+def test_a_year_step_on_the_drawn_map_sends_only_the_new_values(page):
+    """The second year on the same source and region is a Patch of the trace's values: no
+    geometry, layout or colour scale sent again; another region redraws the whole figure."""
+    from dash import Patch
+
+    full, _, _, drawn = page.update_map(2023, "sipri", "world")
+    patch, summary, _, again = page.update_map(2024, "sipri", "world", drawn)
+    assert isinstance(patch, Patch) and again == drawn == "sipri|world" and "2024" in summary
+    operations = patch.to_plotly_json()["operations"]
+    assert {tuple(op["location"]) for op in operations} == {("data", 0, k) for k in ("locations", "z", "text",
+                                                                                         "hovertemplate")}
+    z = next(op["params"]["value"] for op in operations if op["location"][-1] == "z")
+    whole, *_ = page.update_map(2024, "sipri", "world")
+    assert z == whole["data"][0]["z"] and len(z) > 100
+    other, *_ = page.update_map(2024, "sipri", "europe", drawn)
+    assert isinstance(other, dict) and other["layout"]["geo"]

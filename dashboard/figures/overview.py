@@ -39,13 +39,9 @@ def map_figure(shares: YearShares, source: str, year: int, region: str, zmax: fl
     """Choropleth of share of GDP; colours saturate at ``zmax`` (the registry's top target)."""
     if shares.empty:
         return empty_figure(empty_message or empty_year_message(source, year, None, None), 460)
-    label = SOURCE_LABELS.get(source, source)
-    text = [f"{n}: {v:.2f}%{' (estimate)' if e else ''}" for n, v, e in zip(shares.name, shares.value, shares.estimate)]
     ticks = [t for t in range(int(zmax) + 1)]
     trace = {
-        "type": "choropleth", "locationmode": "ISO-3",
-        "locations": list(shares.iso3), "z": [round(v, 3) for v in shares.value],
-        "text": text, "hovertemplate": "%{text}<extra>" + f"{label} {year}" + "</extra>",
+        "type": "choropleth", "locationmode": "ISO-3", **map_values(shares, source, year),
         "colorscale": MAP_COLOURSCALE, "reversescale": True, "zmin": 0, "zmax": zmax,
         "marker": {"line": {"color": "#fff", "width": 0.5}},
         "colorbar": {"title": {"text": "% of GDP", "side": "top"}, "orientation": "h", "thickness": 10,
@@ -57,6 +53,15 @@ def map_figure(shares: YearShares, source: str, year: int, region: str, zmax: fl
     layout.update({"geo": geo, "margin": {"l": 0, "r": 0, "t": 8, "b": 64}, "hovermode": "closest",
                    "dragmode": False})
     return {"data": [trace], "layout": layout}
+
+
+def map_values(shares: YearShares, source: str, year: int) -> dict:
+    """What changes on the map from one year to the next: the countries, their values, the hover
+    text (a year step patches only these into the drawn figure)."""
+    label = SOURCE_LABELS.get(source, source)
+    text = [f"{n}: {v:.2f}%{' (estimate)' if e else ''}" for n, v, e in zip(shares.name, shares.value, shares.estimate)]
+    return {"locations": list(shares.iso3), "z": [round(v, 3) for v in shares.value], "text": text,
+            "hovertemplate": "%{text}<extra>" + f"{label} {year}" + "</extra>"}
 
 
 def map_summary(shares: YearShares, source: str, edition: str | None, year: int, empty_message: str = "") -> str:

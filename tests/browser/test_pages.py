@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_charts
 
@@ -98,3 +99,17 @@ def test_pledges_first_screen_shows_the_uk_headline_and_country_filter(page):
     page.wait_for_selector("#pledges-grid .ag-row")
     countries = page.locator("#pledges-grid .ag-pinned-left-cols-container .ag-row").all_inner_texts()
     assert countries and {c.strip() for c in countries} == {"United Kingdom"}
+
+
+def test_a_year_step_redraws_the_map_with_the_new_years_values(page):
+    """The slider's keyboard step patches the drawn map (Patch: values only): the map's text
+    summary and the URL follow, and the map is still drawn (its countries' shapes)."""
+    page.goto("/?year=2020&source=sipri")
+    wait_for_charts(page, 3)
+    summary = page.locator("#overview-map-summary")
+    assert "in 2020" in summary.inner_text()
+    page.locator("#overview-year [role=slider]").first.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(summary).to_contain_text("in 2019", timeout=10_000)
+    page.wait_for_url(re.compile(r"year=2019"))
+    assert page.locator("#overview-map-graph .choroplethlocation").count() > 100

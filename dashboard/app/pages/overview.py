@@ -8,7 +8,7 @@ registry, never literals. Every frame is a look-up in ``views.overview``.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, Patch, State, callback, dcc, html
 
 from dashboard.app.components import chart_card, data_age, data_age_children, deferred, events_toggle
 from dashboard.app.html_types import Attrs
@@ -66,6 +66,9 @@ def layout(**params: object) -> html.Div:
             ], className="controls"),
         ], className="card", style={"padding": "8px 14px"}),
         chart_card("overview-map", "Defence spending as a share of GDP", "share-of-gdp-map", height=460),
+        # what the map draws now ("source|region"): a year step on the same map sends only the
+        # new values (a Patch), not the geometry, layout and colour scale again
+        dcc.Store(id="overview-map-drawn", data=""),
         chart_card("overview-ranking", "Ranking by share of GDP", "share-of-gdp-ranking", height=820,
                    defer=True),
         chart_card("overview-allies", f"NATO allies at or above {app.overview.threshold:g}% of GDP, by year",
@@ -96,20 +99,29 @@ def year_marks(low: int, high: int) -> dict[int, str]:
     Output("overview-map-graph", "figure"),
     Output("overview-map-summary", "children"),
     Output("overview-map-source", "children"),
+    Output("overview-map-drawn", "data"),
     Input("overview-year", "value"),
     Input("overview-source", "value"),
     Input("overview-region", "value"),
+    State("overview-map-drawn", "data"),
 )
-def update_map(year: object, source: object, region: object):
-    """Choropleth for the year, source and region."""
+def update_map(year: object, source: object, region: object, drawn: object = None):
+    """Choropleth for the year, source and region; when only the year moved on a map already
+    drawn, just its values (``fig.map_values``), patched into the figure the browser has."""
     views = data.get().overview
     source, year, region = read_params({"year": year, "source": source, "region": region})
     shares = views.year_shares(source, year)
     message = views.empty_message(source, year)
     edition = views.edition(source)
-    return (fig.map_figure(shares, source, year, region, max(views.targets, default=5.0), message),
-            fig.map_summary(shares, source, edition, year, message),
-            source_line([(source, edition)] if edition else [], MAP_NOTE))
+    now = f"{source}|{region}" if not shares.empty else ""
+    if now and drawn == now:
+        figure: dict | Patch = Patch()
+        for key, value in fig.map_values(shares, source, year).items():
+            figure["data"][0][key] = value
+    else:
+        figure = fig.map_figure(shares, source, year, region, max(views.targets, default=5.0), message)
+    return (figure, fig.map_summary(shares, source, edition, year, message),
+            source_line([(source, edition)] if edition else [], MAP_NOTE), now)
 
 
 @callback(
