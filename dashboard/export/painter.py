@@ -5,15 +5,16 @@
 The app's pages carry each chart as an SVG picture until plotly.js is needed
 (``dashboard.app.pictures``). Starting Python, kaleido and Chromium costs 3–6 s, and a
 page has up to five charts at two widths, so the app keeps one of these processes per
-worker and sends it one request per picture (~0.2–0.5 s each once warm). Chromium stays
-out of the web worker (docs/design.md).
+server, shared by its workers through the painter service (``dashboard.app.pictures.paint``:
+started on demand, stopped when idle), and sends it one request per picture (~0.2–0.5 s
+each once warm). Chromium stays out of the web workers (docs/design.md).
 
 Protocol, one JSON object per line each way:
     in:  {"figure": {...}, "width": 1140, "height": 420, "format": "svg"}   (format: svg or png)
     out: {"svg": "<svg ...>"}  or  {"png": "<base64>"}  or  {"error": "one line"}
 A PNG is painted at twice the size, as the export's (``browser.PNG_SCALE``): the social cards.
 The process ends at end of input. It never restarts its own browser: when Chromium dies or
-hangs, the app's side (``dashboard.app.pictures.paint``) kills this process with its whole
+hangs, the service (``dashboard.app.pictures.paint``) kills this process with its whole
 tree, Chromium included, and starts another after a short back-off. Its own per-picture
 timeout (``browser.DEFAULT_TIMEOUT``) is longer than the app's, so it is only a backstop.
 """

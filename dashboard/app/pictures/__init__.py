@@ -2,7 +2,7 @@
 
     svg.py     each chart as an SVG picture in the static copy: /pictures/<chart>.svg
     social.py  each page's social card: og:image, /images/<chart>.png (the export's PNG)
-    paint.py   the worker's painter process (``dashboard.export.painter``, one warm Chromium)
+    paint.py   the server's one painter (``dashboard.export.painter``, one warm Chromium), shared by its workers
     warm.py    after ``serve`` starts: paints each page's opening pictures (a child process)
 
 May import: ``app.cards`` (which chart a card draws, as a URL sets it), ``app.server``

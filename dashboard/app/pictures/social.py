@@ -6,7 +6,7 @@ A page's og:image is the print-styled PNG of its main chart (``MAIN_CARDS``) as 
 URL sets it: /country/DEU's is Germany's share of GDP. The image is made on the first
 request of its URL — never while the page's HTML waits — from the export's print-styled
 figure (``charts.publication_figure``: the same as ``defence-dashboard export <chart>
---format png``) by the worker's painter process (``paint``: Chromium stays out of the web
+--format png``) by the server's painter (``paint``: Chromium stays out of the web
 worker, and under gevent the process is waited for without holding up other requests;
 ~1 s once warm, where an export process per image took 6–10 s). It is then kept on disk
 per (chart, parameters, snapshot, figure code) (``diskcache``) and served from there. A
@@ -90,7 +90,7 @@ def image(chart: str, params: dict[str, str]) -> Path:
 
 
 def _render(chart: str, params: dict[str, str]) -> bytes:
-    """The print-styled PNG (2400 × 1350) from the worker's painter."""
+    """The print-styled PNG (2400 × 1350) from the server's painter."""
     figure = charts.publication_figure(data.get(), chart, params, dt.date.today())
     return paint.painter().image(figure, WIDTH, HEIGHT, "png")
 

@@ -7,8 +7,8 @@ interact (``static_copy/hydrate.js`` then loads Dash and plotly.js). Its charts 
 pictures: the same figure the page's live chart draws (``Built.figure``, not the
 print-styled export), at the card's height and at one of two widths — a phone's and a
 desktop's, picked by the browser with ``<picture>``. A picture is painted on its first
-request by the worker's long-lived painter process (``paint``: one warm Chromium per
-worker, ~0.3 s a picture), then kept on disk per (chart, parameters, size, snapshot, figure
+request by the server's painter (``paint``: one warm Chromium the workers share,
+stopped when idle; ~0.3 s a picture), then kept on disk per (chart, parameters, size, snapshot, figure
 code) (``diskcache``). Without Chromium the request answers 503 and the copy shows the
 picture's alternative text; the live page is unaffected.
 """
