@@ -152,7 +152,7 @@ def test_the_note_is_accessible_and_says_how_ages_are_counted(app):
 
 def test_static_copy_is_cached_per_day(monkeypatch):
     from dashboard.app import create_app, index
-    from dashboard.app.static_copy import prerender
+    from dashboard.app.static_copy import page_cache, prerender
 
     app = create_app()
     client = app.server.test_client()
@@ -171,6 +171,7 @@ def test_static_copy_is_cached_per_day(monkeypatch):
         date = Day
 
     monkeypatch.setattr(index, "dt", FakeDt)
+    monkeypatch.setattr(app.server.extensions[page_cache.EXTENSION], "today", Day.today)  # pages from memory too
     client.get("/compare")
     client.get("/compare")
     assert built == ["/compare"]  # the same day: kept

@@ -19,6 +19,9 @@ Two settings go with it:
   unfairly (epoll order): p50 3 ms but p95 0.7 s under wrk; closing after each answer
   sends every request through the kernel's first-come-first-served accept queue
   (p95 26 ms at the same throughput). Behind a proxy the upstream leg is short anyway.
+  Re-measured with pages from memory (issue 23, docs/performance.md): a 2-5 s keep-alive took
+  GET / from 3,200 to 5,300 req/s (medians) but its p99 from 15 ms to 86-166 ms, and /health's
+  p99 beside held idle and slow connections from 9-22 ms to 51-130 ms; so still 0.
 - ``REQUEST_READ_TIMEOUT_S``: a client must have sent its whole request within this
   time of connecting, or the connection is closed. A slow-header client cannot hold a
   greenlet for ever; a real browser sends its request in one packet.

@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from dashboard.app.static_copy import page_cache
+
 SCRIPT = Path(__file__).with_name("hydrate.js")
 URL = "/_hydrate.js"
 SCRIPT_TAG = re.compile(r'<script src="([^"<>]+)"></script>\n?')
@@ -43,9 +45,11 @@ def version() -> str:
 
 
 def install(server) -> None:
-    """Serve hydrate.js at ``URL``."""
+    """Serve hydrate.js at ``URL``, and the pages from memory (``page_cache``: its hooks must be
+    the first added, which ``create_app`` calling this before building Dash's app ensures)."""
     import flask
 
+    page_cache.install(server)
     body = SCRIPT.read_bytes()
 
     @server.route(URL)

@@ -2,7 +2,7 @@
 
 Dash's scripts load only when the reader first interacts (static_copy/hydration.py): until then
 this copy is the page, so it carries everything a reader reads — text, each control's
-setting, each chart as a picture, each grid's first rows.
+setting, each chart as a picture, each grid's rows (static_copy/grid_copy.py).
 
 Dash draws everything in the browser: before its scripts have run and the page's
 layout has come back from the server, a visitor sees a blank page (Lighthouse: the
@@ -15,7 +15,7 @@ so a later navigation can never bring it back. Browsers without ``:has()`` never
 the copy. Without JavaScript the copy stays: a readable page with working links.
 
 Plain HTML components are copied; controls show their current value (not operable);
-charts are pictures and grids their first rows, through ``fills`` (dashboard/app/index.py),
+charts are pictures and grids their rows, through ``fills`` (dashboard/app/index.py),
 in frames of the live components' fixed heights; ids are dropped (no duplicates with
 the live tree; only ``main``, the skip link's target, stays), and so are ARIA references
 to ids. Every text and attribute is escaped:
@@ -38,7 +38,10 @@ CONTENT_ID = dash_internals.PAGES_CONTENT  # dash.page_container's div the route
 # The root class of every "not found" layout (unknown path, unknown country): the index
 # answers such a page with HTTP 404, the friendly page still in its body.
 NOT_FOUND_CLASS = "page-not-found"
-CACHE_SIZE = 256  # pages kept by full path (the query string makes the key space unbounded)
+# Copies the index keeps by full path (the query string makes the key space unbounded). The pages
+# as served are kept by bytes (static_copy/page_cache.py); this only spares a page's other
+# encodings (brotli, gzip, none) a second render: a few dozen recent copies, ≤ ~75 KB each.
+CACHE_SIZE = 64
 VOID = frozenset({"br", "hr", "img", "input", "wbr", "col"})
 # Attributes worth copying (React prop name -> HTML attribute); everything else is dropped,
 # <label for> too: its control exists only in Dash's tree.
@@ -62,7 +65,7 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 # (component type, id, props) -> what the copy shows in a graph's frame (its picture:
-# dashboard/app/pictures/svg.py) or in a grid's place (its first rows: static_copy/grid_copy.py)
+# dashboard/app/pictures/svg.py) or in a grid's place (its rows: static_copy/grid_copy.py)
 Fills = Callable[[str, str, dict], str]
 
 
