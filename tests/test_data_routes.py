@@ -196,3 +196,13 @@ def test_a_chart_picture_for_a_loose_code_is_refused(client):
     resp = client.get("/images/country-share.png?country=GBRX")
     assert resp.status_code in (400, 404)
     assert charts.params_from_query("country-share", {}, "/country/GBRX") == {"country": "GBRX"}
+
+
+def test_a_refused_answer_is_refused_from_memory_the_next_time(client, routes, monkeypatch):
+    """413 once, then the same filter is refused without finding or encoding the rows again."""
+    url = "/data/observations.json?edition=2025-04&indicator=milex_share_gdp,milex_usd"
+    first = client.get(url)
+    assert first.status_code == 413
+    monkeypatch.setattr(observations, "matching", lambda *a: pytest.fail("rows looked up again"))
+    again = client.get(url)
+    assert again.status_code == 413 and again.get_data() == first.get_data()
