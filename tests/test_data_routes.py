@@ -127,13 +127,13 @@ def test_a_thousand_distinct_filters_stay_within_the_stated_byte_bound(client, r
 
 def test_the_byte_cache_drops_the_least_recently_used_to_fit():
     cache = ByteLRU(max_bytes=100, max_item=60)
-    cache.put("a", b"x" * 40)
+    cache.put("a", b"x" * 40)                   # 40 bytes and a 1-byte key: 41
     cache.put("b", b"y" * 40)
     assert cache.get("a") == b"x" * 40          # "a" is now the most recent
-    cache.put("c", b"z" * 40)                   # 120 > 100: "b" goes
-    assert cache.get("b") is None and cache.size == 80 and len(cache) == 2
-    cache.put("d", b"w" * 61)                   # larger than one item may be: not kept
-    assert cache.get("d") is None and cache.size == 80
+    cache.put("c", b"z" * 40)                   # 123 > 100: "b" goes
+    assert cache.get("b") is None and cache.size == 82 and len(cache) == 2
+    cache.put("d", b"w" * 60)                   # 61 with its key, more than one item may be: not kept
+    assert cache.get("d") is None and cache.size == 82
 
 
 # ---- spreadsheet formulas ----------------------------------------------------------------------
@@ -206,3 +206,20 @@ def test_a_refused_answer_is_refused_from_memory_the_next_time(client, routes, m
     monkeypatch.setattr(observations, "matching", lambda *a: pytest.fail("rows looked up again"))
     again = client.get(url)
     assert again.status_code == 413 and again.get_data() == first.get_data()
+
+
+def test_every_answer_leaves_encoded_and_a_repeat_is_304_before_any_work(client, monkeypatch):
+    """``*`` takes brotli, ``br;q=0`` refuses it, a client taking neither gets identity (said,
+    so flask-compress does not compress it again); a repeat with the ETag is 304 at once."""
+    url = "/data/observations.json?iso3=ITA"
+    assert client.get(url, headers={"Accept-Encoding": "*"}).headers["Content-Encoding"] == "br"
+    assert client.get(url, headers={"Accept-Encoding": "br;q=0, gzip"}).headers["Content-Encoding"] == "gzip"
+    plain = client.get(url, headers={"Accept-Encoding": "deflate"})
+    assert plain.headers["Content-Encoding"] == "identity" and json.loads(plain.get_data())
+    packed = client.get(url, headers={"Accept-Encoding": "br"})
+    assert packed.headers["ETag"] != plain.headers["ETag"]     # one ETag per representation
+    monkeypatch.setattr(observations, "matching", lambda *a: pytest.fail("rows looked up for a 304"))
+    again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    weak = client.get(url, headers={"If-None-Match": "W/" + plain.headers["ETag"]})
+    assert weak.status_code == 304

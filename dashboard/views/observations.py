@@ -97,15 +97,6 @@ class Filters:
         lists and clips the years to the data's)."""
         return json.dumps([self.source, self.edition, self.iso3, self.indicator, self.years, self.offset, self.limit])
 
-    @classmethod
-    def from_canonical(cls, text: str) -> Filters:
-        """The filters back from ``canonical``."""
-        source, edition, iso3, indicator, years, offset, limit = json.loads(text)
-        def listed(v: list[str] | None) -> tuple[str, ...] | None:
-            return None if v is None else tuple(v)
-        return cls(listed(source), listed(edition), listed(iso3), listed(indicator),
-                   None if years is None else (int(years[0]), int(years[1])), int(offset),
-                   None if limit is None else int(limit))
 
 
 def parse(raw: Mapping[str, object], data: ViewData) -> Filters:

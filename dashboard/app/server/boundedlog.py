@@ -78,7 +78,9 @@ class BoundedFilter(logging.Filter):
                 self._held += 1
                 return False
             self._written += 1
-        text = " ".join(record.getMessage().split())[:MAX_LINE]
+        error = record.exc_info[1] if record.exc_info else None
+        message = record.getMessage() + (f" ({type(error).__name__}: {error})" if error is not None else "")
+        text = " ".join(message.split())[:MAX_LINE]
         if held:
             text = f"(held back {held} log lines in the last {self._window:.0f} s) {text}"
         record.msg, record.args = text, ()

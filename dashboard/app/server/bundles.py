@@ -54,7 +54,9 @@ class StaticCompressionCache:
 
 
 def static_key(request) -> str:
-    return request.full_path if request.method == "GET" and request.path.startswith(STATIC_PREFIXES) else ""
+    # the path alone: a bundle's version is in its path (Dash's fingerprints), and a query string
+    # (?m=…, or any a client makes up) must not cost a fresh brotli pass per value
+    return request.path if request.method == "GET" and request.path.startswith(STATIC_PREFIXES) else ""
 
 
 # plotly.js with only the traces the dashboard draws (scatter, bar, choropleth): 1.4 MB

@@ -33,7 +33,7 @@ class ByteLRU:
 
     def put(self, key: Hashable, value: object) -> None:
         """Keep ``value`` unless larger than ``max_item``; drop the least recently used to fit."""
-        cost = _cost(value)
+        cost = _cost(value) + _cost(key)   # keys count too (a page's key is its URL)
         if cost > self.max_item:
             return
         with self._lock:
@@ -55,4 +55,4 @@ def _cost(value: object) -> int:
         return len(value)
     if isinstance(value, tuple):
         return sum(_cost(v) for v in value) + 64
-    return 64
+    return 64   # a number, None, a small object

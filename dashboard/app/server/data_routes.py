@@ -47,7 +47,8 @@ MIN_COMPRESS = 1024                    # smaller answers go as they are
 # The smallest a row is written (measured over the snapshot: 54 bytes of CSV, 254 of JSON):
 # more rows than the cap allows at this size are refused without encoding them.
 MIN_ROW_BYTES = {"csv": 50, "json": 240}
-CHUNK_BYTES = 64 * 1024                # an answer is written this much at a time (see _streamed)
+CHUNK_BYTES = 64 * 1024
+REFUSED = "413"                        # a refused answer in the rows cache: (REFUSED, message)                # an answer is written this much at a time (see _streamed)
 CACHE_CONTROL = "public, max-age=86400"
 MIMETYPES = {"csv": "text/csv", "json": "application/json"}
 DATASET_HINT = ("add limit= and offset= to take it a page at a time (at most {rows:,} rows), narrow the filters, "
@@ -64,9 +65,10 @@ class DataRoutes:
     def __init__(self, data: ViewData) -> None:
         self.data = data
         self.edition = _snapshot_id(data)
-        self.rows = ByteLRU(ROWS_CACHE_BYTES, MAX_ANSWER_BYTES)
-        self.packed = ByteLRU(PACKED_CACHE_BYTES, MAX_ANSWER_BYTES)
-        self.charts = ByteLRU(CHART_CACHE_BYTES, MAX_ANSWER_BYTES)
+        item = MAX_ANSWER_BYTES + 64 * 1024   # an answer at the cap, with its key and ETag
+        self.rows = ByteLRU(ROWS_CACHE_BYTES, item)
+        self.packed = ByteLRU(PACKED_CACHE_BYTES, item)
+        self.charts = ByteLRU(CHART_CACHE_BYTES, item)
         self._flights: dict[Hashable, threading.Lock] = {}
 
     def rows_answer(self, filters: observations.Filters, fmt: str) -> tuple[bytes, str]:
@@ -81,10 +83,12 @@ class DataRoutes:
                     try:
                         kept = offload(self._encoded, filters, fmt, key[0])
                     except TooLarge as exc:
-                        kept = exc   # refused once, refused from memory after: no re-encoding per repeat
+                        # refused once, refused from memory after; kept as text, not the exception,
+                        # whose traceback would hold the rows found and encoded so far
+                        kept = (REFUSED, str(exc))
                     self.rows.put(key, kept)
-        if isinstance(kept, TooLarge):
-            raise kept
+        if isinstance(kept, tuple) and kept[0] is REFUSED:
+            raise TooLarge(kept[1]) from None
         return kept  # type: ignore[return-value]
 
     def _encoded(self, filters: observations.Filters, fmt: str, canonical: str) -> tuple[bytes, str]:
@@ -112,9 +116,12 @@ class DataRoutes:
         """One maker per key at a time: 150 clients asking one new 5 MB answer at once make it
         once, not 150 times (a lock per key in flight; a greenlet's lock under gevent)."""
         lock = self._flights.setdefault(key, threading.Lock())
-        with lock:
-            yield
-        self._flights.pop(key, None)
+        try:
+            with lock:
+                yield
+        finally:
+            if self._flights.get(key) is lock:
+                del self._flights[key]
 
     def chart_answer(self, name: str, params: tuple[tuple[str, str], ...]) -> tuple[bytes, str]:
         """A chart's CSV and its ETag (kept)."""
@@ -127,22 +134,25 @@ class DataRoutes:
         return answer
 
     def respond(self, body: bytes, etag: str, mimetype: str, filename: str) -> flask.Response:
-        """The answer, compressed once per (answer, encoding) and kept: a repeat costs a look-up."""
-        if flask.request.if_none_match.contains(etag):
+        """The answer, compressed once per (answer, encoding) and kept: a repeat costs a look-up.
+        Every answer leaves with its Content-Encoding set (``identity`` too), so flask-compress
+        never compresses it again on the event loop."""
+        encoding = _encoding(flask.request.headers.get("Accept-Encoding", "")) if len(body) >= MIN_COMPRESS else None
+        tag = f"{etag}-{encoding}" if encoding else etag   # one ETag per representation
+        if flask.request.if_none_match.contains_weak(tag):
             response = flask.Response(status=304)
         else:
-            encoding = _encoding(flask.request.headers.get("Accept-Encoding", ""))
-            if encoding and len(body) >= MIN_COMPRESS:
-                packed = self.packed_answer(body, etag, encoding)
-                response = _streamed(packed, mimetype)
-                response.headers["Content-Encoding"] = encoding   # flask-compress leaves it alone
-            else:
-                response = _streamed(body, mimetype)
+            response = _streamed(self.packed_answer(body, etag, encoding) if encoding else body, mimetype)
+            response.headers["Content-Encoding"] = encoding or "identity"
             response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
         response.headers["Vary"] = "Accept-Encoding"
-        response.set_etag(etag)
+        response.set_etag(tag)
         response.headers["Cache-Control"] = CACHE_CONTROL
         return response
+
+    def not_modified(self, etag: str) -> bool:
+        """The client's ``If-None-Match`` names this answer already (in some encoding)."""
+        return any(t == etag or t.startswith(f"{etag}-") for t in flask.request.if_none_match.as_set(include_weak=True))
 
     def packed_answer(self, body: bytes, etag: str, encoding: str) -> bytes:
         """``body`` compressed with ``encoding``, made once (off the loop) and kept."""
@@ -175,6 +185,8 @@ def install(server: flask.Flask, data: ViewData) -> DataRoutes:
             return _plain(f"unknown format {fmt[:12]!r}: /data/observations.csv or .json", 404)
         try:
             filters = observations.parse(flask.request.args.to_dict(), data)
+            if routes.not_modified(_etag(routes.edition, filters.canonical(), fmt)):
+                return flask.Response(status=304)   # known before finding a row
             # found, encoded (up to 5 MB) off the event loop: other requests keep being served
             body, etag = routes.rows_answer(filters, fmt)
         except TooLarge as exc:
@@ -210,11 +222,23 @@ def _streamed(body: bytes, mimetype: str) -> flask.Response:
 
 
 def _encoding(accept: str) -> str | None:
-    """``br`` or ``gzip`` if the client takes it (brotli first), else None."""
-    offered = {part.split(";")[0].strip().lower(): part for part in accept.split(",")}
+    """``br`` or ``gzip`` if the client takes it (brotli first; ``*`` takes either), else None
+    (identity). q-values are read as numbers: ``br;q=0`` refuses brotli."""
+    weights: dict[str, float] = {}
+    for part in accept.split(","):
+        name, _, params = part.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name.strip():
+            weights[name.strip().lower()] = q
     for name in ("br", "gzip"):
-        part = offered.get(name)
-        if part is not None and "q=0" not in part.replace(" ", "").replace("q=0.", "q=x"):
+        if weights.get(name, weights.get("*", 0.0)) > 0:
             return name
     return None
 
