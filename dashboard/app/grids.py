@@ -3,6 +3,9 @@ card with the count, an AG Grid of one row per country, its source line and its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, Protocol
+
 import dash_ag_grid as dag
 from dash import dcc, html
 
@@ -56,3 +59,25 @@ def count_text(shown: int, total: int) -> str:
     if not shown:
         return f"No country matches this search (of {total}). Clear the search to see them all."
     return f"Showing {shown} of {total} countries."
+
+
+class SearchableList(Protocol):
+    """A page's list (the Countries list, the Budgets list): rows, their grid records, a search."""
+
+    @property
+    def rows(self) -> Sequence[object]: ...
+
+    @property
+    def records(self) -> Sequence[dict[str, Any]]: ...
+
+    def matching(self, q: str) -> list[int]: ...
+
+    def source_text(self, keep: Sequence[int]) -> str: ...
+
+
+def search_answer(listed: SearchableList, q: str, query: str) -> tuple[list[dict[str, Any]], str, str, str]:
+    """What a list page's search callback answers: the matching rows, their count, their source
+    line, and the URL's query string."""
+    keep = listed.matching(q)
+    return ([listed.records[i] for i in keep], count_text(len(keep), len(listed.rows)),
+            listed.source_text(keep), query)

@@ -71,9 +71,7 @@ class Commitment:
     @property
     def months(self) -> int | None:
         """Months the promise covers (both ends included); None when it names no end."""
-        if self.end is None:
-            return None
-        return (self.end[0] - self.start[0]) * 12 + self.end[1] - self.start[1] + 1
+        return None if self.end is None else months_between(self.start, self.end)
 
     @property
     def total_million(self) -> float | None:
@@ -94,10 +92,8 @@ class Commitment:
     def period_text(self) -> str:
         """``Apr 2024 – Mar 2031`` (``Mar 2025`` for one month; ``from Mar 2025`` with no end)."""
         if self.end is None:
-            return f"from {_month_text(self.start)}"
-        if self.end == self.start:
-            return _month_text(self.start)
-        return f"{_month_text(self.start)} – {_month_text(self.end)}"
+            return f"from {month_text(self.start)}"
+        return span_text(self.start, self.end)
 
     @property
     def amount_text(self) -> str:
@@ -165,5 +161,19 @@ def _month(value: object, where: str, what: str) -> Month:
     return year, month
 
 
-def _month_text(month: Month) -> str:
-    return dt.date(month[0], month[1], 1).strftime("%b %Y")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def months_between(first: Month, last: Month) -> int:
+    """Months from ``first`` to ``last``, both included."""
+    return (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+
+
+def month_text(month: Month) -> str:
+    """``Apr 2024`` (English whatever the locale: strftime's %b is not)."""
+    return f"{MONTH_NAMES[month[1] - 1]} {month[0]}"
+
+
+def span_text(first: Month, last: Month) -> str:
+    """``Apr 2024 – Mar 2031``, or one month's text."""
+    return month_text(first) if first == last else f"{month_text(first)} – {month_text(last)}"

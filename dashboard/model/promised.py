@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.model import ukraine
-from dashboard.model.commitments import Commitment, Month
+from dashboard.model.commitments import Commitment, Month, months_between
 from dashboard.model.panel import Panel
 
 # The country whose defence spending in its own currency and in US$ gives that currency's
@@ -122,7 +122,7 @@ def compare(commitment: Commitment, aid: ukraine.AidData, panel: Panel) -> Compa
         why = ("begins after the release's last month" if c.start > aid.period
                else "ended before the release's first month")
         return Comparison(c, conv, 0, promised, None, None, None, why)
-    covered = _months_between(first, last)
+    covered = months_between(first, last)
     assert promised is not None
     to_date = promised * covered / c.months
     allocated = sum(v for m, v in aid.monthly(kind, c.donor).items() if first <= m <= last)
@@ -132,7 +132,3 @@ def compare(commitment: Commitment, aid: ukraine.AidData, panel: Panel) -> Compa
 def compare_all(commitments: list[Commitment], aid: ukraine.AidData, panel: Panel) -> list[Comparison]:
     """Every commitment in force compared (superseded and lapsed ones are history, left out)."""
     return [compare(c, aid, panel) for c in commitments if c.lifecycle.state == "active"]
-
-
-def _months_between(first: Month, last: Month) -> int:
-    return (last[0] - first[0]) * 12 + last[1] - first[1] + 1

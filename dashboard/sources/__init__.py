@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
 
-def read_limited(source: str, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The file's bytes, or a one-line SourceError if it is missing or larger than ``limit``."""
+def check_size(source: str, path: Path, limit: int = MAX_FILE_BYTES) -> int:
+    """The file's size, or a one-line SourceError if it is missing or larger than ``limit``."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -47,6 +47,12 @@ def read_limited(source: str, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if size > limit:
         raise SourceError(source, path, f"file is {size / 2**20:,.0f} MB, more than the {limit // 2**20} MB any "
                                         f"{source} file has been: not the publisher's file?")
+    return size
+
+
+def read_limited(source: str, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, or a one-line SourceError if it is missing or larger than ``limit``."""
+    check_size(source, path, limit)
     return path.read_bytes()
 
 

@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from dashboard.errors import SourceError
-from dashboard.sources import MAX_FILE_BYTES
+from dashboard.sources import check_size
 
 XLSX_MAGIC = b"PK\x03\x04"  # an xlsx is a zip: every zip starts with a local file header
 
@@ -24,11 +24,8 @@ def open_workbook(source: str, path: Path):
     """Open ``path`` read-only (values, not formulas) or raise a one-line SourceError."""
     if not path.is_file():
         raise SourceError(source, path, "file not found")
-    if path.stat().st_size == 0:
+    if check_size(source, path) == 0:
         raise SourceError(source, path, "file is empty")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise SourceError(source, path, f"file is {path.stat().st_size / 2**20:,.0f} MB, more than the "
-                                        f"{MAX_FILE_BYTES // 2**20} MB any {source} workbook has been")
     with path.open("rb") as fh:
         head = fh.read(64)
     if not head.startswith(XLSX_MAGIC):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from dashboard import schema
 from dashboard.views import ViewError
-from dashboard.views.tabular import neutralise_frame, safe_text
+from dashboard.views.tabular import csv_value, neutralise_frame
 
 if TYPE_CHECKING:
     from dashboard.views.data import ViewData
@@ -136,9 +136,9 @@ def matching(data: ViewData, filters: Filters) -> np.ndarray:
     return found
 
 
-def select(data: ViewData, filters: Filters, positions: np.ndarray | None = None) -> pd.DataFrame:
+def select(data: ViewData, filters: Filters) -> pd.DataFrame:
     """The rows matching every filter, in the table's order, the page ``offset``/``limit`` asks for."""
-    found = matching(data, filters) if positions is None else positions
+    found = matching(data, filters)
     end = None if filters.limit is None else filters.offset + filters.limit
     return data.table.iloc[found[filters.offset:end]][list(schema.COLUMNS)].reset_index(drop=True)
 
@@ -156,8 +156,7 @@ def encode_rows(data: ViewData, positions: np.ndarray, fmt: str, chunk: int = 2_
         writer.writerow(names)
         for start in range(0, len(positions), chunk):
             for i in positions[start:start + chunk].tolist():
-                writer.writerow(["" if (v := col[i]) is None else safe_text(v) if isinstance(v, str) else v
-                                 for col in cells])
+                writer.writerow([csv_value(col[i]) for col in cells])
             yield out.getvalue().encode("utf-8")
             out.seek(0)
             out.truncate()

@@ -23,7 +23,7 @@ from dashboard import editions
 from dashboard.model import STATUSES, MoneyGap, Pledge, Progress, nowcast
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views.labels import STATUS_LABELS
-from dashboard.views.tabular import comment_line, safe_text
+from dashboard.views.tabular import comment_line, csv_value
 
 ALL = "all"  # the status filter's default: every pledge in force, whatever its status
 # Pledges no longer in force (registry lifecycle) are the tracker's history: off by default,
@@ -324,7 +324,7 @@ def _csv_lines(frame: pd.DataFrame) -> tuple[str, list[str]]:
         buffer.seek(0)
         buffer.truncate()
         # missing: an empty field; text made safe for spreadsheets (titles, notes, reasons)
-        writer.writerow(["" if v is None or v != v else safe_text(v) if isinstance(v, str) else v for v in row])
+        writer.writerow([csv_value(v) for v in row])
         lines.append(buffer.getvalue())
     buffer.seek(0)
     buffer.truncate()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dashboard.model import promised as model
-from dashboard.model.commitments import Month
+from dashboard.model.commitments import Month, span_text
 
 if TYPE_CHECKING:
     from dashboard.model.commitments import Commitment
@@ -104,7 +104,7 @@ def sentence(p: Promise, release: str) -> str:
     kind = KIND_LABELS.get(c.compared_with or "", "aid")
     pct = f" ({cmp.delivered_pct:,.0f} % of it)" if cmp.delivered_pct is not None else ""
     stand_in = f"; {cmp.rate.year}'s exchange rate" if cmp.rate and cmp.rate.stand_in else ""
-    return (f"{head}; for {_span(cmp.window)} that is €{cmp.promised_to_date_eur / 1000:,.2f}bn pro rata, and "
+    return (f"{head}; for {span_text(*cmp.window)} that is €{cmp.promised_to_date_eur / 1000:,.2f}bn pro rata, and "
             f"Kiel ({release}) counts €{cmp.allocated_eur / 1000:,.2f}bn of {kind} allocated{pct}{stand_in}.")
 
 
@@ -124,17 +124,6 @@ def summary(items: tuple[Promise, ...], release: str) -> str:
     return (f"{len(shown)} commitments compared with what {release} counts as allocated in the same months: "
             f"allocations reach the promise to date for {reached} of them. Allocated of promised to date — "
             f"{each}.{tail}")
-
-
-def _span(window: tuple[Month, Month]) -> str:
-    if window[0] == window[1]:
-        return _month_text(window[0])
-    return f"{_month_text(window[0])} – {_month_text(window[1])}"
-
-
-def _month_text(month: Month) -> str:
-    return ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[month[1] - 1] \
-        + f" {month[0]}"
 
 
 def _month(month: Month) -> str:

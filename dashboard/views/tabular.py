@@ -27,6 +27,13 @@ def safe_text(text: str) -> str:
     return "'" + text
 
 
+def csv_value(value: Any) -> Any:
+    """A value for ``csv.writer``: missing (None, NaN) empty, text made safe, the rest as it is."""
+    if value is None or value != value:  # value != value: NaN
+        return ""
+    return safe_text(value) if isinstance(value, str) else value
+
+
 def comment_line(text: str) -> str:
     """A ``# …`` first line (a CSV's source line, which may quote a search text from a URL).
 

@@ -95,7 +95,4 @@ count_text = grids.count_text
 def update_budgets(q: object):
     """The rows matching the search, their count and source; the search kept in the URL."""
     view = BudgetsView.parse({"q": q})
-    budgets = data.get().budget_list
-    keep = budgets.matching(view.q)
-    return ([budgets.records[i] for i in keep], count_text(len(keep), len(budgets.rows)),
-            budgets.source_text(keep), view.query())
+    return grids.search_answer(data.get().budget_list, view.q, view.query())

@@ -77,8 +77,5 @@ count_text = grids.count_text  # the tests and the callback read it here too
 def update_countries(q: object):
     """The rows matching the search, their count and sources; the search kept in the URL."""
     view = CountriesView.parse({"q": q})
-    countries = data.get().country_list
-    keep = countries.matching(view.q)
-    return ([countries.records[i] for i in keep], count_text(len(keep), len(countries.rows)),
-            countries.source_text(keep), view.query())
+    return grids.search_answer(data.get().country_list, view.q, view.query())
 
