@@ -23,7 +23,9 @@ Each visit is a fresh browser context (Debian's Chromium driven by Playwright, h
 opened on the page's static copy and made live by a mouse move (static_copy/hydrate.js);
 every page is visited once unmeasured first. Times are taken in the page's own clock by a
 script added before any of the page's (``PROBE_JS``): the input event's timestamp, each
-``Plotly.newPlot``/``react`` call's promise settling (the chart drawn), each callback request
+``Plotly.newPlot``/``react``/``restyle`` call's promise settling (the chart drawn) or the page's
+own redraw of a chart (the map's year step colours the countries itself, then hands plotly
+the values: assets/map-step.js, its ``dashboard:drawn`` event), each callback request
 answered, the grid's rows changing. Prints a table of p50 / p95 (p95 from 10 samples on) / max
 against the issue's budgets; ``--json`` prints one object. Exits 1 when a measure is over its
 budget or failed, 2 when Chromium or Playwright is missing. Loopback only.
@@ -133,7 +135,7 @@ PROBE_JS = r"""(() => {
 
   const wrap = P => {
     if (!P || P.__bench) return P;
-    ['newPlot', 'react'].forEach(name => {
+    ['newPlot', 'react', 'restyle'].forEach(name => {
       const real = P[name];
       if (typeof real !== 'function') return;
       P[name] = function (gd, ...rest) {
@@ -157,6 +159,13 @@ PROBE_JS = r"""(() => {
     try { Object.defineProperty(P, '__bench', {value: true}); } catch (e) { /* frozen */ }
     return P;
   };
+  // a chart redrawn by the page's own code, not plotly (assets/map-step.js: the map's year step)
+  addEventListener('dashboard:drawn', e => {
+    const t = now();
+    B.draws.push({id: (e.detail && e.detail.id) || '', started: t, done: t, shown: null, traces: 1, placeholder: false,
+                  painted: true});
+    touch(t);
+  });
   let plotly = wrap(window.Plotly);
   Object.defineProperty(window, 'Plotly', {configurable: true, enumerable: true,
                                            get: () => plotly, set: v => { plotly = wrap(v); }});

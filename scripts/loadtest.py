@@ -6,7 +6,7 @@
 
 Starts `defence-dashboard serve --workers N` on a free loopback port and runs wrk against
 127.0.0.1 only, POSTing the request the browser sends when /country/GBR loads
-(`update_country`), for at most 60 s a run. With --idle/--slow it first measures without
+(`update_share`, what choosing another country sends), for at most 60 s a run. With --idle/--slow it first measures without
 them, then holds that many idle and slow-header connections open and measures again while
 probing /health every 0.25 s: the report gives both throughputs, their ratio and the
 /health p99. With --soak it samples every worker's resident memory every 5 s of one long
@@ -41,7 +41,7 @@ end
 
 
 def country_request() -> dict:
-    """The update_country request for GBR, as Dash's renderer sends it on page load."""
+    """The update_share request for GBR, as Dash's renderer sends it when GBR is chosen."""
     from dashboard.app import create_app
     from dashboard.bench.callbacks import _payload, _values
 
@@ -52,7 +52,7 @@ def country_request() -> dict:
     values = _values(country.layout(iso3="GBR"))
     key = next(k for k, v in app.callback_map.items()
                if callable(v.get("callback"))
-               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "update_country")
+               and getattr(v["callback"], "__wrapped__", v["callback"]).__name__ == "update_share")
     return _payload(key, app.callback_map[key], values)
 
 
@@ -86,7 +86,7 @@ def main() -> int:
     body = json.dumps(country_request())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(LUA % body)
-    result: dict = {"callback": "country.update_country", "workers": args.workers,
+    result: dict = {"callback": "country.update_share", "workers": args.workers,
                     "connections": args.connections, "seconds": seconds}
     with clients.served(args.workers) as (port, proc):
         wrk(port, lua.name, args.connections, args.threads, 3)  # warm both workers

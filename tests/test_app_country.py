@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dash
 import pytest
 
 from dashboard.app import create_app
@@ -21,7 +22,11 @@ def _names(figure: dict) -> list[str]:
 
 
 def test_uk_share_chart_has_each_source_and_the_pledge(page):
-    share, summary, source, gap, gap_summary, gap_source, headline, notes = page.update_country("GBR", 1990)
+    share, summary, source, notes, drawn = page.update_share("GBR", 1990)
+    assert drawn == "GBR"  # a new country: the rest of the page follows
+    assert page.update_share("GBR", 2000, ["on"], "GBR")[-1] is dash.no_update  # a new year: it does not
+    title, headline, low, high, budgets, gap, gap_summary, gap_source, *_ = page.update_rest("GBR")
+    assert title == "United Kingdom" and low < 1990 < high and budgets
     names = _names(share)
     assert "NATO (2024-06)" in names and "SIPRI (2025-04)" in names
     assert "World Bank (2026-02-24), under SIPRI's line" in names  # the World Bank republishes SIPRI's shares
@@ -38,7 +43,7 @@ def test_uk_share_chart_has_each_source_and_the_pledge(page):
 
 
 def test_start_year_cuts_every_series(page):
-    share = page.update_country("GBR", 2015)[0]
+    share = page.update_share("GBR", 2015)[0]
     data_traces = [t for t in share["data"] if "by 20" not in t["name"]]
     assert min(min(t["x"]) for t in data_traces if t["x"]) == 2015
 
@@ -46,7 +51,7 @@ def test_start_year_cuts_every_series(page):
 @pytest.mark.parametrize("code,start", [("<script>", "abc"), (None, None), ("ZZZ", "-1e309"), ("gbr", 99999),
                                         ("GBR" * 1000, [1, 2]), (42, {"a": 1})])
 def test_hostile_inputs_fall_back_quietly(page, code, start):
-    share = page.update_country(code, start)[0]
+    share = page.update_share(code, start)[0]
     assert share["data"]  # falls back to GBR / default years, never raises
 
 
@@ -54,7 +59,7 @@ def test_layout_validates_url_parameters(page):
     assert page.layout(iso3="XYZ").children[0].children == "Country not found"
     assert page.layout(iso3="../../etc/passwd").children[0].children == "Country not found"
     good = page.layout(iso3="pol", **{"from": "2000", "measure": "usd"})
-    assert component_ids(good)["country-code"].data == "POL"
+    assert component_ids(good)["country-select"].value == "POL"
     assert component_ids(good)["country-from"].value == 2000 and component_ids(good)["country-measure"].value == "usd"
     odd = page.layout(iso3="POL", **{"from": "<b>", "measure": "bitcoin"})
     assert component_ids(odd)["country-from"].value == page.DEFAULT_FROM and component_ids(odd)["country-measure"].value == "lcu"
@@ -76,11 +81,12 @@ def test_spending_summary_names_publishers_as_readers_know_them(page):
 
 
 def test_url_sync_and_downloads(page):
-    assert page.sync_url("DEU", 2000, "usd", ["on"], "GBR") == "/country/DEU?from=2000&measure=usd"
-    assert page.sync_url("<x>", "abc", "zzz", ["on"], "GBR") == "/country/GBR?from=1990&measure=lcu"
+    # the URL, and the same URL as the one the page shows (the router then leaves the page in place)
+    assert page.sync_url("DEU", 2000, "usd", ["on"]) == ("/country/DEU?from=2000&measure=usd",) * 2
+    assert page.sync_url("<x>", "abc", "zzz", ["on"])[0] == "/country/GBR?from=1990&measure=lcu"
     # the events toggle unticked is kept in the URL; anything odd counts as on
-    assert page.sync_url("DEU", 2000, "usd", [], "GBR") == "/country/DEU?from=2000&measure=usd&events=off"
-    assert page.sync_url("DEU", 2000, "usd", "<x>", "GBR") == "/country/DEU?from=2000&measure=usd"
+    assert page.sync_url("DEU", 2000, "usd", [])[0] == "/country/DEU?from=2000&measure=usd&events=off"
+    assert page.sync_url("DEU", 2000, "usd", "<x>")[0] == "/country/DEU?from=2000&measure=usd"
     csv = card_csv("country-share", "/country/GBR", **{"from": 2020})
     assert csv["filename"] == "GBR-share-of-gdp.csv" and csv["content"].startswith("# Source: ")
     lines = csv["content"].splitlines()
@@ -93,8 +99,8 @@ def test_url_sync_and_downloads(page):
 def test_events_on_the_share_chart_are_switchable(page):
     """The full-scale invasion (24 Feb 2022, data/events.yaml) is marked on the share chart
     unless the toggle is off; the UK's own pledge event only on the UK's chart."""
-    on = page.update_country("GBR", 1990, ["on"])
-    off = page.update_country("GBR", 1990, [])
+    on = page.update_share("GBR", 1990, ["on"])
+    off = page.update_share("GBR", 1990, [])
     assert "invasion" in on[1].lower() and "invasion" not in off[1].lower()
     shapes_on = len(on[0].get("layout", {}).get("shapes", []))
     shapes_off = len(off[0].get("layout", {}).get("shapes", []))

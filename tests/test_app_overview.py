@@ -148,7 +148,7 @@ def test_every_page_state_has_a_data_age_note(page):
 
 
 def test_map_figure(page):
-    fig, summary, source_text, drawn = page.update_map(2024, "sipri", "europe")
+    fig, summary, source_text, drawn, _ = page.update_map(2024, "sipri", "europe")
     assert drawn == "sipri|europe"
     trace = fig["data"][0]
     assert trace["type"] == "choropleth" and trace["locationmode"] == "ISO-3"
@@ -162,7 +162,7 @@ def test_map_figure(page):
 
 
 def test_empty_states_are_friendly(page):
-    fig, summary, _, drawn = page.update_map(1990, "nato", "world")
+    fig, summary, _, drawn, _ = page.update_map(1990, "nato", "world")
     assert drawn == ""   # nothing drawn: the next year sends a whole figure
     assert fig["data"] == []
     assert "No NATO data for 1990: NATO's tables start in 2014" in fig["layout"]["annotations"][0]["text"]
@@ -213,14 +213,36 @@ def test_a_year_step_on_the_drawn_map_sends_only_the_new_values(page):
     geometry, layout or colour scale sent again; another region redraws the whole figure."""
     from dash import Patch
 
-    full, _, _, drawn = page.update_map(2023, "sipri", "world")
-    patch, summary, _, again = page.update_map(2024, "sipri", "world", drawn)
+    full, _, _, drawn, _ = page.update_map(2023, "sipri", "world")
+    patch, summary, _, again, _ = page.update_map(2024, "sipri", "world", drawn=drawn)
     assert isinstance(patch, Patch) and again == drawn == "sipri|world" and "2024" in summary
     operations = patch.to_plotly_json()["operations"]
     assert {tuple(op["location"]) for op in operations} == {("data", 0, k) for k in ("locations", "z", "text",
-                                                                                         "hovertemplate")}
+                                                                                         "hovertemplate",
+                                                                                         "selectedpoints")}
     z = next(op["params"]["value"] for op in operations if op["location"][-1] == "z")
     whole, *_ = page.update_map(2024, "sipri", "world")
     assert z == whole["data"][0]["z"] and len(z) > 100
-    other, *_ = page.update_map(2024, "sipri", "europe", drawn)
+    other, *_ = page.update_map(2024, "sipri", "europe", drawn=drawn)
     assert isinstance(other, dict) and other["layout"]["geo"]
+
+
+def test_the_live_map_draws_every_country_of_the_source_and_hides_those_without_a_figure():
+    """map_values with ``every``: the same countries in the same order whatever the year, those
+    without a figure in the year not selected (drawn unseen) and saying so when hovered."""
+    from dashboard.figures.overview import map_figure, map_values
+    from dashboard.views.overview import YearShares
+
+    shares = YearShares(("POL", "EST"), ("Poland", "Estonia"), (4.123456, 3.4), (False, True))
+    every = (("EST", "Estonia"), ("FIN", "Finland"), ("POL", "Poland"))
+    values = map_values(shares, "nato", 2024, every)
+    assert values["locations"] == ["EST", "FIN", "POL"]
+    assert values["z"] == [3.4, 0, 4.123]
+    assert values["text"] == ["Estonia: 3.40% (estimate)", "Finland: no NATO figure for 2024", "Poland: 4.12%"]
+    assert values["selectedpoints"] == [0, 2]
+    assert values["hovertemplate"] == "%{text}<extra>NATO 2024</extra>"
+    trace = map_figure(shares, "nato", 2024, "world", 5.0, "", every)["data"][0]
+    assert trace["unselected"] == {"marker": {"opacity": 0}} and trace["selected"] == {"marker": {"opacity": 1}}
+    # without ``every`` (the exports and pictures): only the countries with a figure, nothing hidden
+    plain = map_figure(shares, "nato", 2024, "world", 5.0)["data"][0]
+    assert plain["locations"] == ["POL", "EST"] and "selectedpoints" not in plain and "unselected" not in plain

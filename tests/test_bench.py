@@ -43,7 +43,7 @@ def test_first_hits_are_new_values(app, monkeypatch):
         assert not set(bodies) & warm.get(name, set()), f"{name} re-sent the page's own values"
     # every callback with a control a user can change is timed (sync_url included)
     assert {"overview.update_map", "compare.update_chart", "scenarios.update_scenario",
-            "sources.update_revisions", "country.update_country", "pledges.update_pledges",
+            "sources.update_revisions", "country.update_share", "pledges.update_pledges",
             "cards.image", "cards.csv"} <= set(result)
     assert all(t["p95_ms"] >= t["p50_ms"] > 0 for t in result.values())
     # wherever the controls offer enough new values, each callback gets its share of hits

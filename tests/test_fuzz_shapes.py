@@ -210,7 +210,9 @@ def test_renderer_shapes_seen_in_the_report_are_400(served):
                                                  {"id": "_pages_store", "property": "data"}],
                    "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/"},
                               {"id": "_pages_location", "property": "search", "value": ""}],
-                   "state": [{"id": "_pages_location", "property": "pathname", "value": "/"}],
+                   "state": [{"id": "_pages_location", "property": "pathname", "value": "/"},
+                             {"id": "_pages_location", "property": "search", "value": ""},
+                             []],  # no page on screen says which URL it shows (routing.shown_store)
                    "changedPropIds": ["_pages_location.pathname"]}
     assert _post(client, good_router).status_code == 200
     cases = [

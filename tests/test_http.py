@@ -37,13 +37,17 @@ def _copy(html: str) -> str:
     return html.split('<div class="prerender">', 1)[1].split('<div id="react-entry-point"', 1)[0]
 
 
-def _router(app, pathname: str, search: str) -> dict:
+def _router(app, pathname: str, search: str, shown: list[str] | None = None) -> dict:
+    """The router's request as the renderer sends it; ``shown``: the URLs the in-place pages on
+    screen say they show (their ``{"shown-url": page}`` stores)."""
     key = next(k for k in app.callback_map if "_pages_content" in k)
     return {"output": key, "outputs": [{"id": "_pages_content", "property": "children"},
                                        {"id": "_pages_store", "property": "data"}],
             "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
                        {"id": "_pages_location", "property": "search", "value": search}],
-            "state": [{"id": "_pages_location", "property": "pathname", "value": pathname}],
+            "state": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                      {"id": "_pages_location", "property": "search", "value": search},
+                      [{"id": {"shown-url": "country"}, "property": "data", "value": url} for url in shown or []]],
             "changedPropIds": ["_pages_location.pathname"]}
 
 
@@ -58,8 +62,23 @@ def test_the_path_wins_over_the_query_in_the_live_router(app, client):
     assert resp.status_code == 200
     layout = json.dumps(resp.get_json())
     assert '"children": "United Kingdom"' in layout  # the page's H1
-    assert '"data": "GBR"' in layout                 # the page's country store
+    assert '"data": "/country/GBR?from=' in layout   # the URL the page says it shows
     assert '"children": "Germany"' not in layout
+
+
+def test_the_router_leaves_a_page_that_already_shows_the_url(app, client):
+    """/country/GBR → Finland chosen: the page redraws in place and says it shows /country/FIN;
+    the router, then asked for /country/FIN, sends the title but not a new layout. Asked for
+    another URL (the back button to /country/GBR, a link), it lays that page out."""
+    same = client.post(UPDATE, json=_router(app, "/country/FIN", "?from=2000", ["/country/FIN?from=2000"])).get_json()
+    assert "_pages_content" not in same["response"]
+    assert same["response"]["_pages_store"]["data"]["title"].startswith("Finland")
+    back = client.post(UPDATE, json=_router(app, "/country/GBR", "", ["/country/FIN?from=2000"])).get_json()
+    assert '"children": "United Kingdom"' in json.dumps(back["response"]["_pages_content"])
+    other_query = client.post(UPDATE, json=_router(app, "/country/FIN", "", ["/country/FIN?from=2000"])).get_json()
+    assert "_pages_content" in other_query["response"]
+    elsewhere = client.post(UPDATE, json=_router(app, "/pledges", "", [])).get_json()
+    assert "_pages_content" in elsewhere["response"]
 
 
 @pytest.mark.parametrize("path", ["/nonexistent", "/.env", "/country/XYZ", "/wp-admin/setup.php", "/404"])
@@ -219,10 +238,11 @@ def test_identical_callback_requests_get_identical_answers(app, client):
     spec = app.callback_map[key]
     body = {"output": key, "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
                                        for o in key.strip(".").split("...")],
-            "inputs": [{"id": "country-code", "property": "data", "value": "POL"},
+            "inputs": [{"id": "country-select", "property": "value", "value": "POL"},
                        {"id": "country-from", "property": "value", "value": 1995},
                        {"id": "country-events", "property": "value", "value": ["on"]}],
-            "state": [], "changedPropIds": ["country-code.data"]}
+            "state": [{"id": "country-code", "property": "data", "value": "POL"}],
+            "changedPropIds": ["country-select.value"]}
     assert len(spec["inputs"]) == 3
     first, second = client.post(UPDATE, json=body), client.post(UPDATE, json=body)
     assert first.status_code == second.status_code == 200

@@ -31,26 +31,29 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
     them (its callback sets them too); they are then in the page's static copy
     (dashboard/app/static_copy/prerender.py), painted early, and nothing below them moves on load.
     ``defer``: a chart below the fold, drawn when it nears the viewport (see ``deferred``).
-    ``figure``: a chart the layout already knows in full (no callback draws it).
+    ``figure``: a chart the layout already knows in full (no callback needs to draw it first;
+    a deferred one waits in its store until seen).
 
-    Component ids: ``{prefix}-card``, ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
+    Component ids: ``{prefix}-card``, ``{prefix}-frame``, ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
     ``{prefix}-link-field``, ``{prefix}-embed-field``; the download controls carry the card in
     pattern-matching ids (``cards.buttons``), served by one set of callbacks for every card.
     """
-    waiting = [dcc.Store(id=f"{prefix}-figure"), dcc.Store(id=f"{prefix}-seen", data=False)] if defer else []
+    # a deferred chart's figure waits in its store (the layout's own, or its callback's)
+    waiting = [dcc.Store(id=f"{prefix}-figure", data=figure), dcc.Store(id=f"{prefix}-seen", data=False)] if defer else []
     return html.Section([
         html.H2(title, id=f"{prefix}-title"),
         *waiting,
         # <figure> named by the card's title and described by the text summary (its figcaption);
         # the frame keeps the chart's height before plotly.js has loaded (no layout shift).
         html.Figure([
-            html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph", figure=figure or empty_figure("Loading…", height),
+            html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph",
+                                           figure=(not defer and figure) or empty_figure("Loading…", height),
                                            config=cards.graph_config(filename), style={"height": f"{height}px"},
                                            # the card's frame sets the size, whatever height the
                                            # figure asks for (the ranking's grows with its bars)
                                            responsive=True),
                                  type="dot", delay_show=300),
-                     className="chart-frame", style={"minHeight": f"{height}px"},
+                     id=f"{prefix}-frame", className="chart-frame", style={"minHeight": f"{height}px"},
                      **(Attrs({"data-defer": f"{prefix}-seen"}) if defer else Attrs())),
             html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
         ], className="chart", **Attrs({"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"})),

@@ -80,12 +80,16 @@ def _payload(key: str, spec: dict, values: dict) -> dict | None:
     for dep in inputs:  # a button's click
         if dep["property"] == "n_clicks":
             dep["value"] = 1
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]}
-               for o in key.strip(".").split("...")] if key.startswith("..") else \
-        {"id": key.split(".")[0], "property": key.split(".")[1]}
+    outputs = [_output(o) for o in key.strip(".").split("...")] if key.startswith("..") else _output(key)
     return {"output": key, "outputs": outputs, "inputs": inputs,
             "state": [item(d) for d in spec["state"]],
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+
+
+def _output(part: str) -> dict:
+    """One output of a callback's key: ``id.property``, the id JSON when it is pattern-matching."""
+    cid, prop = part.rsplit(".", 1)
+    return {"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop}
 
 
 def _pages(app) -> Iterator[tuple[object, dict[tuple[str, str], object]]]:
@@ -111,8 +115,8 @@ def _pages(app) -> Iterator[tuple[object, dict[tuple[str, str], object]]]:
 def _callbacks(app, values: dict) -> Iterator[tuple[str, str, dict]]:
     """(name, key, spec) of every callback whose inputs are on the page with these values."""
     for key, spec in app.callback_map.items():
-        if any(k in key for k in ROUTER_OUTPUTS) or _payload(key, spec, values) is None:
-            continue
+        if any(k in key for k in ROUTER_OUTPUTS) or "callback" not in spec or _payload(key, spec, values) is None:
+            continue  # the router, clientside functions, callbacks of controls not on the page
         func = getattr(spec["callback"], "__wrapped__", spec["callback"])
         yield f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}", key, spec
 

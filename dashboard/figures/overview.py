@@ -35,13 +35,17 @@ BAR_HEIGHT_PX = 22
 
 
 def map_figure(shares: YearShares, source: str, year: int, region: str, zmax: float,
-               empty_message: str = "") -> dict:
-    """Choropleth of share of GDP; colours saturate at ``zmax`` (the registry's top target)."""
+               empty_message: str = "", every: tuple[tuple[str, str], ...] = ()) -> dict:
+    """Choropleth of share of GDP; colours saturate at ``zmax`` (the registry's top target).
+
+    ``every``: (ISO3, name) of more countries to draw, unseen when they have no figure in
+    ``year`` (see ``map_values``); the live map's, so a year step can recolour it in place."""
     if shares.empty:
         return empty_figure(empty_message or empty_year_message(source, year, None, None), 460)
     ticks = [t for t in range(int(zmax) + 1)]
+    unseen = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 0}}} if every else {}
     trace = {
-        "type": "choropleth", "locationmode": "ISO-3", **map_values(shares, source, year),
+        "type": "choropleth", "locationmode": "ISO-3", **map_values(shares, source, year, every), **unseen,
         "colorscale": MAP_COLOURSCALE, "reversescale": True, "zmin": 0, "zmax": zmax,
         "marker": {"line": {"color": "#fff", "width": 0.5}},
         "colorbar": {"title": {"text": "% of GDP", "side": "top"}, "orientation": "h", "thickness": 10,
@@ -55,13 +59,25 @@ def map_figure(shares: YearShares, source: str, year: int, region: str, zmax: fl
     return {"data": [trace], "layout": layout}
 
 
-def map_values(shares: YearShares, source: str, year: int) -> dict:
+def map_values(shares: YearShares, source: str, year: int, every: tuple[tuple[str, str], ...] = ()) -> dict:
     """What changes on the map from one year to the next: the countries, their values, the hover
-    text (a year step patches only these into the drawn figure)."""
+    text (a year step patches only these into the drawn figure).
+
+    ``every``: (ISO3, name) of the countries to draw whatever the year; those without a figure
+    in ``year`` are drawn unseen (not selected: the figure makes unselected shapes transparent,
+    the land's grey shows) and say so when hovered."""
     label = SOURCE_LABELS.get(source, source)
+    hover = "%{text}<extra>" + f"{label} {year}" + "</extra>"
     text = [f"{n}: {v:.2f}%{' (estimate)' if e else ''}" for n, v, e in zip(shares.name, shares.value, shares.estimate)]
-    return {"locations": list(shares.iso3), "z": [round(v, 3) for v in shares.value], "text": text,
-            "hovertemplate": "%{text}<extra>" + f"{label} {year}" + "</extra>"}
+    if not every:
+        return {"locations": list(shares.iso3), "z": [round(v, 3) for v in shares.value], "text": text,
+                "hovertemplate": hover}
+    known = {c: (round(v, 3), t) for c, v, t in zip(shares.iso3, shares.value, text)}
+    codes = list(dict.fromkeys([*(c for c, _ in every), *shares.iso3]))  # the same order every year
+    names = dict(every)
+    return {"locations": codes, "z": [known[c][0] if c in known else 0 for c in codes],
+            "text": [known[c][1] if c in known else f"{names[c]}: no {label} figure for {year}" for c in codes],
+            "selectedpoints": [i for i, c in enumerate(codes) if c in known], "hovertemplate": hover}
 
 
 def map_summary(shares: YearShares, source: str, edition: str | None, year: int, empty_message: str = "") -> str:

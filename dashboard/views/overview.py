@@ -158,6 +158,19 @@ class OverviewViews:
         """Countries' share of GDP in ``year`` from ``source``'s latest edition, highest first."""
         return self._slices.get((source, year), EMPTY)
 
+    @cached_property
+    def _every_country(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        found: dict[str, dict[str, str]] = {}
+        for (source, _), shares in self._slices.items():
+            found.setdefault(source, {}).update(zip(shares.iso3, shares.name))
+        return {source: tuple(sorted(codes.items())) for source, codes in found.items()}
+
+    def every_country(self, source: str) -> tuple[tuple[str, str], ...]:
+        """(ISO3, name) of every country ``source`` has a share for in any year, by code: the
+        live map draws all of them (those without a figure in the year unseen), so that a
+        step to another year has a shape for each country to colour."""
+        return self._every_country.get(source, ())
+
     def _ranking(self, source: str, year: int, group: str | None = None) -> YearShares:
         """The ranking's bars: a group's members of that year (NATO's by default for NATO's
         figures: its tables list later members in earlier years), or SIPRI's top 40."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import wait_for_charts
 
 
@@ -87,3 +89,32 @@ def test_csv_download_is_the_view_the_url_sets(page, tmp_path):
     assert lines[1] == "source,edition,unit,price_base,year,value,estimate"
     years = [int(line.split(",")[4]) for line in lines[2:]]
     assert years and min(years) >= 2000
+
+
+def test_choosing_another_country_redraws_the_page_in_place(page):
+    """Finland chosen on /country/GBR: the charts, heading, headline and title become Finland's
+    and the URL /country/FIN, without a new page layout (the heading element is the same one);
+    the back button lays out the United Kingdom's page again, and forward Finland's."""
+    page.goto("/country/GBR?from=2000")
+    wait_for_charts(page, 3)
+    page.evaluate("() => { window.__heading = document.getElementById('country-title'); }")
+    page.locator("#country-select").click()
+    page.locator(".dash-dropdown-content .dash-dropdown-search").fill("Finland")
+    page.locator(".dash-dropdown-content [role=option]", has_text=re.compile(r"^\s*Finland\s*$")).first.click()
+    page.wait_for_url(re.compile(r"/country/FIN\?from=2000"))
+    expect(page.locator("h1")).to_have_text("Finland")
+    expect(page.locator("#country-share-summary")).to_contain_text("Finland")
+    expect(page).to_have_title(re.compile("^Finland"))
+    legend = page.locator("#country-share-graph .legend").text_content()
+    assert "United Kingdom" not in page.locator("#country-headline").inner_text()
+    assert "2.5% by 2027" not in legend  # the UK's pledge path is gone
+    assert page.evaluate("() => window.__heading === document.getElementById('country-title')"), \
+        "the page was laid out again"
+    assert page.locator("#country-from").input_value() == "2000"
+    page.go_back()
+    page.wait_for_url(re.compile(r"/country/GBR\?from=2000"))
+    expect(page.locator("h1")).to_have_text("United Kingdom")
+    expect(page.locator("#country-share-summary")).to_contain_text("United Kingdom")
+    page.go_forward()
+    expect(page.locator("h1")).to_have_text("Finland")
+    expect(page.locator("#country-share-summary")).to_contain_text("Finland")

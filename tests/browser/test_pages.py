@@ -113,3 +113,53 @@ def test_a_year_step_redraws_the_map_with_the_new_years_values(page):
     expect(summary).to_contain_text("in 2019", timeout=10_000)
     page.wait_for_url(re.compile(r"year=2019"))
     assert page.locator("#overview-map-graph .choroplethlocation").count() > 100
+
+
+MAP_FILLS_JS = """() => Object.fromEntries([...document.querySelectorAll(
+    '#overview-map-graph path.choroplethlocation')].map(p => [p.__data__.loc, getComputedStyle(p).fill + ' ' + getComputedStyle(p).opacity]))"""
+MAP_TRACE_JS = """() => { const t = document.querySelector('#overview-map-graph .js-plotly-plot').data[0];
+    return {locations: Array.from(t.locations), z: Array.from(t.z), text: Array.from(t.text),
+            hovertemplate: t.hovertemplate, selectedpoints: Array.from(t.selectedpoints || [])}; }"""
+
+
+def test_a_year_step_is_drawn_in_the_browser_with_plotlys_own_colours(page):
+    """A step to a year near the one drawn is drawn by assets/map-step.js: the countries take
+    their new colours without a server answer, then plotly is given the same values. What
+    plotly ends with is the server's own trace for that year (fig.map_values, worked out here),
+    and the colours the script put on the paths are the ones plotly puts there itself. SIPRI has
+    figures for three countries in 2023 but not in 2024: drawn unseen in 2024, seen after the step."""
+    from dashboard.figures import overview as fig
+    from dashboard.views import data
+
+    page.goto("/?year=2024&source=sipri")
+    wait_for_charts(page, 3)
+    page.locator("#overview-year [role=slider]").first.focus()
+    answers: list = []
+    page.on("response", lambda r: answers.append(r) if "_dash-update-component" in r.url
+            and "overview-map-graph" in (r.request.post_data or "") else None)
+    before = page.evaluate(MAP_FILLS_JS)
+    page.evaluate("""() => addEventListener('dashboard:drawn', () => {
+        window.__painted = Object.fromEntries([...document.querySelectorAll(
+            '#overview-map-graph path.choroplethlocation')].map(p => [p.__data__.loc, getComputedStyle(p).fill + ' ' + getComputedStyle(p).opacity]));
+    }, {once: true})""")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#overview-map-summary")).to_contain_text("in 2023", timeout=10_000)
+    painted = page.evaluate("() => window.__painted")
+    assert painted and len(painted) > 100, "the step was not drawn in the browser"
+    views = data.get().overview
+    expected = fig.map_values(views.year_shares("sipri", 2023), "sipri", 2023, views.every_country("sipri"))
+    deadline = 50
+    while page.evaluate(MAP_TRACE_JS)["hovertemplate"] != expected["hovertemplate"] and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    trace = page.evaluate(MAP_TRACE_JS)
+    assert trace["locations"] == expected["locations"] and trace["text"] == expected["text"]
+    assert trace["selectedpoints"] == expected["selectedpoints"]
+    assert trace["z"] == pytest.approx(expected["z"])
+    after = page.evaluate(MAP_FILLS_JS)  # plotly's own colours for 2019
+    assert {loc: painted[loc] for loc in after} == after
+    appeared = [loc for loc, look in painted.items() if before[loc].endswith(" 0") and not look.endswith(" 0")]
+    assert len(appeared) == 3, appeared
+    # the server's answer for the step sent the summary, not the map again
+    answer = answers[-1].json()["response"]
+    assert "overview-map-graph" not in answer and "in 2023" in answer["overview-map-summary"]["children"]

@@ -15,10 +15,12 @@ from dashboard.app.components import (
     TABLE_STYLE,
     chart_card,
     data_age,
+    data_age_children,
     deferred,
     events_toggle,
 )
 from dashboard.app.html_types import Attrs
+from dashboard.app.server import routing
 from dashboard.app.static_copy.prerender import NOT_FOUND_CLASS
 from dashboard.figures import country as fig
 from dashboard.model import Progress
@@ -42,6 +44,8 @@ def _title(iso3: object = None, **_: object) -> str:
 
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country", title=_title)
 
+PAGE = "country"  # this page's id in the router's in-place check (routing.shown_store)
+
 MEASURES = SPENDING_MEASURES  # measure → (label, indicator), shared with the export
 DEFAULT_FROM = CountryView.DEFAULT_FROM
 
@@ -55,7 +59,13 @@ def view(code: object, start: object = None, measure: object = None,
 
 
 def layout(iso3: str | None = None, **params: object) -> html.Div:
-    """The page for ``iso3``; an unknown code gets a friendly message, not an error."""
+    """The page for ``iso3``; an unknown code gets a friendly message, not an error.
+
+    Choosing another country, year or measure redraws the page in place (the callbacks
+    below): the URL follows (``sync_url``), and the router, told the page already shows it
+    (``routing.shown_store``), does not lay the page out again. The opening charts are in the
+    layout itself, so the live page needs no callback to draw them.
+    """
     app = data.get()
     state = CountryView.parse(params, app, iso3)
     if state is None:
@@ -63,14 +73,19 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
     code, start, measure = state.iso3, state.start, state.measure
     low, high = CountryView.bounds(app, code)
     name, pledges = app.name(code), app.progress_by_country.get(code, [])
+    series = app.share_series(code)
     # the summaries the callback will set, known now: painted with the page's static copy
-    shown = cut(app.share_series(code), start)
+    shown = cut(series, start)
+    casts = app.nowcasts.get(code, [])
     events = app.timeline_events(code) if state.events else ()
     marks = _marks(code, start)
     return html.Div([
         dcc.Location(id="country-url", refresh="callback-nav"),
+        routing.shown_store(PAGE, state.query()),
+        # the country the share chart shows: the rest of the page follows it, after the share
+        # chart's own answer (so that answer comes first, alone)
         dcc.Store(id="country-code", data=code),
-        html.H1(app.name(code)),
+        html.H1(name, id="country-title"),
         data_age("country", ages.country_pairs(app, code, measure)),
         html.Div([
             html.Label("Country", htmlFor="country-select"),
@@ -85,20 +100,21 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         # rendered with the page (not only by the callback) so nothing below it moves on load
         html.Div(_headline(pledges, name), id="country-headline", className="headline"),
         chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp",
-                   summary=fig.share_summary(shown, pledges, name, app.nowcasts.get(code, []), events, marks),
-                   source=fig.share_source(shown, app.nowcasts.get(code, []), events, pledges, marks)),
-        html.Aside(id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
-        *_budgets_card(code, name),
+                   summary=fig.share_summary(shown, pledges, name, casts, events, marks),
+                   source=fig.share_source(shown, casts, events, pledges, marks),
+                   figure=fig.share_figure(series, pledges, name, start, casts, events, marks)),
+        html.Aside(_notes(shown), id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
+        html.Div(_budgets_card(code, name), id="country-budgets-slot"),
         chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap",
-                   height=fig.money_gap_height(pledges),
-                   summary=_gap_summary(pledges, name), source=_gap_source(pledges)),
+                   height=fig.money_gap_height(pledges), summary=_gap_summary(pledges, name),
+                   source=_gap_source(pledges), figure=fig.money_gap_figure(pledges, name), defer=True),
         html.Div([
             html.Label("Spending measure", htmlFor="country-measure"),
             dcc.RadioItems(id="country-measure", value=measure, inline=True,
                            options=[{"label": label, "value": key} for key, (label, _) in MEASURES.items()]),
         ], className="controls"),
         chart_card("country-spend", "Defence spending", f"{code}-spending", height=380, defer=True),
-        *_ukraine_card(code),
+        html.Div(_ukraine_card(code), id="country-donor-slot"),
     ])
 
 
@@ -145,6 +161,10 @@ def _budgets_card(code: str, name: str) -> list:
     ], id="country-budgets", className="card", **Attrs({"aria-labelledby": "country-budgets-title"}))]
 
 
+# the support card's chart comes with the card (update_rest), drawn once it is seen
+deferred("country-ukraine")
+
+
 def _ukraine_card(code: str) -> list:
     """"Support to Ukraine" for a donor in the Kiel tracker (drawn with the page: one view per country)."""
     chart = charts.ukraine_charts(data.get()).donor(code)
@@ -158,7 +178,7 @@ def _ukraine_card(code: str) -> list:
     lines = [html.Div([html.H3("Promised and delivered", id="country-promised-title"), html.Ul(promises)],
                       id="country-promised", className="card")] if promises else []
     return [chart_card("country-ukraine", chart.title, f"{code}-support-to-ukraine", height=320,
-                       summary=chart.summary, source=chart.source, figure=chart.figure),
+                       summary=chart.summary, source=chart.source, figure=chart.figure, defer=True),
             *lines,
             html.P(dcc.Link("Who carries Ukraine now: every donor, the US and Europe, promised and delivered →",
                             href="/ukraine#ukraine-promised-card"), className="more-link")]
@@ -180,17 +200,17 @@ def not_found(raw: object) -> html.Div:
     Output("country-share-graph", "figure"),
     Output("country-share-summary", "children"),
     Output("country-share-source", "children"),
-    Output("country-gap-graph", "figure"),
-    Output("country-gap-summary", "children"),
-    Output("country-gap-source", "children"),
-    Output("country-headline", "children"),
     Output("country-notes", "children"),
-    Input("country-code", "data"),
+    Output("country-code", "data"),
+    Input("country-select", "value"),
     Input("country-from", "value"),
     Input("country-events", "value"),
+    State("country-code", "data"),
+    prevent_initial_call=True,  # the layout draws the opening chart
 )
-def update_country(code: str, start: object, events_value: object = None):
-    """Share chart, money gaps, headline and footnotes for the country."""
+def update_share(code: str, start: object, events_value: object = None, drawn: object = None):
+    """The share chart and its footnotes: the first thing a reader looks at after a change,
+    so answered alone (the other parts of the page come in their own answers)."""
     app = data.get()
     state = view(code, start, events=events_value)
     code = state.iso3
@@ -205,12 +225,53 @@ def update_country(code: str, start: object, events_value: object = None):
         fig.share_figure(series, pledges, name, state.start, casts, events, marks),
         fig.share_summary(shown, pledges, name, casts, events, marks),
         fig.share_source(shown, casts, events, pledges, marks),
-        fig.money_gap_figure(pledges, name),
-        _gap_summary(pledges, name),
-        _gap_source(pledges),
-        _headline(pledges, name),
         _notes(shown),
+        # a new country only: the rest of the page follows it (not a new year or the events)
+        code if code != drawn else dash.no_update,
     )
+
+
+@callback(
+    Output("country-title", "children"),
+    Output("country-headline", "children"),
+    Output("country-from", "min"),
+    Output("country-from", "max"),
+    Output("country-budgets-slot", "children"),
+    deferred("country-gap"),
+    Output("country-gap-summary", "children"),
+    Output("country-gap-source", "children"),
+    Output("country-gap-graph", "style"),
+    Output("country-gap-frame", "style"),
+    Output("country-donor-slot", "children"),
+    Input("country-code", "data"),
+    prevent_initial_call=True,  # the layout has them
+)
+def update_rest(code: str):
+    """The rest of the page a new country changes, once its share chart is answered: the
+    heading and headline, the years it has, its published budgets, its money gaps (the
+    frame takes the chart's height: one row per pledge) and its support to Ukraine (cards a
+    country may not have)."""
+    app = data.get()
+    code = view(code).iso3
+    name, pledges = app.name(code), app.progress_by_country.get(code, [])
+    low, high = CountryView.bounds(app, code)
+    height = fig.money_gap_height(pledges)
+    return (name, _headline(pledges, name), low, high, _budgets_card(code, name),
+            fig.money_gap_figure(pledges, name), _gap_summary(pledges, name), _gap_source(pledges),
+            {"height": f"{height}px"}, {"minHeight": f"{height}px"}, _ukraine_card(code))
+
+
+@callback(
+    Output("country-ages", "children"),
+    Input("country-code", "data"),
+    Input("country-measure", "value"),
+    prevent_initial_call=True,  # the layout has it
+)
+def update_ages(code: str, measure: str):
+    """The data-age note for the publishers now drawn."""
+    app = data.get()
+    state = view(code, measure=measure)
+    return data_age_children(ages.country_pairs(app, state.iso3, state.measure))
 
 
 @callback(
@@ -236,18 +297,18 @@ def update_spending(code: str, measure: str, start: object):
 
 @callback(
     Output("country-url", "href"),
-    Input("country-select", "value"),
+    routing.shown_output(PAGE),
+    Input("country-code", "data"),
     Input("country-from", "value"),
     Input("country-measure", "value"),
     Input("country-events", "value"),
-    State("country-code", "data"),
     prevent_initial_call=True,
 )
-def sync_url(selected: str, start: object, measure: str, events_value: object = None, current: str = "") -> str:
-    """Keep the view in the URL (shareable, back button); a new country navigates."""
-    app = data.get()
-    current_code = param_iso3(current, app.country_codes) or CountryView.DEFAULT_COUNTRY
-    return view(selected, start, measure, fallback=current_code, events=events_value).query()
+def sync_url(selected: str, start: object, measure: str, events_value: object = None) -> tuple[str, str]:
+    """Keep the view in the URL (shareable, back button) and say the page shows it: the router
+    then leaves the page in place; the back button lays out the URL before."""
+    url = view(selected, start, measure, events=events_value).query()
+    return url, url
 
 
 def _headline(pledges: list[Progress], name: str) -> list:

@@ -8,7 +8,7 @@ registry, never literals. Every frame is a look-up in ``views.overview``.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, Patch, State, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, dcc, html
 
 from dashboard.app.components import chart_card, data_age, data_age_children, deferred, events_toggle
 from dashboard.app.html_types import Attrs
@@ -66,9 +66,12 @@ def layout(**params: object) -> html.Div:
             ], className="controls"),
         ], className="card", style={"padding": "8px 14px"}),
         chart_card("overview-map", "Defence spending as a share of GDP", "share-of-gdp-map", height=460),
-        # what the map draws now ("source|region"): a year step on the same map sends only the
-        # new values (a Patch), not the geometry, layout and colour scale again
+        # what the map draws now ("source|region"); the values of the years around the one drawn
+        # (a step to one of them is drawn in the browser: assets/map-step.js); what the browser
+        # did with the last change of the controls
         dcc.Store(id="overview-map-drawn", data=""),
+        dcc.Store(id="overview-map-near"),
+        dcc.Store(id="overview-map-step", data={}),
         chart_card("overview-ranking", "Ranking by share of GDP", "share-of-gdp-ranking", height=820,
                    defer=True),
         chart_card("overview-allies", f"NATO allies at or above {app.overview.threshold:g}% of GDP, by year",
@@ -95,33 +98,74 @@ def year_marks(low: int, high: int) -> dict[int, str]:
     return {y: str(y) if y % 10 == 0 else "" for y in range(low + (-low) % 5, high + 1, 5)}
 
 
+NEAR_YEARS = 2  # a map answer carries the values of this many years either side of its own
+
+
+clientside_callback(
+    ClientsideFunction("overview", "stepMap"),
+    Output("overview-map-step", "data"),
+    Input("overview-year", "value"),
+    Input("overview-source", "value"),
+    Input("overview-region", "value"),
+    State("overview-map-near", "data"),
+    State("overview-map-drawn", "data"),
+)
+
+
 @callback(
     Output("overview-map-graph", "figure"),
     Output("overview-map-summary", "children"),
     Output("overview-map-source", "children"),
     Output("overview-map-drawn", "data"),
+    Output("overview-map-near", "data"),
     Input("overview-year", "value"),
     Input("overview-source", "value"),
     Input("overview-region", "value"),
+    Input("overview-map-step", "data"),
     State("overview-map-drawn", "data"),
 )
-def update_map(year: object, source: object, region: object, drawn: object = None):
-    """Choropleth for the year, source and region; when only the year moved on a map already
-    drawn, just its values (``fig.map_values``), patched into the figure the browser has."""
+def update_map(year: object, source: object, region: object, step: object = None, drawn: object = None):
+    """Choropleth for the year, source and region (``step``: what the browser did with them
+    first — drawn the year itself, from the values of ``map_near``, or not).
+
+    Drawn in the browser: the figure is left as it is. Else, when only the year moved on a
+    map already drawn, just its values (``fig.map_values``) are patched into the figure the
+    browser has; else the whole map. Either way the text summary, the source line and the
+    values of the years around this one."""
+    step = step if isinstance(step, dict) else {}
     views = data.get().overview
     source, year, region = read_params({"year": year, "source": source, "region": region})
     shares = views.year_shares(source, year)
     message = views.empty_message(source, year)
     edition = views.edition(source)
     now = f"{source}|{region}" if not shares.empty else ""
-    if now and drawn == now:
-        figure: dict | Patch = Patch()
-        for key, value in fig.map_values(shares, source, year).items():
+    painted = step.get("painted") is True and (step.get("year"), step.get("source"), step.get("region")) == (
+        year, source, region)
+    if now and drawn == now and painted:
+        figure: object = dash.no_update  # dash.no_update, a Patch or a whole figure
+    elif now and drawn == now:
+        figure = Patch()
+        for key, value in fig.map_values(shares, source, year, views.every_country(source)).items():
             figure["data"][0][key] = value
     else:
-        figure = fig.map_figure(shares, source, year, region, max(views.targets, default=5.0), message)
+        figure = fig.map_figure(shares, source, year, region, max(views.targets, default=5.0), message,
+                                views.every_country(source))
     return (figure, fig.map_summary(shares, source, edition, year, message),
-            source_line([(source, edition)] if edition else [], MAP_NOTE), now)
+            source_line([(source, edition)] if edition else [], MAP_NOTE), now, map_near(source, year, now))
+
+
+def map_near(source: str, year: int, key: str) -> dict | None:
+    """The values of the years within ``NEAR_YEARS`` of ``year`` that have figures, as the
+    map's trace has them (``fig.map_values``), for the browser to draw a step to one of them."""
+    if not key:
+        return None
+    views = data.get().overview
+    years = {}
+    for near in range(year - NEAR_YEARS, year + NEAR_YEARS + 1):
+        shares = views.year_shares(source, near)
+        if near != year and not shares.empty:
+            years[str(near)] = fig.map_values(shares, source, near, views.every_country(source))
+    return {"key": key, "years": years}
 
 
 @callback(

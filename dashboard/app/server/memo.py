@@ -2,7 +2,7 @@
 
 Every callback is a pure function of its request (the snapshot is fixed for the life of
 the process), so two identical requests get identical answers. Every reader who opens
-/country/GBR sends the same ``update_country`` request; Dash spends ~2 ms rebuilding
+/country/FIN sends the same ``update_spending`` request; Dash spends ~2 ms rebuilding
 the same figure and serialising it again. :class:`AnswerMemo` keeps the JSON answer of
 each (day, request body) — the day because a few answers carry the export date — and
 serves a repeat without calling Dash: the server's throughput on popular views roughly
