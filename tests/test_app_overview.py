@@ -63,7 +63,7 @@ def test_targets_come_from_the_registry(page):
 
 def test_ranking_sorted_descending_with_reference_lines(page):
     for source in ("nato", "sipri"):
-        fig, summary, source_text, _ = page.update_ranking(2024, source)
+        fig, summary, source_text, _, _ = page.update_ranking(2024, source)
         values = [(v, y) for trace in fig["data"] for v, y in zip(trace["x"], trace["y"])]
         order = fig["layout"]["yaxis"]["categoryarray"]
         by_name = {y: v for v, y in values}
@@ -103,11 +103,11 @@ def test_allies_at_two_percent_matches_the_table(page):
 
 
 def test_headline_strip(page):
-    *_, strip = page.update_ranking(2024, "sipri")
+    *_, strip, _ = page.update_ranking(2024, "sipri")
     text = _text(strip)
     assert "of 32" in text and "in 2024 (NATO's June 2024 estimates)" in text
     assert "GDP-weighted" in text and "US$" in text
-    *_, strip = page.update_ranking(1990, "sipri")  # NATO has no 1990: latest year shown, said so
+    *_, strip, _ = page.update_ranking(1990, "sipri")  # NATO has no 1990: latest year shown, said so
     assert "no figures for 1990" in _text(strip)
 
 
@@ -246,3 +246,33 @@ def test_the_live_map_draws_every_country_of_the_source_and_hides_those_without_
     # without ``every`` (the exports and pictures): only the countries with a figure, nothing hidden
     plain = map_figure(shares, "nato", 2024, "world", 5.0)["data"][0]
     assert plain["locations"] == ["POL", "EST"] and "selectedpoints" not in plain and "unselected" not in plain
+
+
+def _apply(figure: dict, patch) -> dict:
+    """A Patch's assignments applied to a copy of ``figure`` (as Dash's renderer applies them)."""
+    import copy
+
+    out = copy.deepcopy(figure)
+    for op in patch.to_plotly_json()["operations"]:
+        assert op["operation"] == "Assign", op
+        *path, last = op["location"]
+        node = out
+        for key in path:
+            node = node[key]
+        node[last] = op["params"]["value"]
+    return out
+
+
+def test_a_year_step_on_the_drawn_ranking_sends_only_its_bars(page):
+    """Same source and series: a Patch of the bars, the height, the range and the order, which
+    applied to the year before's figure gives exactly the new year's whole figure."""
+    from dash import Patch
+
+    before, *_, drawn = page.update_ranking(2023, "sipri", None, "")
+    whole, *_ = page.update_ranking(2024, "sipri", None, "")
+    patch, summary, *_, again = page.update_ranking(2024, "sipri", None, drawn)
+    assert isinstance(patch, Patch) and again == drawn and drawn.startswith("sipri|")
+    assert _apply(before, patch) == whole
+    # another source: its colours and series differ, the whole figure is sent
+    other, *_ = page.update_ranking(2024, "nato", None, drawn)
+    assert isinstance(other, dict) and other["data"]

@@ -422,7 +422,7 @@ def test_overview_headline_has_one_ukraine_line(page, kiel, groups):
     assert text.startswith(f"Ukraine: US military aid fell from €{us[2024] / 1000:,.1f}bn in 2024 to "
                            f"€{us[2025] / 1000:,.1f}bn in 2025, while Europe gave €{eu[2025] / 1000:,.1f}bn")
     assert [n.href for n in _walk(lines[0]) if isinstance(n, dcc.Link)] == ["/ukraine"]
-    *_, ranking_strip = overview.update_ranking(2024, "sipri")   # the strip the callback draws
+    *_, ranking_strip, _ = overview.update_ranking(2024, "sipri")   # the strip the callback draws
     assert "Ukraine:" in _words(ranking_strip)
 
 

@@ -163,3 +163,15 @@ def test_a_year_step_is_drawn_in_the_browser_with_plotlys_own_colours(page):
     # the server's answer for the step sent the summary, not the map again
     answer = answers[-1].json()["response"]
     assert "overview-map-graph" not in answer and "in 2023" in answer["overview-map-summary"]["children"]
+    # the ranking below took the step as a Patch of its waiting figure: drawn once seen, its bars
+    # are the server's whole figure for 2023
+    ranked = views.ranking("sipri", 2023, None)
+    whole = fig.ranking_figure(ranked, "sipri", 2023, views.targets)
+    page.locator("#overview-ranking-frame").scroll_into_view_if_needed()
+    bars = """() => { const gd = document.querySelector('#overview-ranking-graph .js-plotly-plot');
+        return gd && gd.data.length ? gd.data.map(t => Array.from(t.y)) : null; }"""
+    for _ in range(50):
+        if page.evaluate(bars) == [t["y"] for t in whole["data"]]:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(bars) == [t["y"] for t in whole["data"]]

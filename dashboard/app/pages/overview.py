@@ -74,6 +74,8 @@ def layout(**params: object) -> html.Div:
         dcc.Store(id="overview-map-step", data={}),
         chart_card("overview-ranking", "Ranking by share of GDP", "share-of-gdp-ranking", height=820,
                    defer=True),
+        # the ranking's series now drawn ("source|series names"): a year step sends only its bars
+        dcc.Store(id="overview-ranking-drawn", data=""),
         chart_card("overview-allies", f"NATO allies at or above {app.overview.threshold:g}% of GDP, by year",
                    "nato-allies-at-target", height=360, defer=True),
         html.Div(events_toggle("overview-events", True), className="controls"),
@@ -173,13 +175,16 @@ def map_near(source: str, year: int, key: str) -> dict | None:
     Output("overview-ranking-summary", "children"),
     Output("overview-ranking-source", "children"),
     Output("overview-headline", "children"),
+    Output("overview-ranking-drawn", "data"),
     Input("overview-year", "value"),
     Input("overview-source", "value"),
     Input("overview-group", "value"),
+    State("overview-ranking-drawn", "data"),
 )
-def update_ranking(year: object, source: object, group: object = None):
+def update_ranking(year: object, source: object, group: object = None, drawn: object = None):
     """Ranking bars for the year, source and group (the source's default countries unless a
-    group is chosen), and the NATO headline strip."""
+    group is chosen), and the NATO headline strip. When the bars drawn have the same series
+    (``drawn``), only what a year changes is sent (``ranking_patch``)."""
     views = data.get().overview
     view = OverviewView.parse({"year": year, "source": source, "group": group}, data.get())
     source, year = view.source, view.year
@@ -187,12 +192,28 @@ def update_ranking(year: object, source: object, group: object = None):
     ranked = views.ranking(source, year, view.ranking_group)
     message = views.empty_message(source, year)
     edition = views.edition(source)
-    return (fig.ranking_figure(ranked, source, year, views.targets, message),
+    figure = fig.ranking_figure(ranked, source, year, views.targets, message)
+    now = "|".join([source, *(str(t.get("name")) for t in figure["data"])]) if figure["data"] else ""
+    return (ranking_patch(figure) if now and now == drawn else figure,
             fig.ranking_summary(ranked, source, edition, year, views.targets,
                                 len(shares) if source == "sipri" and view.ranking_group is None else len(ranked),
                                 message),
             source_line([(source, edition)] if edition else [], RANKING_NOTE),
-            headline(year))
+            headline(year), now)
+
+
+def ranking_patch(figure: dict) -> Patch:
+    """What a year changes in a ranking with the same series: each series' bars, and the
+    chart's height, value range and order of countries (the rest, targets and styles, stays)."""
+    patch = Patch()
+    for i, trace in enumerate(figure["data"]):
+        for key in ("x", "y", "customdata", "text"):
+            patch["data"][i][key] = trace[key]
+    layout = figure["layout"]
+    patch["layout"]["height"] = layout["height"]
+    patch["layout"]["xaxis"]["range"] = layout["xaxis"]["range"]
+    patch["layout"]["yaxis"]["categoryarray"] = layout["yaxis"]["categoryarray"]
+    return patch
 
 
 @callback(
