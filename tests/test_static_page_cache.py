@@ -214,3 +214,25 @@ def test_the_cache_can_be_turned_off_to_measure_without_it(monkeypatch):
     for _ in range(2):
         assert client.get("/").status_code == 200
     assert (cache.hits, cache.kept, cache.size) == (0, 0, 0)
+
+
+def test_a_page_whose_copy_failed_is_kept_nowhere_and_tried_again(client, cache, renders, monkeypatch):
+    """A copy that raised goes out without the copy (the page still works), and neither the
+    copies' memo nor the page cache keeps that: the next request renders the copy again."""
+    real = prerender.render_page
+    calls = []
+
+    def failing_once(*args):
+        calls.append(args[1])
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return real(*args)
+
+    monkeypatch.setattr(prerender, "render_page", failing_once)
+    kept = cache.kept
+    first = client.get("/country/EST?from=2003")
+    assert first.status_code == 200 and b'class="prerender"' not in first.data
+    assert cache.kept == kept  # not kept
+    second = client.get("/country/EST?from=2003")
+    assert b'class="prerender"' in second.data and "<h1>Estonia</h1>" in second.get_data(as_text=True)
+    assert calls == ["/country/EST", "/country/EST"] and cache.kept == kept + 1

@@ -20,7 +20,7 @@ from dashboard.app.html_types import Children
 from dashboard.app.pictures import svg
 from dashboard.app.server.boundedlog import APP_LOG
 from dashboard.app.server.bundles import FULL_LOAD_PATHS, page_scripts
-from dashboard.app.static_copy import grid_copy, hydration, prerender
+from dashboard.app.static_copy import grid_copy, hydration, page_cache, prerender
 
 
 class LinkOptions(TypedDict, total=False):
@@ -53,7 +53,11 @@ class DashboardDash(dash.Dash):
             path = raw_path(flask.request)
             search = flask.request.query_string.decode("utf-8", "replace")
             scripts = page_scripts(scripts, path)
-            copy, status = self._copies(path, f"?{search}" if search else "", dt.date.today())
+            try:
+                copy, status = self._copies(path, f"?{search}" if search else "", dt.date.today())
+            except CopyFailed:  # the copy is an extra: the page works without it (kept nowhere)
+                copy, status = "", 200
+                flask.g.setdefault(page_cache.PARTIAL_MARK, True)
             flask.g.page_status = status  # security's after_request sets it on the answer
             # before Dash's entry point: the skip link's #main is the copy's while it shows
             app_entry = copy + app_entry
@@ -70,10 +74,14 @@ class DashboardDash(dash.Dash):
         are keyed by day too: ``memo.AnswerMemo.key``.)"""
         try:
             body, status = prerender.render_page(self.layout, pathname, search, fills(pathname, search))
-        except Exception as exc:  # the copy is an extra: without it the page still works
+        except Exception as exc:  # raised, so neither this memo nor the page cache keeps it
             APP_LOG.log(logging.WARNING, "no static copy", f"{pathname[:100]}: {type(exc).__name__}")
-            return "", 200
+            raise CopyFailed(pathname) from exc
         return f'<div class="prerender">{body}</div>', status
+
+
+class CopyFailed(Exception):
+    """A page's static copy could not be rendered (logged once, where it happened)."""
 
 
 def fills(pathname: str, search: str) -> prerender.Fills:

@@ -43,6 +43,9 @@ MAX_PAGE = 1024 * 1024        # a larger answer is not kept (the largest page is
 MAX_ACCEPT = 200              # an Accept-Encoding longer than this (no browser's) is not a key
 # Set on flask.g by the index when it renders a page (app/index.py; security.py reads it too).
 PAGE_MARK = "page_status"
+# Set when the page went out without its static copy (its rendering failed): not kept, so the
+# next request tries again rather than serving the page without it for the rest of the day.
+PARTIAL_MARK = "page_partial"
 KEPT_HEADERS = ("Content-Type", "Content-Encoding", "Vary")  # what describes the body
 KEPT_STATUSES = frozenset({200, 404})
 ENV_OFF = "DEFENCE_DASHBOARD_NO_PAGE_CACHE"  # set to 1 to measure the pages built every time
@@ -134,7 +137,7 @@ def install(server) -> PageCache:
     def _keep(response: flask.Response) -> flask.Response:
         request = flask.request
         if (not cache.enabled or server.debug or request.method != "GET" or PAGE_MARK not in flask.g
-                or response.status_code not in KEPT_STATUSES or response.is_streamed
+                or flask.g.get(PARTIAL_MARK) or response.status_code not in KEPT_STATUSES or response.is_streamed
                 or response.direct_passthrough):
             return response
         key = _key(request)
