@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from dash import dcc, html
@@ -348,3 +349,16 @@ def test_the_scenarios_copy_carries_its_table(client):
     # NATO at 3.5% by 2035 (the defaults): Germany's row links to its page, its NATO figure 2.12% in 2024
     assert '<tr><td><a href="/country/DEU">Germany</a></td><td style="text-align: right">2.12% (2024)</td>' in copy
     assert "<li>All countries: nominal GDP growth: auto;" in copy
+
+
+def test_plotly_is_served_with_the_compile_hint_and_the_copy_prefetches_the_scripts(client):
+    """plotly.js goes out with V8's compile hint on its first line (compiled while it streams,
+    off the main thread), the rest the vendored bundle byte for byte; the copy's loader fetches
+    the scripts after load unless the connection is marked Save-Data or slow."""
+    from dashboard.app.server import bundles
+
+    body = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js",
+                      headers={"Accept-Encoding": "identity"}).get_data()
+    assert body == bundles.COMPILE_HINT + bundles.PLOTLY_BUNDLE.read_bytes()
+    loader = (Path(__file__).parent.parent / "dashboard/app/static_copy/hydrate.js").read_text()
+    assert 'link.rel = "prefetch"' in loader and "saveData" in loader

@@ -79,6 +79,7 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
     casts = app.nowcasts.get(code, [])
     events = app.timeline_events(code) if state.events else ()
     marks = _marks(code, start)
+    spend, spend_summary, spend_source = update_spending(code, measure, start)
     return html.Div([
         dcc.Location(id="country-url", refresh="callback-nav"),
         routing.shown_store(PAGE, state.query()),
@@ -113,7 +114,8 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
             dcc.RadioItems(id="country-measure", value=measure, inline=True,
                            options=[{"label": label, "value": key} for key, (label, _) in MEASURES.items()]),
         ], className="controls"),
-        chart_card("country-spend", "Defence spending", f"{code}-spending", height=380, defer=True),
+        chart_card("country-spend", "Defence spending", f"{code}-spending", height=380, defer=True,
+                   figure=spend, summary=spend_summary, source=spend_source),
         html.Div(_ukraine_card(code), id="country-donor-slot"),
     ])
 
@@ -281,6 +283,7 @@ def update_ages(code: str, measure: str):
     Input("country-code", "data"),
     Input("country-measure", "value"),
     Input("country-from", "value"),
+    prevent_initial_call=True,  # the layout has the opening chart
 )
 def update_spending(code: str, measure: str, start: object):
     """Spending in the chosen measure, every source's latest edition."""

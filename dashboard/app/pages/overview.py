@@ -31,6 +31,11 @@ def layout(**params: object) -> html.Div:
     app = data.get()
     view = OverviewView.parse(params, app)
     low, high = OverviewView.bounds(app)
+    # the charts as the callbacks draw them, in the layout: the live page runs no callback to
+    # draw them first (the static copy's texts are these too)
+    the_map, map_summary, map_source, map_drawn, map_near_years = update_map(view.year, view.source, view.region)
+    ranking, ranking_summary, ranking_source, _, ranking_drawn = update_ranking(view.year, view.source, view.group)
+    allies, allies_summary, allies_source = update_allies(view.year, ["on"])
     return html.Div([
         dcc.Location(id="overview-url", refresh=False),
         html.H1("Defence spending and pledges"),
@@ -65,19 +70,21 @@ def layout(**params: object) -> html.Div:
                          style={"flex": "1 1 280px", "minWidth": "0", "minHeight": "40px"}),
             ], className="controls"),
         ], className="card", style={"padding": "8px 14px"}),
-        chart_card("overview-map", "Defence spending as a share of GDP", "share-of-gdp-map", height=460),
+        chart_card("overview-map", "Defence spending as a share of GDP", "share-of-gdp-map", height=460,
+                   figure=the_map, summary=map_summary, source=map_source),
         # what the map draws now ("source|region"); the values of the years around the one drawn
         # (a step to one of them is drawn in the browser: assets/map-step.js); what the browser
         # did with the last change of the controls
-        dcc.Store(id="overview-map-drawn", data=""),
-        dcc.Store(id="overview-map-near"),
+        dcc.Store(id="overview-map-drawn", data=map_drawn),
+        dcc.Store(id="overview-map-near", data=map_near_years),
         dcc.Store(id="overview-map-step", data={}),
         chart_card("overview-ranking", "Ranking by share of GDP", "share-of-gdp-ranking", height=820,
-                   defer=True),
+                   defer=True, figure=ranking, summary=ranking_summary, source=ranking_source),
         # the ranking's series now drawn ("source|series names"): a year step sends only its bars
-        dcc.Store(id="overview-ranking-drawn", data=""),
+        dcc.Store(id="overview-ranking-drawn", data=ranking_drawn),
         chart_card("overview-allies", f"NATO allies at or above {app.overview.threshold:g}% of GDP, by year",
-                   "nato-allies-at-target", height=360, defer=True),
+                   "nato-allies-at-target", height=360, defer=True, figure=allies, summary=allies_summary,
+                   source=allies_source),
         html.Div(events_toggle("overview-events", True), className="controls"),
     ])
 
@@ -111,6 +118,7 @@ clientside_callback(
     Input("overview-region", "value"),
     State("overview-map-near", "data"),
     State("overview-map-drawn", "data"),
+    prevent_initial_call=True,  # the layout has the opening map
 )
 
 
@@ -125,6 +133,7 @@ clientside_callback(
     Input("overview-region", "value"),
     Input("overview-map-step", "data"),
     State("overview-map-drawn", "data"),
+    prevent_initial_call=True,  # the layout has the opening map
 )
 def update_map(year: object, source: object, region: object, step: object = None, drawn: object = None):
     """Choropleth for the year, source and region (``step``: what the browser did with them
@@ -180,6 +189,7 @@ def map_near(source: str, year: int, key: str) -> dict | None:
     Input("overview-source", "value"),
     Input("overview-group", "value"),
     State("overview-ranking-drawn", "data"),
+    prevent_initial_call=True,  # the layout has the opening ranking
 )
 def update_ranking(year: object, source: object, group: object = None, drawn: object = None):
     """Ranking bars for the year, source and group (the source's default countries unless a
@@ -222,6 +232,7 @@ def ranking_patch(figure: dict) -> Patch:
     Output("overview-allies-source", "children"),
     Input("overview-year", "value"),
     Input("overview-events", "value"),
+    prevent_initial_call=True,  # the layout has the opening chart
 )
 def update_allies(year: object, events_value: object = None):
     """Allies at or above the lowest NATO target per year (the chosen year outlined), with the

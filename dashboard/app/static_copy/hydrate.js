@@ -73,6 +73,39 @@
     start();
   }
 
+  // Once the page has loaded, Dash's scripts (and the code its components load lazily: plotly.js,
+  // dcc's chunks) are fetched at the lowest priority into the HTTP cache, unrun: the first
+  // interaction then runs them without waiting for the network (~40 ms sooner live on a
+  // desktop). Nothing runs before it; Lighthouse's scores are unchanged (it counts the bytes:
+  // ~700 KB compressed, cached for a year, so not fetched on a connection marked Save-Data or 2G/3G).
+  var LAZY = ["dcc/async-graph.js", "dcc/async-dropdown.js", "dcc/async-slider.js"];
+  var TOPOJSON = "/assets/topojson/world_110m.json";
+  function prefetch() {
+    if (started) return;
+    // not on a connection the reader pays for or that is slow: the copy is what they came for
+    var connection = navigator.connection;
+    if (connection && (connection.saveData || /(^|-)2g$|^3g$/.test(connection.effectiveType || ""))) return;
+    var urls = [];
+    document.querySelectorAll("script.dash-script").forEach(function (tag) {
+      var src = tag.dataset.src;
+      urls.push(src);
+      var dcc = src.match(/^(.*\/_dash-component-suites\/dash\/)dcc\/dash_core_components\./);
+      if (dcc) {
+        LAZY.forEach(function (chunk) { urls.push(dcc[1] + chunk); });
+        urls.push(dcc[1].replace(/dash\/$/, "plotly/package_data/plotly.min.js"));
+      }
+    });
+    // the world's outlines plotly.js fetches when it first draws a map
+    if (document.querySelector(".prerender-graph[data-graph='overview-map-graph']")) urls.push(TOPOJSON);
+    urls.forEach(function (url) {
+      var link = document.createElement("link");
+      link.rel = "prefetch";
+      link.as = "script";
+      link.href = url;
+      document.head.appendChild(link);
+    });
+  }
+
   var canShowCopy = window.CSS && CSS.supports && CSS.supports("selector(:has(*))");
   if (!canShowCopy || !document.querySelector(".prerender") || window.location.hash) {
     start();
@@ -83,4 +116,7 @@
   });
   document.addEventListener("pointerdown", remember, true);
   handFocusOn();
+  var later = function () { (window.requestIdleCallback || window.setTimeout)(prefetch); };
+  if (document.readyState === "complete") later();
+  else window.addEventListener("load", later);
 })();
