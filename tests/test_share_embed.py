@@ -110,10 +110,11 @@ def test_odd_parameters_fall_back_and_are_never_echoed_raw(client):
 # ---- share and embed on every chart card ------------------------------------------------------
 
 def _cards(layout) -> dict[str, object]:
-    """Chart cards (``<prefix>-card`` with a ``<prefix>-graph`` beside it) in a page layout, by prefix."""
+    """Chart cards (``<prefix>-card`` with a ``<prefix>-graph`` beside it, or for a chart below the
+    fold its ``<prefix>-slot``) in a page layout, by prefix."""
     ids = component_ids(layout)
     return {cid.removesuffix("-card"): node for cid, node in ids.items()
-            if cid.endswith("-card") and f"{cid.removesuffix('-card')}-graph" in ids}
+            if cid.endswith("-card") and ({f"{cid.removesuffix('-card')}-{part}" for part in ("graph", "slot")} & set(ids))}
 
 
 def _share_kinds(card) -> list[str]:

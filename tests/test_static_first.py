@@ -7,6 +7,7 @@ Expected HTML and texts are worked out by hand from the inputs each test builds.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -284,10 +285,13 @@ def test_chart_texts_a_callback_writes_come_from_the_chart_in_the_copy(client):
     from tests.test_app_index import copy_of
 
     copy = copy_of(client.get("/").get_data(as_text=True))
-    # the overview's map: the snapshot's SIPRI edition is April 2025 (SOURCES.md); its source line
-    # and its unit and basis, where the live page's callback writes its own summary
+    # the overview's map: the snapshot's SIPRI edition is April 2025 (SOURCES.md); its source line,
+    # and the summary the live page has (its layout carries the opening map and its texts)
     assert '<p class="source-line">Source: SIPRI (2025-04 edition). Share of GDP' in copy
-    assert '<figcaption class="chart-summary">% of GDP, SIPRI definition' in copy
+    assert '<figcaption class="chart-summary">Defence spending as a share of GDP in 2024, SIPRI 2025-04 edition' in copy
+    # where the layout has no text for a card, the chart's description: unit and basis
+    scenarios = copy_of(client.get("/scenarios").get_data(as_text=True))
+    assert re.search(r'<figcaption class="chart-summary">[^<]*(% of GDP|billion)', scenarios)
 
 
 def test_warming_asks_for_every_picture_each_page_shows_once(client, monkeypatch):

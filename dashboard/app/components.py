@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
-from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
+from dash.development.base_component import Component
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.app import cards, embed
 from dashboard.app.html_types import Attrs, Children
@@ -35,27 +38,36 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
     a deferred one waits in its store until seen).
 
     Component ids: ``{prefix}-card``, ``{prefix}-frame``, ``{prefix}-graph``, ``{prefix}-source``, ``{prefix}-summary``,
-    ``{prefix}-link-field``, ``{prefix}-embed-field``; the download controls carry the card in
+    ``{prefix}-link-field``, ``{prefix}-embed-field`` (a deferred chart: ``{prefix}-slot`` until
+    it is seen, then the graph in it); the download controls carry the card in
     pattern-matching ids (``cards.buttons``), served by one set of callbacks for every card.
     """
-    # a deferred chart's figure waits in its store (the layout's own, or its callback's)
-    waiting = [dcc.Store(id=f"{prefix}-figure", data=figure), dcc.Store(id=f"{prefix}-seen", data=False)] if defer else []
+    graph: Component = dcc.Loading(
+        dcc.Graph(id=f"{prefix}-graph", figure=figure or empty_figure("Loading…", height),
+                  config=cards.graph_config(filename), style={"height": f"{height}px"},
+                  # the card's frame sets the size, whatever height the figure asks for (the
+                  # ranking's grows with its bars)
+                  responsive=True),
+        type="dot", delay_show=300)
+    waiting: list = []
+    if defer:
+        # not in the page until seen (``deferred``): no plotly.js work for it before, not even a
+        # "Loading…" frame; its figure waits in a store (the layout's own, or its callback's), the
+        # graph (without the figure) in another, and the slot keeps its place
+        graph.children.figure = None
+        waiting = [dcc.Store(id=f"{prefix}-figure", data=figure), dcc.Store(id=f"{prefix}-seen", data=False),
+                   dcc.Store(id=f"{prefix}-spec", data=json.loads(json.dumps(graph, cls=PlotlyJSONEncoder)))]
+        graph = html.Div(id=f"{prefix}-slot", style={"height": f"{height}px"},
+                         **Attrs({"data-graph": f"{prefix}-graph"}))
     return html.Section([
         html.H2(title, id=f"{prefix}-title"),
         *waiting,
         # <figure> named by the card's title and described by the text summary (its figcaption);
         # the frame keeps the chart's height before plotly.js has loaded (no layout shift).
         html.Figure([
-            html.Div(dcc.Loading(dcc.Graph(id=f"{prefix}-graph",
-                                           figure=(not defer and figure) or empty_figure("Loading…", height),
-                                           config=cards.graph_config(filename), style={"height": f"{height}px"},
-                                           # the card's frame sets the size, whatever height the
-                                           # figure asks for (the ranking's grows with its bars)
-                                           responsive=True),
-                                 type="dot", delay_show=300),
-                     id=f"{prefix}-frame", className="chart-frame", style={"minHeight": f"{height}px"},
+            html.Div(graph, id=f"{prefix}-frame", className="chart-frame", style={"minHeight": f"{height}px"},
                      **(Attrs({"data-defer": f"{prefix}-seen"}) if defer else Attrs())),
-            html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
+        html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
         ], className="chart", **Attrs({"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"})),
         html.P(source, id=f"{prefix}-source", className="source-line"),
         # downloads by the shared callbacks (cards.py), Share and Embed by none (embed.py)
@@ -70,10 +82,15 @@ def deferred(prefix: str) -> Output:
     Plotly's drawing of charts below the fold (~100 ms of main thread on the overview)
     waits until the chart nears the viewport or the page is printed: assets/defer.js
     sets ``{prefix}-seen`` then, and a clientside function hands the waiting figure to
-    the graph. Text summaries and source lines are not deferred.
+    the graph. Until then the graph is not in the page at all (its slot holds its place), so
+    a chart never seen costs plotly.js nothing. Text summaries and source lines are not deferred.
     """
-    clientside_callback(ClientsideFunction("charts", "drawWhenSeen"), Output(f"{prefix}-graph", "figure"),
-                        Input(f"{prefix}-figure", "data"), Input(f"{prefix}-seen", "data"))
+    # seen: the graph, with its figure, put in the page; a new figure for a graph already there: drawn
+    clientside_callback(ClientsideFunction("charts", "mountWhenSeen"), Output(f"{prefix}-slot", "children"),
+                        Input(f"{prefix}-seen", "data"), Input(f"{prefix}-figure", "data"),
+                        State(f"{prefix}-spec", "data"), prevent_initial_call=True)
+    clientside_callback(ClientsideFunction("charts", "drawWhenMounted"), Output(f"{prefix}-graph", "figure"),
+                        Input(f"{prefix}-figure", "data"), prevent_initial_call=True)
     return Output(f"{prefix}-figure", "data")
 
 

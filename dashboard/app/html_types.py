@@ -20,6 +20,7 @@ Attrs = TypedDict("Attrs", {
     "aria-describedby": str,
     "aria-live": str,
     "data-defer": str,
+    "data-graph": str,
     "data-share": str,
     "data-card": str,
     "data-height": str,

@@ -29,8 +29,10 @@ def wait_for_page(pg, path: str, charts: int) -> None:
     wait until its charts (and the pledge grid's rows) have drawn."""
     pg.goto(path)
     pg.mouse.move(2, 2)
-    if charts:
-        pg.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(state="attached")
+    if charts:  # charts below the fold are scrolled to: they are put in the page when seen
+        from tests.browser.conftest import wait_for_charts
+
+        wait_for_charts(pg, charts)
     if path.startswith("/pledges"):
         pg.locator("#pledges-grid .ag-row").first.wait_for()
     if path.startswith("/countries"):

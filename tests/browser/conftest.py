@@ -126,11 +126,14 @@ PLACEHOLDER_JS = """(frame) => {
 def wait_for_charts(pg, count: int = 1) -> None:
     """Wait until ``count`` plotly charts have drawn and no loading spinner is left.
 
-    Charts below the fold are drawn only near the viewport (assets/defer.js): each is
-    scrolled into view and waited for, as a reader scrolling down would.
+    Charts below the fold are put in the page and drawn only near the viewport
+    (assets/defer.js): each is scrolled into view and waited for, as a reader scrolling down would.
     Locators, not wait_for_function: the app's CSP forbids eval, which string predicates need.
     """
-    pg.locator(".js-plotly-plot .main-svg").nth(count - 1).wait_for(state="attached")
+    # the live page (the static copy gone), then each chart below the fold (not in the page
+    # until seen), then the count
+    pg.locator(".prerender").first.wait_for(state="detached")
+    pg.locator("#_pages_content > *").first.wait_for(state="attached")
     pg.locator("._dash-loading").first.wait_for(state="detached")
     frames = pg.locator("[data-defer]")
     for i in range(frames.count()):
@@ -148,3 +151,4 @@ def wait_for_charts(pg, count: int = 1) -> None:
             if time.monotonic() > deadline:
                 raise AssertionError(f"deferred chart {i} was not drawn after scrolling to it")
             pg.wait_for_timeout(50)
+    pg.locator(".js-plotly-plot .main-svg").nth(count - 1).wait_for(state="attached")

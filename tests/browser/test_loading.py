@@ -33,9 +33,10 @@ def test_charts_below_the_fold_are_drawn_when_scrolled_to(page):
     page.locator("#overview-map-graph .js-plotly-plot .main-svg").first.wait_for(state="attached")
     # the ranking's text summary does not wait for the drawing
     page.locator("#overview-ranking-summary").filter(has_text="sorted by share of GDP").wait_for()
-    ranking = page.locator("#overview-ranking-graph").locator("xpath=ancestor::div[@data-defer]")
+    ranking = page.locator("#overview-ranking-frame")
     page.wait_for_timeout(500)
     assert ranking.evaluate(PLACEHOLDER_JS), "the ranking was drawn before it came near the viewport"
+    assert page.locator("#overview-ranking-graph").count() == 0  # not even in the page yet
     wait_for_charts(page, 3)  # scrolls each deferred chart into view and waits for it
     bars = page.locator("#overview-ranking-graph .js-plotly-plot .bars path")
     assert bars.count() >= 10

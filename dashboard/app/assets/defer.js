@@ -3,13 +3,27 @@
  * them no longer blocks the first load (~100 ms of main thread on the overview).
  *
  * A deferred chart's frame carries data-defer="<store id>": once the frame is within
- * MARGIN of the viewport, that store is set to true; the clientside function below then
- * hands the chart's waiting figure to the graph (and keeps doing so as the figure changes).
+ * MARGIN of the viewport, that store is set to true; the clientside functions below then put
+ * the graph in the page with the chart's waiting figure (until then it is not in the page),
+ * and hand it each new figure after that.
  */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   charts: {
-    drawWhenSeen: function (figure, seen) {
-      return seen === true && figure ? figure : window.dash_clientside.no_update;
+    // the graph (dcc.Loading around dcc.Graph, without its figure: components.chart_card) with
+    // the waiting figure, once seen; nothing once it is in the page (drawWhenMounted draws then)
+    mountWhenSeen: function (seen, figure, spec) {
+      var graph = spec && spec.props && spec.props.children;
+      if (seen !== true || !figure || !graph || document.getElementById(graph.props.id)) {
+        return window.dash_clientside.no_update;
+      }
+      var props = Object.assign({}, graph.props, {figure: figure});
+      return Object.assign({}, spec, {props: Object.assign({}, spec.props, {
+        children: Object.assign({}, graph, {props: props})})});
+    },
+    drawWhenMounted: function (figure) {
+      var out = window.dash_clientside.callback_context.outputs_list;
+      var id = out && (out.id || (out[0] && out[0].id));
+      return figure && id && document.getElementById(id) ? figure : window.dash_clientside.no_update;
     },
   },
 });

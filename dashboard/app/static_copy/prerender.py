@@ -93,6 +93,9 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
         tag = kind.lower()
         if tag in ("script", "iframe", "object", "embed"):
             return ""
+        if isinstance(props.get("data-graph"), str) and not inner:
+            # a deferred chart's slot (components.chart_card): the graph comes when seen, the copy shows it
+            return _graph(props["data-graph"], props, fills)
         attrs = _attributes(props)
         if not inner and fills and isinstance(cid, str) and cid.endswith(CARD_TEXTS):
             inner = fills("Text", cid, props)  # a chart's summary or source line its callback writes
@@ -105,10 +108,7 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
     if kind == "Loading":
         return inner
     if kind == "Graph":
-        shown = fills(kind, cid, props) if fills and isinstance(cid, str) else ""
-        # data-graph: the graph's id, for the stylesheet's rules sizing a graph (ids stay Dash's)
-        name = f' data-graph="{escape(cid, quote=True)}"' if isinstance(cid, str) else ""
-        return f'<div class="prerender-graph"{name}{_attributes({"style": props.get("style")})}>{shown}</div>'
+        return _graph(cid, props, fills)
     if kind == "AgGrid" and fills and isinstance(cid, str):
         return fills(kind, cid, props) or '<div class="prerender-control"></div>'
     if kind in CONTROLS:
@@ -116,6 +116,14 @@ def render(node: object, slots: dict[str, object] | None = None, fills: Fills | 
     if kind == "Markdown" and isinstance(props.get("children"), str):
         return f"<div{_attributes(props)}>{markdown_copy.to_html(props['children'])}</div>"
     return ""  # Location, Store, Download, Markdown a callback fills, ...
+
+
+def _graph(cid: object, props: dict, fills: Fills | None) -> str:
+    """A chart in the copy: its picture in a frame of the graph's size."""
+    shown = fills("Graph", cid, props) if fills and isinstance(cid, str) else ""
+    # data-graph: the graph's id, for the stylesheet's rules sizing a graph (ids stay Dash's)
+    name = f' data-graph="{escape(cid, quote=True)}"' if isinstance(cid, str) else ""
+    return f'<div class="prerender-graph"{name}{_attributes({"style": props.get("style")})}>{shown}</div>'
 
 
 def _for(cid: object) -> str:
