@@ -96,7 +96,9 @@ def test_choosing_another_country_redraws_the_page_in_place(page):
     and the URL /country/FIN, without a new page layout (the heading element is the same one);
     the back button lays out the United Kingdom's page again, and forward Finland's."""
     page.goto("/country/GBR?from=2000")
-    wait_for_charts(page, 3)
+    # only the share chart is drawn: the charts below the fold are not in the page yet
+    page.locator("#country-share-graph .js-plotly-plot .main-svg").first.wait_for(state="attached")
+    assert page.locator("#country-gap-graph").count() == 0
     page.evaluate("() => { window.__heading = document.getElementById('country-title'); }")
     page.locator("#country-select").click()
     page.locator(".dash-dropdown-content .dash-dropdown-search").fill("Finland")
@@ -111,6 +113,13 @@ def test_choosing_another_country_redraws_the_page_in_place(page):
     assert page.evaluate("() => window.__heading === document.getElementById('country-title')"), \
         "the page was laid out again"
     assert page.locator("#country-from").input_value() == "2000"
+    # the gap chart, put in the page when scrolled to, is Finland's at Finland's height
+    wait_for_charts(page, 1)
+    gap = page.locator("#country-gap-graph")
+    expect(gap).to_be_attached()
+    slot = page.locator("#country-gap-slot").evaluate("e => e.style.height")
+    assert gap.evaluate("e => e.style.height") == slot
+    assert "Finland" in page.locator("#country-gap-summary").inner_text()
     page.go_back()
     page.wait_for_url(re.compile(r"/country/GBR\?from=2000"))
     expect(page.locator("h1")).to_have_text("United Kingdom")

@@ -20,6 +20,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return Object.assign({}, spec, {props: Object.assign({}, spec.props, {
         children: Object.assign({}, graph, {props: props})})});
     },
+    sameStyle: function (style) {
+      return style || window.dash_clientside.no_update;
+    },
     drawWhenMounted: function (figure) {
       var out = window.dash_clientside.callback_context.outputs_list;
       var id = out && (out.id || (out[0] && out[0].id));

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import cast
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, dcc, html
 
 from dashboard import charts
 from dashboard.app.components import (
@@ -242,8 +242,9 @@ def update_share(code: str, start: object, events_value: object = None, drawn: o
     deferred("country-gap"),
     Output("country-gap-summary", "children"),
     Output("country-gap-source", "children"),
-    Output("country-gap-graph", "style"),
+    Output("country-gap-slot", "style"),
     Output("country-gap-frame", "style"),
+    Output("country-gap-spec", "data"),
     Output("country-donor-slot", "children"),
     Input("country-code", "data"),
     prevent_initial_call=True,  # the layout has them
@@ -258,9 +259,19 @@ def update_rest(code: str):
     name, pledges = app.name(code), app.progress_by_country.get(code, [])
     low, high = CountryView.bounds(app, code)
     height = fig.money_gap_height(pledges)
+    # the gap chart is below the fold: its graph may not be in the page yet (components.deferred),
+    # so its height goes to its slot and to the graph it will put in (copied to a graph already
+    # there by sameStyle below)
+    graph = Patch()
+    graph["props"]["children"]["props"]["style"] = {"height": f"{height}px"}
     return (name, _headline(pledges, name), low, high, _budgets_card(code, name),
             fig.money_gap_figure(pledges, name), _gap_summary(pledges, name), _gap_source(pledges),
-            {"height": f"{height}px"}, {"minHeight": f"{height}px"}, _ukraine_card(code))
+            {"height": f"{height}px"}, {"minHeight": f"{height}px"}, graph, _ukraine_card(code))
+
+
+# a gap chart already in the page takes its slot's new height
+clientside_callback(ClientsideFunction("charts", "sameStyle"), Output("country-gap-graph", "style"),
+                    Input("country-gap-slot", "style"), prevent_initial_call=True)
 
 
 @callback(
