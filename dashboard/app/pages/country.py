@@ -73,12 +73,9 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
     code, start, measure = state.iso3, state.start, state.measure
     low, high = CountryView.bounds(app, code)
     name, pledges = app.name(code), app.progress_by_country.get(code, [])
-    series = app.share_series(code)
-    # the summaries the callback will set, known now: painted with the page's static copy
-    shown = cut(series, start)
-    casts = app.nowcasts.get(code, [])
-    events = app.timeline_events(code) if state.events else ()
-    marks = _marks(code, start)
+    # what the callbacks would draw first, known now: in the static copy and the live page at once
+    share, share_summary, share_source, notes = _share_parts(code, start, state.events)
+    gap, gap_summary, gap_source, gap_height = _gap_parts(pledges, name)
     spend, spend_summary, spend_source = update_spending(code, measure, start)
     return html.Div([
         dcc.Location(id="country-url", refresh="callback-nav"),
@@ -101,14 +98,11 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         # rendered with the page (not only by the callback) so nothing below it moves on load
         html.Div(_headline(pledges, name), id="country-headline", className="headline"),
         chart_card("country-share", "Defence spending as a share of GDP, by source", f"{code}-share-of-gdp",
-                   summary=fig.share_summary(shown, pledges, name, casts, events, marks),
-                   source=fig.share_source(shown, casts, events, pledges, marks),
-                   figure=fig.share_figure(series, pledges, name, start, casts, events, marks)),
-        html.Aside(_notes(shown), id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
+                   summary=share_summary, source=share_source, figure=share),
+        html.Aside(notes, id="country-notes", className="notes", **Attrs({"aria-label": "Footnotes"})),
         html.Div(_budgets_card(code, name), id="country-budgets-slot"),
-        chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap",
-                   height=fig.money_gap_height(pledges), summary=_gap_summary(pledges, name),
-                   source=_gap_source(pledges), figure=fig.money_gap_figure(pledges, name), defer=True),
+        chart_card("country-gap", "Money gap to each pledge", f"{code}-money-gap", height=gap_height,
+                   summary=gap_summary, source=gap_source, figure=gap, defer=True),
         html.Div([
             html.Label("Spending measure", htmlFor="country-measure"),
             dcc.RadioItems(id="country-measure", value=measure, inline=True,
@@ -213,24 +207,29 @@ def not_found(raw: object) -> html.Div:
 def update_share(code: str, start: object, events_value: object = None, drawn: object = None):
     """The share chart and its footnotes: the first thing a reader looks at after a change,
     so answered alone (the other parts of the page come in their own answers)."""
-    app = data.get()
     state = view(code, start, events=events_value)
-    code = state.iso3
-    name = app.name(code)
+    # a new country only: the rest of the page follows it (not a new year or the events)
+    return (*_share_parts(state.iso3, state.start, state.events),
+            state.iso3 if state.iso3 != drawn else dash.no_update)
+
+
+def _share_parts(code: str, start: int, events_on: bool) -> tuple[dict, str, str, list]:
+    """The share chart's figure, text summary and source line, and the footnotes below it."""
+    app = data.get()
+    name, pledges, casts = app.name(code), app.progress_by_country.get(code, []), app.nowcasts.get(code, [])
     series = app.share_series(code)
-    pledges = app.progress_by_country.get(code, [])
-    shown = cut(series, state.start)
-    casts = app.nowcasts.get(code, [])
-    events = app.timeline_events(code) if state.events else ()
-    marks = _marks(code, state.start)
-    return (
-        fig.share_figure(series, pledges, name, state.start, casts, events, marks),
-        fig.share_summary(shown, pledges, name, casts, events, marks),
-        fig.share_source(shown, casts, events, pledges, marks),
-        _notes(shown),
-        # a new country only: the rest of the page follows it (not a new year or the events)
-        code if code != drawn else dash.no_update,
-    )
+    shown = cut(series, start)
+    events = app.timeline_events(code) if events_on else ()
+    marks = _marks(code, start)
+    return (fig.share_figure(series, pledges, name, start, casts, events, marks),
+            fig.share_summary(shown, pledges, name, casts, events, marks),
+            fig.share_source(shown, casts, events, pledges, marks), _notes(shown))
+
+
+def _gap_parts(pledges: list[Progress], name: str) -> tuple[dict, str, str, int]:
+    """The money-gap chart's figure, text summary, source line and height (a row per pledge)."""
+    return (fig.money_gap_figure(pledges, name), _gap_summary(pledges, name), _gap_source(pledges),
+            fig.money_gap_height(pledges))
 
 
 @callback(
@@ -258,15 +257,14 @@ def update_rest(code: str):
     code = view(code).iso3
     name, pledges = app.name(code), app.progress_by_country.get(code, [])
     low, high = CountryView.bounds(app, code)
-    height = fig.money_gap_height(pledges)
+    gap, gap_summary, gap_source, height = _gap_parts(pledges, name)
     # the gap chart is below the fold: its graph may not be in the page yet (components.deferred),
     # so its height goes to its slot and to the graph it will put in (copied to a graph already
     # there by sameStyle below)
     graph = Patch()
     graph["props"]["children"]["props"]["style"] = {"height": f"{height}px"}
     return (name, _headline(pledges, name), low, high, _budgets_card(code, name),
-            fig.money_gap_figure(pledges, name), _gap_summary(pledges, name), _gap_source(pledges),
-            {"height": f"{height}px"}, {"minHeight": f"{height}px"}, graph, _ukraine_card(code))
+            gap, gap_summary, gap_source, {"height": f"{height}px"}, {"minHeight": f"{height}px"}, graph, _ukraine_card(code))
 
 
 # a gap chart already in the page takes its slot's new height
