@@ -22,9 +22,10 @@ def _names(figure: dict) -> list[str]:
 
 
 def test_uk_share_chart_has_each_source_and_the_pledge(page):
-    share, summary, source, notes, drawn = page.update_share("GBR", 1990)
+    share, summary, source, notes, drawn, claim = page.update_share("GBR", 1990)
     assert drawn == "GBR"  # a new country: the rest of the page follows
-    assert page.update_share("GBR", 2000, ["on"], "GBR")[-1] is dash.no_update  # a new year: it does not
+    assert claim is dash.no_update  # no claim to clear
+    assert page.update_share("GBR", 2000, ["on"], None, "GBR")[4] is dash.no_update  # a new year: it does not
     title, headline, low, high, budgets, gap, gap_summary, gap_source, *_ = page.update_rest("GBR")
     assert title == "United Kingdom" and low < 1990 < high and budgets
     names = _names(share)
@@ -40,6 +41,57 @@ def test_uk_share_chart_has_each_source_and_the_pledge(page):
     assert "NATO (2024-06 edition)" in source and "SIPRI (2025-04 edition)" in source
     assert any("GBP" in s for s in [gap["layout"]["xaxis"]["title"]["text"]])
     assert "bn GBP a year in 2027" in gap_summary
+
+
+def test_a_chart_the_browser_draws_itself_is_not_sent_again(page):
+    """assets/country-switch.js claims the share chart for the controls it draws it for (as
+    /figure/country-share.json reads them): the answer for those controls leaves the figure out
+    and clears the claim; for other controls (the year changed since) the figure is sent."""
+    claim = {"country": "FIN", "from": "2000", "events": "on"}
+    figure, summary, _, _, drawn, cleared = page.update_share("FIN", 2000, ["on"], None, "GBR", claim)
+    assert figure is dash.no_update and cleared is None
+    assert "Finland" in summary and drawn == "FIN"   # the rest of the answer is as always
+    # the same controls spelled as the page's inputs give them (a number, a checklist)
+    assert page.update_share("FIN", "2000", ["on"], None, "GBR", claim)[0] is dash.no_update
+    for other in ({"country": "FIN", "from": "2010", "events": "on"},   # another first year
+                  {"country": "FIN", "from": "2000", "events": "off"},  # events switched off
+                  {"country": "SWE", "from": "2000", "events": "on"},   # another country
+                  {"country": "<b>", "from": "x"}, "FIN"):              # nonsense
+        figure, *_, cleared = page.update_share("FIN", 2000, ["on"], None, "GBR", other)
+        assert figure["data"] and cleared is None, other
+    # a retry (the browser's own draw failed) after the claim was cleared: the figure comes
+    assert page.update_share("FIN", 2000, ["on"], 1, "FIN", None)[0]["data"]
+
+
+def test_figure_route_sends_what_the_callback_would(page):
+    """GET /figure/country-share.json: the callback's own figure for the same controls; a year
+    out of range clipped as the page clips it; an unknown code a one-line 404; a repeat with
+    its ETag a 304; its answers kept within their byte bound."""
+    import json
+
+    from dashboard.app.server import figure_routes
+
+    app = create_app()
+    client = app.server.test_client()
+    answer = client.get("/figure/country-share.json?country=FIN&from=2000&events=off")
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    sent = json.loads(answer.data)
+    expected = page.update_share("FIN", 2000, [])[0]
+    assert [t["name"] for t in sent["data"]] == [t["name"] for t in expected["data"]]
+    sipri = next(t for t in sent["data"] if t["name"].startswith("SIPRI"))
+    assert sipri["x"][0] == 2000 and not sent["layout"].get("shapes")   # from 2000, no events
+    assert sipri["y"] == next(t for t in expected["data"] if t["name"] == sipri["name"])["y"]
+    low = json.loads(client.get("/figure/country-share.json?country=fin&from=1200").data)
+    assert min(min(t["x"]) for t in low["data"] if t.get("x")) >= 1949      # clipped to the data's years
+    missing = client.get("/figure/country-share.json?country=" + "Z" * 400)
+    assert missing.status_code == 404 and missing.data.count(b"\n") == 1 and len(missing.data) < 100
+    again = client.get("/figure/country-share.json?country=FIN&from=2000&events=off",
+                       headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304
+    kept = app.server.extensions["dashboard_figure_cache"]
+    for code in page.data.get().country_codes[:40]:
+        assert client.get(f"/figure/country-share.json?country={code}").status_code == 200
+    assert 0 < kept.size <= figure_routes.CACHE_BYTES and len(kept) > 10
 
 
 def test_start_year_cuts_every_series(page):

@@ -240,15 +240,17 @@ def test_identical_callback_requests_get_identical_answers(app, client):
                                        for o in key.strip(".").split("...")],
             "inputs": [{"id": "country-select", "property": "value", "value": "POL"},
                        {"id": "country-from", "property": "value", "value": 1995},
-                       {"id": "country-events", "property": "value", "value": ["on"]}],
-            "state": [{"id": "country-code", "property": "data", "value": "POL"}],
+                       {"id": "country-events", "property": "value", "value": ["on"]},
+                       {"id": "country-share-retry", "property": "data", "value": None}],
+            "state": [{"id": "country-code", "property": "data", "value": "POL"},
+                      {"id": "country-share-claim", "property": "data", "value": None}],
             "changedPropIds": ["country-select.value"]}
-    assert len(spec["inputs"]) == 3
+    assert len(spec["inputs"]) == 4
     first, second = client.post(UPDATE, json=body), client.post(UPDATE, json=body)
     assert first.status_code == second.status_code == 200
     assert first.get_data() == second.get_data()
     other = client.post(UPDATE, json={**body, "inputs": [body["inputs"][0], {**body["inputs"][1], "value": 2005},
-                                                         body["inputs"][2]]})
+                                                         *body["inputs"][2:]]})
     assert other.get_data() != first.get_data()
     summary = country.fig.share_summary(country.fig.cut(country.data.get().share_series("POL"), 1995),
                                         country.data.get().progress_by_country.get("POL", []), "Poland",

@@ -67,7 +67,7 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
     from dashboard import charts
     from dashboard.app import cards, embed, index, layout, meta
     from dashboard.app.pictures import social, svg
-    from dashboard.app.server import bundles, data_routes, dataset_routes, routing, security
+    from dashboard.app.server import bundles, data_routes, dataset_routes, figure_routes, routing, security
     from dashboard.app.static_copy import hydration
     from dashboard.views import data
 
@@ -100,7 +100,10 @@ def create_app(snapshot: Path | None = None, dev: bool = False, public_url: str 
         "editions": sorted({f"{s['name']} {e['edition']}" for s in app_data.package.get("sources", [])
                             for e in s.get("editions", [])}),
     })
-    data_routes.install(server, app_data)
+    routes = data_routes.install(server, app_data)
+    # the pages were imported by Dash (use_pages) above; the share chart's figure is theirs
+    from dashboard.app.pages import country
+    figure_routes.install(server, routes, country.share_key, country.share_figure)
     dataset_routes.install(server, app_data)
     social.install(server)
     svg.install(server)

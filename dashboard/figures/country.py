@@ -10,6 +10,7 @@ from dashboard.editions import edition_short
 from dashboard.figures import events as timeline
 from dashboard.figures.common import (
     ESTIMATE_DASH,
+    LABELS_OVERFLOW,
     SOURCE_COLOURS,
     STATUS_COLOURS,
     base_layout,
@@ -392,7 +393,7 @@ def money_gap_figure(pledges: Sequence[Progress], name: str) -> dict:
     values = [gap["lcu_million"] / 1000 for _, gap in rows]
     layout = base_layout(yaxis_title="", height=money_gap_height(pledges))
     layout["xaxis"] = {"title": {"text": wrap_label(f"{currency} billion a year, in the target year", GAP_LABEL_CHARS)},
-                       "gridcolor": "#e5e5e5", "automargin": True}
+                       "gridcolor": "#e5e5e5", "automargin": True, **LABELS_OVERFLOW}
     layout["yaxis"] = {"automargin": True, "tickfont": {"size": 11}, "autorange": "reversed"}
     layout["margin"] = {**layout["margin"], "l": 8, "b": 16}
     layout["hovermode"] = "closest"

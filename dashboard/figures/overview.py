@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.figures import events as timeline
-from dashboard.figures.common import SOURCE_COLOURS, base_layout, empty_figure, reference_line
+from dashboard.figures.common import LABELS_OVERFLOW, SOURCE_COLOURS, base_layout, empty_figure, reference_line
 from dashboard.model import Event
 from dashboard.schema import SOURCE_LABELS
 from dashboard.views.overview import YearShares, empty_year_message
@@ -126,7 +126,7 @@ def ranking_figure(ranked: YearShares, source: str, year: int, targets: list[flo
         "barmode": "overlay", "hovermode": "closest", "bargap": 0.25,
         "margin": {"l": 8, "r": 40, "t": 16 + TARGET_ROW_PX * len(targets), "b": 80},
         "xaxis": {"title": {"text": "% of GDP"}, "gridcolor": "#e5e5e5", "range": [0, top * 1.12],
-                  "ticksuffix": "%"},
+                  "ticksuffix": "%", **LABELS_OVERFLOW},
         "yaxis": {"categoryorder": "array", "categoryarray": list(ranked.name), "autorange": "reversed",
                   "automargin": True, "tickfont": {"size": 12}},
         # below the axis title, clear of the modebar and of the target labels above the bars

@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard.figures.common import (
     ESTIMATE_DASH,
+    LABELS_OVERFLOW,
     SOURCE_COLOURS,
     STATUS_COLOURS,
     base_layout,
@@ -128,7 +129,8 @@ def pledge_gap_figure(rows: pd.DataFrame, target: float, pledge: str) -> dict:
         "barmode": "overlay", "hovermode": "closest", "bargap": 0.25,
         "xaxis": {"title": {"text": f"Points of GDP to {target:g}% (negative: above it)"}, "gridcolor": "#e5e5e5",
                   "zeroline": True, "zerolinecolor": "#666", "range": [min(low, 0.0) - span * 0.12,
-                                                                      max(high, 0.0) + span * 0.12]},
+                                                                      max(high, 0.0) + span * 0.12],
+                  **LABELS_OVERFLOW},
         "yaxis": {"categoryorder": "array", "categoryarray": names, "autorange": "reversed",
                   "automargin": True, "tickfont": {"size": 11}, "dtick": 1},
     })

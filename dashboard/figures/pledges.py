@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures.common import STATUS_COLOURS, base_layout, empty_figure
+from dashboard.figures.common import LABELS_OVERFLOW, STATUS_COLOURS, base_layout, empty_figure
 from dashboard.model import STATUSES
 from dashboard.views.labels import STATUS_LABELS
 
@@ -32,7 +32,7 @@ def status_figure(counts: pd.DataFrame) -> dict:
     layout.update({
         "barmode": "stack", "hovermode": "closest", "bargap": 0.3,
         "margin": {"l": 8, "r": 16, "t": 8, "b": 72},
-        "xaxis": {"title": {"text": "Countries"}, "gridcolor": "#e5e5e5", "dtick": 5},
+        "xaxis": {"title": {"text": "Countries"}, "gridcolor": "#e5e5e5", "dtick": 5, **LABELS_OVERFLOW},
         "yaxis": {"categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
                   "automargin": True, "tickfont": {"size": 11}},
         "legend": {"orientation": "h", "y": -0.2, "x": 0, "xanchor": "left", "traceorder": "normal"},

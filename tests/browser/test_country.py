@@ -127,3 +127,66 @@ def test_choosing_another_country_redraws_the_page_in_place(page):
     page.go_forward()
     expect(page.locator("h1")).to_have_text("Finland")
     expect(page.locator("#country-share-summary")).to_contain_text("Finland")
+
+
+def _pick(page, name: str) -> None:
+    page.locator("#country-select").click()
+    page.locator(".dash-dropdown-content .dash-dropdown-search").fill(name)
+    page.locator(".dash-dropdown-content [role=option]", has_text=re.compile(rf"^\s*{name}\s*$")).first.click()
+
+
+COUNT_DRAWS = """() => { window.__draws = []; const real = window.Plotly.react;
+  window.Plotly.react = function (gd, ...rest) {
+    const el = typeof gd === 'string' ? document.getElementById(gd) : gd;
+    window.__draws.push([el.closest('[id]').id, performance.now()]); return real.call(this, gd, ...rest); }; }"""
+
+
+def test_a_picked_country_is_drawn_from_its_figure_at_once(page):
+    """A click on an option (assets/country-switch.js): the share chart is drawn from
+    /figure/country-share.json before Dash's callback is sent, and the callback's answer
+    leaves the figure out (the chart is drawn once, then dcc.Graph is handed the same figure);
+    a year changed after that is drawn by Dash as before."""
+    page.goto("/country/GBR")
+    wait_for_charts(page, 1)
+    page.evaluate(COUNT_DRAWS)
+    sent: list[tuple[str, str]] = []
+    page.on("request", lambda r: sent.append((r.url, r.post_data or "")))
+    answers: list[dict] = []
+    page.on("response", lambda r: answers.append(r.json()) if "_dash-update-component" in r.url
+            and "country-share-graph.figure" in (r.request.post_data or "") else None)
+    _pick(page, "Finland")
+    expect(page.locator("#country-share-summary")).to_contain_text("Finland")
+    expect(page.locator("h1")).to_have_text("Finland")
+    urls = [u for u, _ in sent]
+    figure_at = next(i for i, u in enumerate(urls) if "/figure/country-share.json?country=FIN" in u)
+    callback_at = next(i for i, (u, body) in enumerate(sent) if "country-share-graph.figure" in body)
+    assert figure_at < callback_at, "the figure was not asked for first"
+    assert answers and "country-share-graph" not in answers[0]["response"], "Dash sent the figure again"
+    legend = page.locator("#country-share-graph .legend").text_content()
+    assert "2.5% by 2027" not in legend and "SIPRI" in legend
+    expect(page.locator(".dash-dropdown-content")).to_have_count(0)   # the list closed
+    expect(page.locator("#country-select")).to_contain_text("Finland")
+    # drawn by the script, then handed to dcc.Graph (its react of the same figure)
+    shares = [d for d in page.evaluate("window.__draws") if d[0] == "country-share-graph"]
+    assert 1 <= len(shares) <= 2
+    # the claim was used once: a new year is drawn by Dash's answer
+    page.locator("#country-from").fill("2010")
+    page.locator("#country-from").press("Enter")
+    page.wait_for_url(re.compile(r"/country/FIN\?from=2010"))
+    page.wait_for_function("() => { const gd = document.querySelector('#country-share-graph .js-plotly-plot');"
+                           " return gd && gd.data.some(t => t.name.startsWith('SIPRI') && t.x[0] === 2010); }")
+
+
+def test_a_failed_figure_fetch_leaves_the_chart_to_dash(page):
+    """The figure's URL answers with a proxy's HTML error page: the pick goes through Dash as
+    before, and the chart, heading and summary are Finland's."""
+    page.route("**/figure/country-share.json*",
+               lambda route: route.fulfill(status=200, content_type="text/html", body="<html>Bad gateway</html>"))
+    page.goto("/country/GBR")
+    wait_for_charts(page, 1)
+    _pick(page, "Finland")
+    expect(page.locator("h1")).to_have_text("Finland")
+    expect(page.locator("#country-share-summary")).to_contain_text("Finland")
+    page.wait_for_function("() => { const gd = document.querySelector('#country-share-graph .js-plotly-plot');"
+                           " return gd && !gd.data.some(t => t.name.startsWith('2.5% by 2027')); }")
+    assert "SIPRI" in page.locator("#country-share-graph .legend").text_content()

@@ -45,6 +45,10 @@ def _title(iso3: object = None, **_: object) -> str:
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country", title=_title)
 
 PAGE = "country"  # this page's id in the router's in-place check (routing.shown_store)
+# The share chart's fast path (assets/country-switch.js): the controls the browser draws the
+# chart for itself, and how it asks the server for the figure when that failed
+SHARE_CLAIM = "country-share-claim"
+SHARE_RETRY = "country-share-retry"
 
 MEASURES = SPENDING_MEASURES  # measure → (label, indicator), shared with the export
 DEFAULT_FROM = CountryView.DEFAULT_FROM
@@ -83,6 +87,7 @@ def layout(iso3: str | None = None, **params: object) -> html.Div:
         # the country the share chart shows: the rest of the page follows it, after the share
         # chart's own answer (so that answer comes first, alone)
         dcc.Store(id="country-code", data=code),
+        dcc.Store(id=SHARE_CLAIM, data=None), dcc.Store(id=SHARE_RETRY, data=0),
         html.H1(name, id="country-title"),
         data_age("country", ages.country_pairs(app, code, measure)),
         html.Div([
@@ -198,30 +203,58 @@ def not_found(raw: object) -> html.Div:
     Output("country-share-source", "children"),
     Output("country-notes", "children"),
     Output("country-code", "data"),
+    Output(SHARE_CLAIM, "data"),
     Input("country-select", "value"),
     Input("country-from", "value"),
     Input("country-events", "value"),
+    Input(SHARE_RETRY, "data"),
     State("country-code", "data"),
+    State(SHARE_CLAIM, "data"),
     prevent_initial_call=True,  # the layout draws the opening chart
 )
-def update_share(code: str, start: object, events_value: object = None, drawn: object = None):
+def update_share(code: str, start: object, events_value: object = None, retry: object = None,
+                 drawn: object = None, claim: object = None):
     """The share chart and its footnotes: the first thing a reader looks at after a change,
-    so answered alone (the other parts of the page come in their own answers)."""
+    so answered alone (the other parts of the page come in their own answers).
+
+    ``claim``: the controls the browser is drawing the chart for itself (assets/country-switch.js,
+    from /figure/country-share.json): when they are these, the figure is not sent again. A claim
+    is used once (cleared by this answer); ``retry`` is how the browser asks for the figure when
+    its own draw failed."""
     state = view(code, start, events=events_value)
+    figure, summary, source, notes = _share_parts(state.iso3, state.start, state.events)
+    claimed = isinstance(claim, dict) and share_key(claim) == (state.iso3, state.start, state.events)
     # a new country only: the rest of the page follows it (not a new year or the events)
-    return (*_share_parts(state.iso3, state.start, state.events),
-            state.iso3 if state.iso3 != drawn else dash.no_update)
+    return (dash.no_update if claimed else figure, summary, source, notes,
+            state.iso3 if state.iso3 != drawn else dash.no_update,
+            None if claim is not None else dash.no_update)
+
+
+def share_key(params: dict) -> tuple[str, int, bool] | None:
+    """(ISO3, first year, events on) the share chart shows for these controls (``country``,
+    ``from``, ``events``: as /figure/country-share.json takes them); None: no such country."""
+    state = CountryView.parse({"from": params.get("from"), "events": params.get("events")}, data.get(),
+                              params.get("country"))
+    return None if state is None else (state.iso3, state.start, state.events)
+
+
+def share_figure(key: tuple[str, int, bool]) -> dict:
+    """The share chart's live figure for ``share_key``'s key (what ``update_share`` sends)."""
+    code, start, events_on = key
+    app = data.get()
+    name, pledges, casts = app.name(code), app.progress_by_country.get(code, []), app.nowcasts.get(code, [])
+    events = app.timeline_events(code) if events_on else ()
+    return fig.share_figure(app.share_series(code), pledges, name, start, casts, events, _marks(code, start))
 
 
 def _share_parts(code: str, start: int, events_on: bool) -> tuple[dict, str, str, list]:
     """The share chart's figure, text summary and source line, and the footnotes below it."""
     app = data.get()
     name, pledges, casts = app.name(code), app.progress_by_country.get(code, []), app.nowcasts.get(code, [])
-    series = app.share_series(code)
-    shown = cut(series, start)
+    shown = cut(app.share_series(code), start)
     events = app.timeline_events(code) if events_on else ()
     marks = _marks(code, start)
-    return (fig.share_figure(series, pledges, name, start, casts, events, marks),
+    return (share_figure((code, start, events_on)),
             fig.share_summary(shown, pledges, name, casts, events, marks),
             fig.share_source(shown, casts, events, pledges, marks), _notes(shown))
 

@@ -12,11 +12,13 @@
     routing.py         the page router's inputs: the path wins over the query string
     bundles.py         compression, trimmed vendored bundles, only the bundles a page needs
     data_routes.py     /data/observations.csv|json and /data/<chart>.csv
+    figure_routes.py   /figure/country-share.json: a live chart's figure for the browser to draw
     dataset_routes.py  /data/snapshot.csv.zip and .parquet.zip: the whole dataset
     diskcache.py       files made once and served many times, kept per snapshot and code
 
 May import: ``app.dash_internals``, the charts and the views; nothing else of the app, but
 ``serving.run``, which imports the app it serves (``create_app``) once gevent has patched
-the standard library. Importing this package loads nothing: the CLI imports ``serving``
+the standard library. (``figure_routes`` is handed the page's figure function by
+``create_app``; it imports no page.) Importing this package loads nothing: the CLI imports ``serving``
 before that patch, and gunicorn imports ``worker`` after it.
 """
