@@ -176,3 +176,79 @@ def test_dash_polyfill_is_served_as_the_regenerator_runtime_only(client):
     body = client.get("/_dash-component-suites/dash/deps/polyfill@7.v4_4_1m1.12.1.min.js")
     assert body.mimetype == "application/javascript"
     assert len(body.data) < 10_000  # babel-polyfill is ~100 KB
+
+
+PAGES_FOR_LAYOUT = ["/", "/country/GBR?from=2000", "/countries", "/budgets", "/pledges", "/compare", "/scenarios",
+                    "/ukraine", "/sources", "/country/XYZ", "/nowhere"]
+
+
+def _ids(node: object, found: list[str]) -> list[str]:
+    """Every string id in a JSON layout, in order (repeats kept)."""
+    if isinstance(node, list):
+        for child in node:
+            _ids(child, found)
+    elif isinstance(node, dict) and isinstance(node.get("props"), dict):
+        if isinstance(node["props"].get("id"), str):
+            found.append(node["props"]["id"])
+        for value in node["props"].values():
+            _ids(value, found)
+    return found
+
+
+def _find(node: object, cid: str) -> dict | None:
+    if isinstance(node, list):
+        return next((f for child in node if (f := _find(child, cid))), None)
+    if isinstance(node, dict) and isinstance(node.get("props"), dict):
+        if node["props"].get("id") == cid:
+            return node
+        return next((f for value in node["props"].values() if (f := _find(value, cid))), None)
+    return None
+
+
+@pytest.mark.parametrize("url", PAGES_FOR_LAYOUT)
+def test_the_layout_asked_from_a_page_carries_that_page(client, url):
+    """GET /_dash-layout from a page of the site (its Referer): the shell with the page in the
+    router's container, the router's location at the page's URL and its title in the router's
+    store, as the router would have left them; every id once (Dash draws none twice)."""
+    import json
+
+    answer = client.get("/_dash-layout", headers={"Referer": f"http://localhost{url}"})
+    assert answer.status_code == 200 and "Referer" in answer.headers["Vary"]
+    layout = json.loads(answer.data)
+    path, _, query = url.partition("?")
+    content = _find(layout, "_pages_content")
+    assert content and content["props"]["children"], url
+    location = _find(layout, "_pages_location")["props"]
+    assert location["pathname"] == path and location["search"] == (f"?{query}" if query else "")
+    assert _find(layout, "_pages_store")["props"]["data"]["title"]
+    ids = _ids(layout, [])
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    if url.startswith("/country/GBR"):
+        assert _find(layout, "country-title")["props"]["children"] == "United Kingdom"
+        assert _find(layout, "country-from")["props"]["value"] == 2000
+
+
+def test_the_layout_without_a_page_of_the_site_is_dashs_own(client):
+    """No Referer, another site's, or a scheme that is not the web: the shell alone (the router
+    fills the page, as before)."""
+    import json
+
+    for headers in ({}, {"Referer": "https://elsewhere.example/country/GBR"}, {"Referer": "file:///country/GBR"}):
+        layout = json.loads(client.get("/_dash-layout", headers=headers).data)
+        assert not _find(layout, "_pages_content")["props"].get("children"), headers
+
+
+def test_layouts_with_pages_are_kept_within_their_bytes():
+    """Each (page, query, day) is built once per worker and kept by bytes: a crowd of made-up
+    queries does not grow the cache past its bound."""
+    from dashboard.app import index
+
+    app = create_app()
+    client = app.server.test_client()
+    for n in range(120):
+        assert client.get("/_dash-layout", headers={"Referer": f"http://localhost/country/GBR?x={n}"}).status_code == 200
+    assert 0 < app._layouts.size <= index.LAYOUT_CACHE_BYTES
+    assert 50 < len(app._layouts) < 120   # ~80 KB each: the oldest were dropped to fit
+    size = app._layouts.size
+    client.get("/_dash-layout", headers={"Referer": "http://localhost/country/GBR?x=119"})
+    assert app._layouts.size == size   # a repeat of a kept one is the kept answer

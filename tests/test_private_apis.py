@@ -85,6 +85,10 @@ def test_dash_still_links_the_bundles_we_replace(app):
 
     async_bundle = Path(dcc_module.__file__).parent
     assert any(async_bundle.glob("async-graph*.js")), "dcc.Graph's lazy plotly loader moved"
+    # ... and waits for window.Plotly when it is set (static_copy/hydrate.js sets a thenable while
+    # its own load of plotly.js runs): Promise.resolve(window.Plotly || load it)
+    loader = (async_bundle / "dash_core_components.js").read_text(encoding="utf-8")
+    assert "Promise.resolve(window.Plotly||" in loader, "dcc.Graph no longer waits for a window.Plotly it finds"
 
 
 def test_openpyxl_fonts_and_font_ids():
@@ -143,7 +147,8 @@ def test_every_private_api_is_listed_in_the_design_notes():
     for name in ("dash._pages._path_to_page", "dash._pages._parse_query_string", "_namespace", "callback_map",
                  "page_container", "polyfill", "plotly/package_data", "Workbook._fonts", "style_array.fontId",
                  "kaleido._global_server", "Chromium.find_browser", "_unix_pipe_chromium_wrapper",
-                 "GeventWorker.handle", "util.write_error", "/proc"):
+                 "GeventWorker.handle", "util.write_error", "/proc", "Promise.resolve(window.Plotly",
+                 "PlotlyGeoAssets"):
         assert name in text, f"docs/design.md does not list {name}"
 
 

@@ -6,6 +6,7 @@ Imported by ``create_app`` only (it imports dash and flask).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from functools import lru_cache
 from typing import TypedDict, Unpack
@@ -14,12 +15,14 @@ from urllib.parse import urlsplit
 import dash
 import flask
 from dash import dcc
+from plotly.io.json import to_json_plotly
 
 from dashboard.app import dash_internals, meta
 from dashboard.app.html_types import Children
 from dashboard.app.pictures import svg
 from dashboard.app.server.boundedlog import APP_LOG
 from dashboard.app.server.bundles import FULL_LOAD_PATHS, page_scripts
+from dashboard.app.server.bytecache import ByteLRU
 from dashboard.app.static_copy import grid_copy, hydration, page_cache, prerender
 
 
@@ -46,6 +49,46 @@ class DashboardDash(dash.Dash):
         # pages by (path, query, day): the most recently used kept (thread-safe; two threads
         # may both render a page the first time)
         self._copies = lru_cache(maxsize=prerender.CACHE_SIZE)(self._render_copy)
+        self._layouts = ByteLRU(LAYOUT_CACHE_BYTES, MAX_LAYOUT_BYTES)
+
+    def serve_layout(self):
+        """The app's layout with the page already in the router's container, for the page the
+        request came from (its Referer, same origin): the renderer then draws the page at once,
+        instead of the shell first and the page after the router's round trip (~30 ms sooner
+        live). The router's location and the page's title store carry the page's URL and title,
+        as the router would have set them. Without a usable Referer: Dash's own answer."""
+        page = referring_page(flask.request)
+        body = self._page_layout(*page) if page else None
+        if body is None:
+            return super().serve_layout()
+        response = flask.Response(body, mimetype="application/json")
+        response.headers["Vary"] = "Referer"
+        return response
+
+    def _page_layout(self, pathname: str, search: str) -> bytes | None:
+        """The shell with the page's layout in it, as JSON (kept by bytes, per worker, per day)."""
+        key = (pathname, search, dt.date.today())
+        kept = self._layouts.get(key)
+        if isinstance(kept, bytes):
+            return kept
+        try:
+            shell = json.loads(to_json_plotly(self.get_layout()))
+            content = json.loads(to_json_plotly(prerender.page_layout(pathname, search)))
+            page, variables = dash_internals.path_to_page(pathname)
+            page = page or dash_internals.not_found_page()
+            title = page.get("title", self.title)
+            title = title(**variables) if callable(title) else title
+        except Exception as exc:  # the live page still works: the router fills it
+            APP_LOG.log(logging.WARNING, "no page in the layout", f"{pathname[:100]}: {type(exc).__name__}")
+            return None
+        filled = {dash_internals.PAGES_CONTENT: {"children": content},
+                  dash_internals.PAGES_LOCATION: {"pathname": pathname, "search": search},
+                  dash_internals.PAGES_STORE: {"data": {"title": title}}}
+        if fill(shell, filled) != len(filled):
+            return None
+        body = json.dumps(shell, separators=(",", ":")).encode("utf-8")
+        self._layouts.put(key, body)
+        return body
 
     def interpolate_index(self, metas: str = "", title: str = "", css: str = "", config: str = "",
                           scripts: str = "", app_entry: str = "", favicon: str = "", renderer: str = "") -> str:
@@ -78,6 +121,37 @@ class DashboardDash(dash.Dash):
             APP_LOG.log(logging.WARNING, "no static copy", f"{pathname[:100]}: {type(exc).__name__}")
             raise CopyFailed(pathname) from exc
         return f'<div class="prerender">{body}</div>', status
+
+
+# The layouts with a page in them (``DashboardDash.serve_layout``), per worker: ~10-150 KB each
+LAYOUT_CACHE_BYTES = 8 * 1024 * 1024
+MAX_LAYOUT_BYTES = 1024 * 1024
+
+
+def fill(node: object, props: dict[str, dict]) -> int:
+    """Set ``props[id]`` on each component of a JSON layout with that id; how many were found."""
+    if isinstance(node, list):
+        return sum(fill(child, props) for child in node)
+    found = 0
+    if isinstance(node, dict) and isinstance(node.get("props"), dict):
+        own = node["props"]
+        if isinstance(own.get("id"), str) and own["id"] in props:
+            own.update(props[own["id"]])
+            found += 1
+        for value in own.values():
+            found += fill(value, props)
+    return found
+
+
+def referring_page(request: flask.Request) -> tuple[str, str] | None:
+    """(path, "?query" or "") of the same-origin page a request came from (its Referer), else None."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    return (parts.path or "/"), (f"?{parts.query}" if parts.query else "")
 
 
 class CopyFailed(Exception):

@@ -146,3 +146,23 @@ def test_a_card_buttons_stand_in_names_the_live_button(still):
     still.mouse.move(200, 200)
     _live(still, "country-share-graph")
     assert still.evaluate("(id) => document.getElementById(id).textContent", target) == "Download data (CSV)"
+
+
+def test_the_first_interaction_draws_the_page_without_the_routers_round_trip(still):
+    """The first mouse move on /: Dash's layout comes with the page in it (no router callback),
+    plotly.js is fetched once (with Dash's scripts, not after React's first render), and the
+    map is drawn from the world's outlines read before it (plotly.js asks for none itself)."""
+    updates: list[str] = []
+    still.on("request", lambda r: updates.append(r.post_data or "") if "_dash-update-component" in r.url else None)
+    still.goto("/", wait_until="networkidle")
+    still.mouse.move(200, 200)
+    still.mouse.move(240, 220)
+    _live(still, "overview-map-graph")
+    still.wait_for_timeout(500)
+    assert not [u for u in updates if "_pages_content" in u], "the router laid the page out again"
+    assert len([u for u in still.scripts if "package_data/plotly" in u]) == 1
+    assert still.evaluate("() => !!(window.PlotlyGeoAssets && window.PlotlyGeoAssets.topojson.world_110m)")
+    fetched = still.evaluate("() => performance.getEntriesByType('resource')"
+                             ".filter(e => e.name.includes('world_110m')).map(e => e.initiatorType)")
+    assert "xmlhttprequest" not in fetched, fetched   # plotly.js's own fetch (d3.json) did not run
+    assert still.locator("#overview-map-graph path.choroplethlocation").count() > 100

@@ -40,6 +40,9 @@ def view(country: object = None, year: object = None, revisions: object = None) 
     return SourcesView.parse({"country": country, "year": year, "revisions": revisions}, data.get())
 
 
+PUBLISHER = "sources-publisher"  # the revisions' publisher dropdown
+
+
 def layout(**params: object) -> html.Div:
     """The page for ``?country=GBR&year=2023&revisions=sipri``; bad values fall back with a note."""
     app = data.get()
@@ -67,8 +70,9 @@ def layout(**params: object) -> html.Div:
                           debounce=True, style={"width": "7em"}),
             ], style=FIELD_STYLE),
             html.Div([
-                html.Label("Publisher (editions side by side)", htmlFor="sources-revisions-source"),
-                dcc.Dropdown(id="sources-revisions-source", value=source, clearable=False, searchable=False,
+                # not "sources-revisions-source": that is the revisions card's source line
+                html.Label("Publisher (editions side by side)", htmlFor=PUBLISHER),
+                dcc.Dropdown(id=PUBLISHER, value=source, clearable=False, searchable=False,
                              options=[{"label": SOURCE_LABELS[s], "value": s} for s in REVISION_SOURCES]),
             ], style=FIELD_STYLE),
         ], className="controls"),
@@ -109,7 +113,7 @@ def update_reconcile(country: object, year: object):
     Output("sources-revisions-source", "children"),
     Output("sources-revisions-title", "children"),
     Input("sources-country", "value"),
-    Input("sources-revisions-source", "value"),
+    Input(PUBLISHER, "value"),
 )
 def update_revisions(country: object, source: object):
     """The country's share of GDP from every edition of the publisher, with the revision."""
@@ -129,7 +133,7 @@ def revisions_output(source: str, iso3: str) -> tuple[dict, str, str, str]:
     Output("sources-url", "search"),
     Input("sources-country", "value"),
     Input("sources-year", "value"),
-    Input("sources-revisions-source", "value"),
+    Input(PUBLISHER, "value"),
     prevent_initial_call=True,
 )
 def sync_url(country: object, year: object, source: object) -> str:

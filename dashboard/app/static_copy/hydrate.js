@@ -30,13 +30,23 @@
     EVENTS.forEach(function (name) { window.removeEventListener(name, onEvent, true); });
     document.documentElement.classList.add("hydrating");
     var last = null;
-    document.querySelectorAll("script.dash-script").forEach(function (tag) {
+    var add = function (src) {
       var script = document.createElement("script");
-      script.src = tag.dataset.src;
+      script.src = src;
       script.async = false;  // run in document order, as the index listed them
       document.body.appendChild(script);
       last = script;
+    };
+    document.querySelectorAll("script.dash-script").forEach(function (tag) {
+      add(tag.dataset.src);
+      // dcc's lazily loaded parts (graph, dropdown, slider) run right after dcc: its loader then
+      // finds them installed when the page's components first render, instead of fetching them
+      // and running them after React's first render of the page
+      var dcc = dccRoot(tag.dataset.src);
+      if (dcc) LAZY.forEach(function (chunk) { add(dcc + chunk); });
     });
+    loadPlotly();
+    loadOutlines();
     var run = function () { window.renderer = new window.DashRenderer(); };
     if (last) last.addEventListener("load", run);
     else run();
@@ -80,6 +90,53 @@
   // ~700 KB compressed, cached for a year, so not fetched on a connection marked Save-Data or 2G/3G).
   var LAZY = ["dcc/async-graph.js", "dcc/async-dropdown.js", "dcc/async-slider.js"];
   var TOPOJSON = "/assets/topojson/world_110m.json";
+  var MAP_PICTURE = ".prerender-graph[data-graph='overview-map-graph']";
+
+  function dccRoot(src) {
+    var dcc = src.match(/^(.*\/_dash-component-suites\/dash\/)dcc\/dash_core_components\./);
+    return dcc ? dcc[1] : null;
+  }
+
+  // plotly.js (1.4 MB) is compiled off the main thread while it loads (its compile hint,
+  // app/server/bundles.py) and runs in the main thread's first gap (while the renderer waits
+  // for its layout), instead of after React has drawn the page. Until it has run, window.Plotly
+  // is a thenable: dcc.Graph's loader (`Promise.resolve(window.Plotly || load it)`) waits for
+  // this load instead of starting a second. Only on a page with a chart.
+  // The world's outlines, read while the renderer waits for its layout: plotly.js finds them in
+  // its store of outlines (window.PlotlyGeoAssets, under the file's name) and draws the map at
+  // once, instead of asking for them when it starts drawing and finishing when they have come.
+  // Plotly fetches them itself if they are not there by then.
+  function loadOutlines() {
+    if (!document.querySelector(MAP_PICTURE) || !window.fetch) return;
+    window.fetch(TOPOJSON).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (outlines) {
+      var assets = window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+      assets.topojson = assets.topojson || {};
+      var name = TOPOJSON.split("/").pop().replace(/\.json$/, "");
+      if (!assets.topojson[name]) assets.topojson[name] = outlines;
+    }).catch(function () { /* plotly.js fetches them when it draws */ });
+  }
+
+  function loadPlotly() {
+    var dcc = null;
+    document.querySelectorAll("script.dash-script").forEach(function (tag) { dcc = dcc || dccRoot(tag.dataset.src); });
+    if (!dcc || window.Plotly || !document.querySelector(".prerender-graph")) return;
+    var script = document.createElement("script");
+    var loaded = new Promise(function (resolve, reject) {
+      script.onload = function () { resolve(window.Plotly); };
+      script.onerror = function (error) {
+        if (window.Plotly === pending) delete window.Plotly;
+        reject(error);
+      };
+    });
+    var pending = {then: function (resolve, reject) { return loaded.then(resolve, reject); }};
+    window.Plotly = pending;
+    script.src = dcc.replace(/dash\/$/, "plotly/package_data/plotly.min.js");
+    script.async = true;
+    document.head.appendChild(script);
+  }
   function prefetch() {
     if (started) return;
     // not on a connection the reader pays for or that is slow: the copy is what they came for
@@ -89,14 +146,14 @@
     document.querySelectorAll("script.dash-script").forEach(function (tag) {
       var src = tag.dataset.src;
       urls.push(src);
-      var dcc = src.match(/^(.*\/_dash-component-suites\/dash\/)dcc\/dash_core_components\./);
+      var dcc = dccRoot(src);
       if (dcc) {
-        LAZY.forEach(function (chunk) { urls.push(dcc[1] + chunk); });
-        urls.push(dcc[1].replace(/dash\/$/, "plotly/package_data/plotly.min.js"));
+        LAZY.forEach(function (chunk) { urls.push(dcc + chunk); });
+        urls.push(dcc.replace(/dash\/$/, "plotly/package_data/plotly.min.js"));
       }
     });
     // the world's outlines plotly.js fetches when it first draws a map
-    if (document.querySelector(".prerender-graph[data-graph='overview-map-graph']")) urls.push(TOPOJSON);
+    if (document.querySelector(MAP_PICTURE)) urls.push(TOPOJSON);
     urls.forEach(function (url) {
       var link = document.createElement("link");
       link.rel = "prefetch";
