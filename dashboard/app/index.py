@@ -20,6 +20,7 @@ from plotly.io.json import to_json_plotly
 from dashboard.app import dash_internals, meta
 from dashboard.app.html_types import Children
 from dashboard.app.pictures import svg
+from dashboard.app.server import frozen
 from dashboard.app.server.boundedlog import APP_LOG
 from dashboard.app.server.bundles import FULL_LOAD_PATHS, page_scripts
 from dashboard.app.server.bytecache import ByteLRU
@@ -50,6 +51,7 @@ class DashboardDash(dash.Dash):
         # may both render a page the first time)
         self._copies = lru_cache(maxsize=prerender.CACHE_SIZE)(self._render_copy)
         self._layouts = ByteLRU(LAYOUT_CACHE_BYTES, MAX_LAYOUT_BYTES)
+        self._shell: bytes | None = None
 
     def serve_layout(self):
         """The app's layout with the page already in the router's container, for the page the
@@ -60,10 +62,16 @@ class DashboardDash(dash.Dash):
         page = referring_page(flask.request)
         body = self._page_layout(*page) if page else None
         if body is None:
-            return super().serve_layout()
+            body = self._shell_layout()
         response = flask.Response(body, mimetype="application/json")
         response.headers["Vary"] = "Referer"
         return response
+
+    def _shell_layout(self) -> bytes:
+        """The app's shell (Dash's own layout answer), its static parts frozen (built once)."""
+        if self._shell is None:
+            self._shell = frozen.freeze_layout(to_json_plotly(self.get_layout()).encode("utf-8"))
+        return self._shell
 
     def _page_layout(self, pathname: str, search: str) -> bytes | None:
         """The shell with the page's layout in it, as JSON (kept by bytes, per worker, per day)."""
@@ -86,7 +94,7 @@ class DashboardDash(dash.Dash):
                   dash_internals.PAGES_STORE: {"data": {"title": title}}}
         if fill(shell, filled) != len(filled):
             return None
-        body = json.dumps(shell, separators=(",", ":")).encode("utf-8")
+        body = frozen.freeze_layout(json.dumps(shell, separators=(",", ":")).encode("utf-8"))
         self._layouts.put(key, body)
         return body
 

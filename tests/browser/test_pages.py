@@ -175,3 +175,24 @@ def test_a_year_step_is_drawn_in_the_browser_with_plotlys_own_colours(page):
             break
         page.wait_for_timeout(100)
     assert page.evaluate(bars) == [t["y"] for t in whole["data"]]
+
+
+def test_a_link_in_the_static_html_moves_the_page_in_place(page):
+    """The menu is sent as static HTML (server/frozen.py): its links to pages with the same
+    bundles still move the page in place (the document stays, the router lays the page out),
+    and back returns; a link to a page that needs other bundles loads that page."""
+    page.goto("/")
+    page.locator("#overview-map-graph .js-plotly-plot").first.wait_for(state="attached")
+    assert page.locator("nav a[data-dash-link]").count() >= 4
+    page.evaluate("() => { window.__same = true; }")
+    page.locator("nav a", has_text="Scenarios").click()
+    page.wait_for_url(re.compile(r"/scenarios"))
+    expect(page.locator("h1")).to_contain_text("Scenario")
+    assert page.evaluate("() => window.__same === true"), "the page was loaded afresh"
+    page.go_back()
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.locator("h1")).to_have_text("Defence spending and pledges")
+    page.locator("nav a", has_text="Pledges").click()
+    page.wait_for_url(re.compile(r"/pledges"))
+    expect(page.locator("h1")).to_have_text("Pledge tracker")
+    assert page.evaluate("() => window.__same === undefined"), "the grid page was not loaded afresh"

@@ -13,6 +13,7 @@
     bundles.py         compression, trimmed vendored bundles, only the bundles a page needs
     data_routes.py     /data/observations.csv|json and /data/<chart>.csv
     figure_routes.py   /figure/country-share.json: a live chart's figure for the browser to draw
+    frozen.py          layouts and answers with their static HTML as one component each
     dataset_routes.py  /data/snapshot.csv.zip and .parquet.zip: the whole dataset
     diskcache.py       files made once and served many times, kept per snapshot and code
 

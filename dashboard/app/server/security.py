@@ -11,7 +11,7 @@ import logging
 
 import flask
 
-from dashboard.app.server import shapes
+from dashboard.app.server import frozen, shapes
 from dashboard.app.server.boundedlog import APP_LOG
 from dashboard.app.server.memo import AnswerMemo
 
@@ -108,6 +108,8 @@ def install(app, health: dict, dev: bool = False) -> None:
         response.headers["Content-Security-Policy"] = policies[hashes, frameable]
         key = flask.g.get("answer_key")
         if key is not None and response.status_code == 200 and response.mimetype == "application/json":
+            # a fresh answer: its static HTML frozen (server/frozen.py), then kept so
+            response.set_data(frozen.freeze_answer(response.get_data()))
             answers.put(key, response.get_data())
         if response.status_code == 200 and flask.g.get("page_status", 200) != 200:
             response.status_code = flask.g.page_status  # a "not found" page (index.py)

@@ -24,13 +24,13 @@ layouts echo cleaned URL parameters, never raw ones, but the copy does not rely 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from html import escape
 
 from dash.development.base_component import Component
 
 from dashboard.app import dash_internals
+from dashboard.app.server.frozen import attribute
 from dashboard.app.server.routing import PATH_ARG
 from dashboard.app.static_copy import markdown_copy
 
@@ -53,15 +53,11 @@ ATTRIBUTES = {
 # Ids the copy keeps: the skip link's target (the copy comes before Dash's tree, so it wins
 # while both exist; the copy is gone before anything else looks the id up).
 KEEP_IDS = frozenset({"main"})
-# CSS properties React writes without a unit (all other numbers get "px").
-UNITLESS = frozenset({"flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "opacity", "order",
-                      "zIndex", "zoom"})
 # Controls Dash draws; the copy shows each one's setting in its place (``_control``).
 CONTROLS = frozenset({"Dropdown", "RadioItems", "Checklist", "Slider", "RangeSlider", "Input", "AgGrid"})
 # A chart card's texts (components.chart_card: {prefix}-summary, {prefix}-source): where a
 # callback writes them, the copy asks ``fills`` for them (the chart's own description and source).
 CARD_TEXTS = ("-summary", "-source")
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 # (component type, id, props) -> what the copy shows in a graph's frame (its picture:
@@ -173,29 +169,8 @@ def _options(options: object) -> list[tuple[str, object]]:
 def _attributes(props: dict) -> str:
     cid = props.get("id")
     parts = [f' id="{cid}"'] if isinstance(cid, str) and cid in KEEP_IDS else []
-    for prop, attr in ATTRIBUTES.items():
-        value = props.get(prop)
-        if value is None or value is False:
-            continue
-        if prop == "style":
-            value = _style(value) if isinstance(value, dict) else ""
-            if not value:
-                continue
-        elif prop == "href" and not _safe_href(str(value)):
-            continue
-        parts.append(f' {attr}="{escape(str(value), quote=True)}"')
+    parts += [attribute(prop, attr, props.get(prop)) for prop, attr in ATTRIBUTES.items()]
     return "".join(parts)
-
-
-def _style(style: dict) -> str:
-    rules = []
-    for name, value in style.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            continue
-        if isinstance(value, (int, float)) and name not in UNITLESS and value != 0:
-            value = f"{value}px"
-        rules.append(f"{_CAMEL.sub('-', str(name)).lower()}: {value}")
-    return "; ".join(rules)
 
 
 def px_height(style: object) -> int:
@@ -205,12 +180,6 @@ def px_height(style: object) -> int:
         return int(height)
     text = str(height or "")
     return int(text[:-2]) if text.endswith("px") and text[:-2].isdigit() else 0
-
-
-def _safe_href(href: str) -> bool:
-    """Only site paths and http(s) links (never javascript: or data: URLs)."""
-    lowered = href.strip().lower()
-    return lowered.startswith(("/", "#", "http://", "https://", "?"))
 
 
 def page_layout(pathname: str, search: str) -> object:
