@@ -3,16 +3,19 @@
  *
  * Through Dash, a pick reaches the server only after the dropdown's own handler and the
  * renderer's dispatch (~25 ms on a 2-core machine), and its answer is drawn after the renderer
- * has applied it (~8 ms more). So when an option of the country dropdown is clicked, this asks
- * the server for the chart's figure at once (/figure/country-share.json: the same function
- * the callback uses, for the same controls) and draws it with Plotly, as dcc.Graph would.
+ * has applied it (~8 ms more). So a click on an option of the country dropdown is caught before
+ * the dropdown's handler: the chart's figure (/figure/country-share.json: the function the
+ * callback uses, for the same controls; asked for already when the option was pressed) is
+ * drawn with Plotly, as dcc.Graph would draw it, and the list is hidden at once.
  *
- * Dash is told, before its callback leaves, that the browser is drawing this chart for these
- * controls (the store ``country-share-claim``): its answer then brings the summary, source and
- * footnotes but not the figure again. Once drawn, the figure is handed to dcc.Graph
- * (set_props), so Dash's state is what is on screen. If the figure could not be fetched or
- * drawn, the server is asked for it through Dash (``country-share-retry``). A pick by keyboard,
- * a new year or the events switch go through Dash as before.
+ * Once the chart is on screen the dropdown is closed (its Escape), Dash is told which controls
+ * the browser drew the chart for (the store ``country-share-claim``, used once) and the
+ * dropdown's value is set: Dash's callbacks run as before, and the share chart's answer brings
+ * the summary, source and footnotes but not the figure again; the figure is handed to
+ * dcc.Graph (set_props), so Dash's state is what is on screen. If the figure could not be
+ * fetched or drawn, Dash is given the pick and draws it (``country-share-retry`` when the
+ * chart changed meanwhile). A pick by keyboard, a new year or the events switch go through Dash
+ * as before.
  */
 (function () {
   "use strict";
@@ -26,6 +29,7 @@
   var RESPONSIVE = {autosize: true, height: undefined, width: undefined};
 
   var latest = 0;    // the newest pick: an answer to an older one is not drawn
+  var pressed = null; // {url, figure: a promise} asked for when an option was pressed
   var retries = 0;
 
   function setProps(id, props) {
@@ -65,6 +69,26 @@
     content.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", code: "Escape", bubbles: true, cancelable: true}));
   }
 
+  /* The figure for these controls: asked for when the option was pressed (the press comes
+   * before the click by the time a finger or button takes to come up), or now. */
+  function ask(params) {
+    var url = address(params);
+    var early = pressed;
+    pressed = null;
+    return early && early.url === url ? early.figure : request(url);
+  }
+
+  function address(params) {
+    return URL + "?" + new URLSearchParams(params).toString();
+  }
+
+  function request(url) {
+    return window.fetch(url, {cache: "no-cache", credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+  }
+
   /* After the next frame is painted. */
   function afterPaint(fn) {
     window.requestAnimationFrame(function () { setTimeout(fn, 0); });
@@ -74,6 +98,7 @@
    * value (Dash's callbacks follow, told whether the figure is drawn already). */
   function pick(gd, code, content) {
     var params = controls(code);
+    var asked = ask(params);
     var mine = ++latest;
     var shown = gd.data;
     function chosen(claim, figure) {
@@ -83,11 +108,7 @@
       setProps(SELECT, {value: code});
       if (figure) setProps(GRAPH, {figure: figure});   // Dash's state is what is on screen
     }
-    window.fetch(URL + "?" + new URLSearchParams(params).toString(), {cache: "no-cache", credentials: "same-origin"})
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    asked
       .then(function (figure) {
         // a newer pick, the page laid out again, or the server drew the chart since: not this one
         if (mine !== latest || !gd.isConnected || gd.data !== shown) return chosen(null, null);
@@ -103,6 +124,16 @@
         if (drawnSince) setProps(RETRY, {data: ++retries});
       });
   }
+
+  // a press on an option: its figure is asked for now, drawn if the click follows (a press
+  // dragged off the option asks for one figure the server keeps anyway)
+  document.addEventListener("pointerdown", function (event) {
+    var code = event.button === 0 ? picked(event.target) : null;
+    if (!code || !plot()) return;
+    var url = address(controls(code));
+    pressed = {url: url, figure: request(url)};
+    pressed.figure.catch(function () { /* the click's draw fails too, and leaves it to Dash */ });
+  }, true);
 
   // capture: before the dropdown's own handler, which would set its value at once (Dash would
   // then dispatch its callbacks: ~25 ms of work on the main thread before the figure is drawn)
