@@ -97,11 +97,6 @@
     return dcc ? dcc[1] : null;
   }
 
-  // plotly.js (1.4 MB) is compiled off the main thread while it loads (its compile hint,
-  // app/server/bundles.py) and runs in the main thread's first gap (while the renderer waits
-  // for its layout), instead of after React has drawn the page. Until it has run, window.Plotly
-  // is a thenable: dcc.Graph's loader (`Promise.resolve(window.Plotly || load it)`) waits for
-  // this load instead of starting a second. Only on a page with a chart.
   // The world's outlines, read while the renderer waits for its layout: plotly.js finds them in
   // its store of outlines (window.PlotlyGeoAssets, under the file's name) and draws the map at
   // once, instead of asking for them when it starts drawing and finishing when they have come.
@@ -119,6 +114,11 @@
     }).catch(function () { /* plotly.js fetches them when it draws */ });
   }
 
+  // plotly.js (1.4 MB) is compiled off the main thread while it loads (its compile hint,
+  // app/server/bundles.py) and runs in the main thread's first gap (while the renderer waits
+  // for its layout), instead of after React has drawn the page. Until it has run, window.Plotly
+  // is a thenable: dcc.Graph's loader (`Promise.resolve(window.Plotly || load it)`) waits for
+  // this load instead of starting a second. Only on a page with a chart.
   function loadPlotly() {
     var dcc = null;
     document.querySelectorAll("script.dash-script").forEach(function (tag) { dcc = dcc || dccRoot(tag.dataset.src); });
@@ -137,6 +137,7 @@
     script.async = true;
     document.head.appendChild(script);
   }
+
   function prefetch() {
     if (started) return;
     // not on a connection the reader pays for or that is slow: the copy is what they came for
