@@ -9,6 +9,7 @@ from plotly.io.json import to_json_plotly
 
 from dashboard.app import create_app
 from dashboard.app.server import frozen
+from dashboard.bench.callbacks import _payload
 
 
 def _json(component) -> object:
@@ -96,11 +97,7 @@ def test_the_server_sends_pages_frozen_and_keeps_the_frozen_answers():
     shell = client.get("/_dash-layout").get_data(as_text=True)
     assert f'"type":"{frozen.TYPE}"' in shell and 'data-dash-link' in shell
     key = next(k for k in app.callback_map if k.startswith("..country-title.children"))
-    spec = app.callback_map[key]
-    body = {"output": key, "outputs": [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
-                                       for o in key.strip(".").split("...")],
-            "inputs": [{"id": i["id"], "property": i["property"], "value": "POL"} for i in spec["inputs"]],
-            "state": [], "changedPropIds": ["country-code.data"]}
+    body = _payload(key, app.callback_map[key], {("country-code", "data"): "POL"})
     first = client.post("/_dash-update-component", json=body)
     assert first.status_code == 200 and f'"type":"{frozen.TYPE}"' in first.get_data(as_text=True)
     assert client.post("/_dash-update-component", json=body).get_data() == first.get_data()   # kept frozen

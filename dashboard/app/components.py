@@ -67,7 +67,7 @@ def chart_card(prefix: str, title: str, filename: str, height: int = 420, summar
         html.Figure([
             html.Div(graph, id=f"{prefix}-frame", className="chart-frame", style={"minHeight": f"{height}px"},
                      **(Attrs({"data-defer": f"{prefix}-seen"}) if defer else Attrs())),
-        html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
+            html.Figcaption(summary, id=f"{prefix}-summary", className="chart-summary"),
         ], className="chart", **Attrs({"aria-labelledby": f"{prefix}-title", "aria-describedby": f"{prefix}-summary"})),
         html.P(source, id=f"{prefix}-source", className="source-line"),
         # downloads by the shared callbacks (cards.py), Share and Embed by none (embed.py)

@@ -240,21 +240,18 @@ def share_key(params: dict) -> tuple[str, int, bool] | None:
 
 def share_figure(key: tuple[str, int, bool]) -> dict:
     """The share chart's live figure for ``share_key``'s key (what ``update_share`` sends)."""
-    code, start, events_on = key
-    app = data.get()
-    name, pledges, casts = app.name(code), app.progress_by_country.get(code, []), app.nowcasts.get(code, [])
-    events = app.timeline_events(code) if events_on else ()
-    return fig.share_figure(app.share_series(code), pledges, name, start, casts, events, _marks(code, start))
+    return _share_parts(*key)[0]
 
 
 def _share_parts(code: str, start: int, events_on: bool) -> tuple[dict, str, str, list]:
     """The share chart's figure, text summary and source line, and the footnotes below it."""
     app = data.get()
     name, pledges, casts = app.name(code), app.progress_by_country.get(code, []), app.nowcasts.get(code, [])
-    shown = cut(app.share_series(code), start)
+    series = app.share_series(code)
+    shown = cut(series, start)
     events = app.timeline_events(code) if events_on else ()
     marks = _marks(code, start)
-    return (share_figure((code, start, events_on)),
+    return (fig.share_figure(series, pledges, name, start, casts, events, marks),
             fig.share_summary(shown, pledges, name, casts, events, marks),
             fig.share_source(shown, casts, events, pledges, marks), _notes(shown))
 

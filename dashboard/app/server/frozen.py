@@ -60,12 +60,9 @@ def freeze(node: object) -> tuple[object, int]:
     size = _static_size(node)
     if size is not None and size >= MIN_COMPONENTS:
         return _frozen(node), size - 1
-    props, saved = dict(node["props"]), 0
-    for name, value in node["props"].items():
-        if isinstance(value, (list, dict)):
-            props[name], n = freeze(value)
-            saved += n
-    return {**node, "props": props}, saved
+    # components are drawn from ``children`` (other properties are data: a figure, a store's)
+    children, saved = freeze(node["props"].get("children"))
+    return ({**node, "props": {**node["props"], "children": children}}, saved) if saved else (node, 0)
 
 
 def freeze_answer(body: bytes) -> bytes:
@@ -130,8 +127,12 @@ def _frozen(node: dict) -> dict:
     if _in_page(node):
         attrs[LINK_MARK] = ""
     return {"type": TYPE, "namespace": NAMESPACE,
-            "props": {"tag": "a" if node["namespace"] == DCC else str(node["type"]).lower(), "attrs": attrs,
+            "props": {"tag": _tag(node), "attrs": attrs,
                       "html": _html(props.get("children"))}}
+
+
+def _tag(node: dict) -> str:
+    return "a" if node["namespace"] == DCC else str(node["type"]).lower()   # a dcc.Link is an <a>
 
 
 def _in_page(node: dict) -> bool:
@@ -147,8 +148,7 @@ def _html(node: object) -> str:
     if isinstance(node, list):
         return "".join(_html(child) for child in node)
     assert isinstance(node, dict)
-    props = node["props"]
-    tag = "a" if node["namespace"] == DCC else str(node["type"]).lower()
+    props, tag = node["props"], _tag(node)
     attrs = _attributes(props) + (f" {LINK_MARK}" if _in_page(node) else "")
     if tag in VOID:
         return f"<{tag}{attrs}>"
